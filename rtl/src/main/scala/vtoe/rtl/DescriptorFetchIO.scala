@@ -1,0 +1,16 @@
+package vtoe.rtl
+
+import chisel3._
+import chisel3.util._
+
+/** Ports of every [[DescriptorFetch]] implementation. */
+class DescriptorFetchIO(p: AdapterParams) extends Bundle {
+  val doorbell = Flipped(Decoupled(new Doorbell)) // chains to fetch, in doorbell order
+  val cfg = Flipped(new CfgReadPort(p)) // connection configuration (region, enable)
+  val descSeq = Flipped(new RegAccess(p)) // CSR access to the DescSeq register this block owns
+  val init = Input(Valid(UInt(p.connIdxBits.W))) // reset sweep from CsrFile
+  val ar = Decoupled(new DmaAr(p)) // descriptor reads
+  val r = Flipped(Decoupled(new DmaR(p))) // their data (only beats of this block's id arrive here)
+  val desc = Decoupled(new FetchedDesc) // descriptors that passed every check
+  val event = Decoupled(new AdapterEvent) // bad descriptors and doorbells
+}

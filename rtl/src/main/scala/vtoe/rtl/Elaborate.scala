@@ -1,0 +1,81 @@
+package vtoe.rtl
+
+import java.nio.file.{Files, Path, Paths, StandardCopyOption}
+import java.security.MessageDigest
+import scala.jdk.CollectionConverters._
+
+/** Elaborates every top the co-simulation uses into `<out>/<Top>/`: SystemVerilog, `filelist.f`,
+  * and `params.json` holding the [[AdapterParams]] and the event codes the Java side reads back.
+  */
+object Elaborate {
+  /** Tops built for co-simulation: name -> (generator, params). */
+  def tops: Seq[(String, () => chisel3.RawModule, AdapterParams)] = {
+    val p = AdapterParams()
+    Seq(
+      ("FetchTop", () => new FetchTop(p), p),
+      ("AssertProbe", () => new AssertProbe, p)
+    )
+  }
+
+  private val firtoolOpts = Array(
+    "-disable-all-randomization",
+    "-strip-debug-info",
+    // Assertions live in the Verification layer; inline it so Verilator sees them without `bind`.
+    "-enable-layers=Verification,Verification.Assert,Verification.Assume,Verification.Cover"
+  )
+
+  def main(args: Array[String]): Unit = {
+    require(args.length >= 1, "usage: Elaborate <output dir> [top ...]")
+    val out = Paths.get(args(0))
+    val only = args.drop(1).toSet
+    val selected = tops.filter { case (name, _, _) => only.isEmpty || only(name) }
+    // Skip when the compiled RTL is unchanged: elaboration is the slowest step of a no-op build.
+    val stamp = out.resolve(".fingerprint")
+    val fp = fingerprint() + selected.map(_._1).mkString(",")
+    val present = selected.forall { case (name, _, _) => Files.exists(out.resolve(name).resolve("params.json")) }
+    if (present && Files.exists(stamp) && Files.readString(stamp) == fp) {
+      println(s"RTL unchanged since the last elaboration; Verilog in $out kept")
+      return
+    }
+    for ((name, gen, p) <- selected) {
+      val dir = out.resolve(name)
+      val staging = out.resolveSibling(out.getFileName.toString + "-staging").resolve(name)
+      val t0 = System.nanoTime()
+      _root_.circt.stage.ChiselStage.emitSystemVerilogFile(gen(), Array("--target-dir", staging.toString), firtoolOpts)
+      val json = s"""{"top": "$name", "params": ${p.toJson}, "eventCodes": ${EventCode.toJson}}"""
+      Files.writeString(staging.resolve("params.json"), json + "\n")
+      val changed = sync(staging, dir)
+      println(f"elaborated $name%-12s into $dir (${(System.nanoTime() - t0) / 1e9}%.1f s, $changed file(s) changed)")
+    }
+    Files.writeString(stamp, fp)
+  }
+
+  /** Copies files whose content changed (so Verilator only reruns for real changes), drops stale ones. */
+  private def sync(from: Path, to: Path): Int = {
+    Files.createDirectories(to)
+    val fresh = Files.walk(from).iterator().asScala.filter(Files.isRegularFile(_)).toSeq
+    var changed = 0
+    for (f <- fresh) {
+      val dst = to.resolve(from.relativize(f).toString)
+      if (!Files.exists(dst) || !java.util.Arrays.equals(Files.readAllBytes(f), Files.readAllBytes(dst))) {
+        Files.createDirectories(dst.getParent)
+        Files.copy(f, dst, StandardCopyOption.REPLACE_EXISTING)
+        changed += 1
+      }
+    }
+    val keep = fresh.map(f => from.relativize(f).toString).toSet
+    for (old <- Files.walk(to).iterator().asScala.filter(Files.isRegularFile(_)).toSeq
+         if !keep(to.relativize(old).toString)) Files.delete(old)
+    changed
+  }
+
+  /** Hash of the compiled RTL classes (this package), which determine the Verilog. */
+  private def fingerprint(): String = {
+    val root = Paths.get(getClass.getProtectionDomain.getCodeSource.getLocation.toURI).resolve("vtoe/rtl")
+    val md = MessageDigest.getInstance("SHA-256")
+    Files.walk(root).iterator().asScala.filter(_.toString.endsWith(".class")).toSeq.map(_.toString).sorted
+      .foreach(f => { md.update(f.getBytes); md.update(Files.readAllBytes(Paths.get(f))) })
+    md.update(chisel3.BuildInfo.version.getBytes)
+    md.digest().map("%02x".format(_)).mkString
+  }
+}

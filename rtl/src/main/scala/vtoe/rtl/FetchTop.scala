@@ -1,0 +1,43 @@
+package vtoe.rtl
+
+import chisel3._
+import chisel3.util._
+
+/** Block-level top for the descriptor fetch: CSRs, doorbell queue, [[SerialDescriptorFetch]] and the
+  * DMA read port. Fetched descriptors leave on m_desc; the full adapter feeds them to the Segmenter
+  * instead. Ports follow the adapter's names so the same bus models drive both tops.
+  */
+class FetchTop(p: AdapterParams) extends Module {
+  override def desiredName = "FetchTop"
+
+  val s_csr = IO(Flipped(Decoupled(new CsrReq))) // register accesses
+  val m_csr_resp = IO(Decoupled(new CsrResp)) // one answer per access
+  val s_doorbell = IO(Flipped(Decoupled(new Doorbell))) // new descriptor chains
+  val m_dma_ar = IO(Decoupled(new DmaAr(p))) // host memory reads
+  val s_dma_r = IO(Flipped(Decoupled(new DmaR(p)))) // their data
+  val m_desc = IO(Decoupled(new FetchedDesc)) // descriptors that passed every check
+  val m_event = IO(Decoupled(new AdapterEvent)) // errors and notable events
+
+  val csr = Module(new CsrFile(p, cfgReaders = 1))
+  csr.io.req <> s_csr
+  m_csr_resp <> csr.io.resp
+
+  val fetchId = 0
+  val fetch = Module(new SerialDescriptorFetch(p, fetchId))
+  fetch.io.doorbell <> Queue(s_doorbell, p.doorbellDepth)
+  fetch.io.cfg <> csr.io.cfg(0)
+  fetch.io.descSeq <> csr.io.descSeq
+  fetch.io.init := csr.io.init
+  m_desc <> fetch.io.desc
+
+  val dma = Module(new DmaReadMux(p, Seq.tabulate(1 << p.dmaIdBits)(id => if (id == fetchId) 0 else -1)))
+  dma.io.clients(0).ar <> fetch.io.ar
+  fetch.io.r <> dma.io.clients(0).r
+  m_dma_ar <> dma.io.ar
+  dma.io.r <> s_dma_r
+
+  val events = Module(new RRArbiter(new AdapterEvent, 2))
+  events.io.in(0) <> fetch.io.event
+  events.io.in(1) <> dma.io.event
+  m_event <> Queue(events.io.out, p.eventDepth)
+}

@@ -1,0 +1,55 @@
+package vtoe.model;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * The adapter's parameters, field for field the RTL's {@code vtoe.rtl.AdapterParams}. In
+ * co-simulation they come from the elaborated design ({@link #fromJson}), so the TLM is built with
+ * exactly the RTL's values.
+ */
+public record AdapterParams(
+        int dataBytes, // bytes per beat on s_dma_r and the AXI-Stream ports
+        int numConns, // connections with a context in the adapter
+        int maxBlockBytes, // largest descriptor size accepted
+        int maxRegionBytes, // largest descriptor region
+        int doorbellDepth, // doorbells queued before s_doorbell backpressures
+        int dmaIdBits, // AXI id width
+        int maxBurstBeats, // longest DMA read burst
+        int eventDepth) { // m_event queue entries
+
+    public AdapterParams {
+        require(dataBytes == 8 || dataBytes == 16 || dataBytes == 32 || dataBytes == 64,
+                "dataBytes must be 8, 16, 32 or 64, not " + dataBytes);
+        require(numConns >= 1 && numConns <= 65536, "numConns must be in 1..65536, not " + numConns);
+        require(maxBlockBytes >= 1, "maxBlockBytes must be positive, not " + maxBlockBytes);
+        require(Integer.bitCount(maxRegionBytes) == 1 && maxRegionBytes >= 32,
+                "maxRegionBytes must be a power of two >= 32, not " + maxRegionBytes);
+        require(doorbellDepth >= 1, "doorbellDepth must be at least 1, not " + doorbellDepth);
+        require(dmaIdBits >= 1 && dmaIdBits <= 8, "dmaIdBits must be in 1..8, not " + dmaIdBits);
+        require(maxBurstBeats >= 1 && maxBurstBeats <= 256 && maxBurstBeats * dataBytes <= 4096,
+                "maxBurstBeats must be in 1..256 and a burst may not exceed 4 KiB, not " + maxBurstBeats + " x " + dataBytes);
+        require(eventDepth >= 1, "eventDepth must be at least 1, not " + eventDepth);
+    }
+
+    /** The RTL's defaults. */
+    public static AdapterParams defaults() {
+        return new AdapterParams(8, 4, 65536, 16384, 4, 4, 16, 4);
+    }
+
+    public static AdapterParams fromJson(JsonNode p) {
+        return new AdapterParams(p.get("dataBytes").asInt(), p.get("numConns").asInt(), p.get("maxBlockBytes").asInt(),
+                p.get("maxRegionBytes").asInt(), p.get("doorbellDepth").asInt(), p.get("dmaIdBits").asInt(),
+                p.get("maxBurstBeats").asInt(), p.get("eventDepth").asInt());
+    }
+
+    /** Beats that carry one 32-byte descriptor. */
+    public int descBeats() {
+        return Math.max(1, 32 / dataBytes);
+    }
+
+    private static void require(boolean ok, String message) {
+        if (!ok) {
+            throw new IllegalArgumentException(message);
+        }
+    }
+}

@@ -1,0 +1,255 @@
+package vtoe.cosim;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import vtoe.model.AdapterParams;
+
+/**
+ * One Verilated top behind JNI. Java deals in transactions here; the native side in beats.
+ *
+ * <p>{@link #step} runs the model until a cycle, or earlier when an output handshake that Java must
+ * react to happens (a "wake" port), then delivers every handshake observed meanwhile to the
+ * listeners, in one global order: by cycle, inputs before outputs within a cycle, then by port. The
+ * outcome of a run depends only on what was pushed for which cycle, never on where the steps fell.
+ *
+ * <p>{@code $fatal}, failed assertions, {@code $stop}, {@code $finish} and native protocol-checker
+ * violations end the simulation with a {@link SimulationEndedException}; the JVM is never aborted.
+ * Use in try-with-resources.
+ */
+public final class Dut implements AutoCloseable {
+    /** Receives every handshake of one port: cycle stamps and the entry's payload words. */
+    @FunctionalInterface
+    public interface RawListener {
+        void beat(long startCycle, long endCycle, long[] entry, int payloadOffset);
+    }
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private long h;
+    private final DutOptions options;
+    private final String top;
+    private final JsonNode elaboration;
+    private final AdapterParams params;
+    private final ByteBuffer shared;
+    private final List<PortInfo> ports = new ArrayList<>();
+    private final Map<String, PortInfo> byName = new LinkedHashMap<>();
+    private final RingView[] obs;
+    private final RingView[] src;
+    private final List<List<RawListener>> listeners = new ArrayList<>();
+    private final List<StreamSource<?>> sources = new ArrayList<>();
+    private final Path waves;
+    private ByteBuffer hostMemory; // keeps the buffer reachable while native code reads it
+    private long steps;
+
+    private Dut(DutOptions o) {
+        this.options = o;
+        NativeLibrary.load();
+        this.h = NativeSim.create(o.top(), o.seed(), o.waves() != null, o.ringEntries());
+        try {
+            JsonNode d = JSON.readTree(NativeSim.describe(h));
+            this.top = d.get("top").asText();
+            this.elaboration = d.get("elaboration");
+            this.params = elaboration.has("params") && elaboration.get("params").has("dataBytes")
+                    ? AdapterParams.fromJson(elaboration.get("params")) : null;
+            this.shared = NativeSim.shared(h).order(ByteOrder.LITTLE_ENDIAN);
+            JsonNode ps = d.get("ports");
+            obs = new RingView[ps.size()];
+            src = new RingView[ps.size()];
+            for (int i = 0; i < ps.size(); i++) {
+                JsonNode p = ps.get(i);
+                List<FieldInfo> fields = new ArrayList<>();
+                int at = 0;
+                for (JsonNode f : p.get("fields")) {
+                    FieldInfo fi = new FieldInfo(f.get("name").asText(), f.get("width").asInt(), at);
+                    fields.add(fi);
+                    at += fi.words();
+                }
+                PortInfo pi = new PortInfo(p.get("name").asText(), p.get("input").asBoolean(), i, p.get("words").asInt(),
+                        List.copyOf(fields));
+                ports.add(pi);
+                byName.put(pi.name(), pi);
+                obs[i] = ring(p.get("obs"));
+                src[i] = p.has("src") ? ring(p.get("src")) : null;
+                listeners.add(new ArrayList<>());
+            }
+            this.waves = o.waves();
+            if (waves != null) {
+                Files.createDirectories(waves.toAbsolutePath().getParent());
+                NativeSim.traceOpen(h, waves.toAbsolutePath().toString(), o.wavesFrom());
+                GtkwSaveFile.write(waves, ports);
+            }
+            NativeSim.reset(h, o.resetCycles());
+        } catch (IOException e) {
+            close();
+            throw new UncheckedIOException(e);
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    private RingView ring(JsonNode r) {
+        return new RingView(shared, r.get("offset").asInt(), r.get("capacity").asInt(), r.get("entryWords").asInt());
+    }
+
+    public static Dut open(DutOptions options) {
+        return new Dut(options);
+    }
+
+    /** Names of the tops compiled into the loaded library. */
+    public static List<String> tops() {
+        NativeLibrary.load();
+        return List.of(NativeSim.topNames().split(",\\s*"));
+    }
+
+    public String top() {
+        return top;
+    }
+
+    public DutOptions options() {
+        return options;
+    }
+
+    /** The adapter parameters the top was elaborated with (null for tops without them). */
+    public AdapterParams params() {
+        return params;
+    }
+
+    /** params.json as written by the elaboration. */
+    public JsonNode elaboration() {
+        return elaboration;
+    }
+
+    public List<PortInfo> ports() {
+        return Collections.unmodifiableList(ports);
+    }
+
+    public PortInfo port(String name) {
+        PortInfo p = byName.get(name);
+        if (p == null) {
+            throw new IllegalArgumentException(top + " has no port " + name + "; ports: " + byName.keySet());
+        }
+        return p;
+    }
+
+    public Path waves() {
+        return waves;
+    }
+
+    public long cycle() {
+        return NativeSim.cycle(handle());
+    }
+
+    public long steps() {
+        return steps;
+    }
+
+    public void listen(String port, RawListener l) {
+        listeners.get(port(port).index()).add(l);
+    }
+
+    /** Ready pattern of an output port, or valid-start pattern of an input port. */
+    public void pattern(String port, PausePattern p) {
+        NativeSim.setPattern(handle(), port(port).index(), p.allowBits(), p.length());
+    }
+
+    /** Whether a handshake on this output port ends the current step (Java must react to it). */
+    public void wake(String port, boolean wake) {
+        NativeSim.setWake(handle(), port(port).index(), wake);
+    }
+
+    /** Host physical memory the read responder reads in place; must be a direct buffer. */
+    public void hostMemory(ByteBuffer memory) {
+        this.hostMemory = memory;
+        NativeSim.setHostMemory(handle(), memory);
+    }
+
+    /** Dump of every port (valid, ready, payload, queued); for hang and failure reports. */
+    public String portStates() {
+        return h == 0 ? "(closed)" : NativeSim.portStates(h);
+    }
+
+    void register(StreamSource<?> s) {
+        sources.add(s);
+    }
+
+    RingView src(PortInfo p) {
+        return src[p.index()];
+    }
+
+    long handle() {
+        if (h == 0) {
+            throw new IllegalStateException("the simulation of " + top + " is closed");
+        }
+        return h;
+    }
+
+    /**
+     * Runs to {@code untilCycle} or until Java has something to react to. Observed handshakes are
+     * delivered to listeners before this returns. Throws {@link SimulationEndedException} when the
+     * RTL ended the simulation (after delivering what was observed up to that point).
+     */
+    public StepStatus step(long untilCycle) {
+        long bits = NativeSim.step(handle(), untilCycle);
+        steps++;
+        drain();
+        for (StreamSource<?> s : sources) {
+            s.refill();
+        }
+        if ((bits & StepStatus.ENDED) != 0) {
+            long c = cycle();
+            var kind = SimulationEndedException.kindOf(bits);
+            throw new SimulationEndedException(kind, c, top + ": simulation ended at cycle " + c + " (" + kind + "): "
+                    + NativeSim.message(h) + "\nport states:\n" + portStates()
+                    + (waves != null ? "waves: " + waves.toAbsolutePath() : ""));
+        }
+        return new StepStatus(bits);
+    }
+
+    private record Pending(long end, int order, long start, long[] entry, int port) {}
+
+    private final List<Pending> pending = new ArrayList<>();
+
+    private void drain() {
+        pending.clear();
+        for (int i = 0; i < obs.length; i++) {
+            RingView r = obs[i];
+            int n = r.size();
+            int order = (ports.get(i).input() ? 0 : 1 << 16) | i;
+            for (int k = 0; k < n; k++) {
+                long[] e = new long[r.entryWords];
+                r.pop(e);
+                pending.add(new Pending(e[1], order, e[0], e, i));
+            }
+        }
+        if (pending.size() > 1) {
+            // Stable: entries of one port keep their ring order.
+            pending.sort((a, b) -> a.end != b.end ? Long.compare(a.end, b.end) : Integer.compare(a.order, b.order));
+        }
+        for (Pending p : pending) {
+            for (RawListener l : listeners.get(p.port)) {
+                l.beat(p.start, p.end, p.entry, 2);
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (h != 0) {
+            long handle = h;
+            h = 0;
+            NativeSim.destroy(handle);
+        }
+    }
+}

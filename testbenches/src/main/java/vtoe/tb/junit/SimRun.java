@@ -1,0 +1,40 @@
+package vtoe.tb.junit;
+
+import java.nio.file.Path;
+
+/**
+ * What a test needs to know about its own run: the seed, how to reproduce it, and where waves go
+ * ({@code target/waves/<TestClass>/<method>[seed=...].fst} when {@code -Dwaves=1}).
+ */
+public record SimRun(String testClass, String method, long seed, boolean waves, long wavesFrom) {
+    public String seedHex() {
+        return "0x" + Long.toHexString(seed);
+    }
+
+    /** One command that re-runs exactly this case, with waves. */
+    public String reproduce() {
+        return "./scripts/test --only " + testClass + "#" + method + " -Dseed=" + seedHex() + " -Dwaves=1";
+    }
+
+    /** The FST to write, or null when waves are off. */
+    public Path wavesPath() {
+        if (!waves) {
+            return null;
+        }
+        return Path.of("target", "waves", testClass, method + "[seed=" + seedHex() + "].fst");
+    }
+
+    /** Lines appended to every failure: seed, REPRODUCE command and the waves, if written. */
+    public String context() {
+        Path w = wavesPath();
+        return "seed: " + seedHex() + "\nREPRODUCE: " + reproduce()
+                + (w != null ? "\nwaves: " + w.toAbsolutePath() + "  (gtkwave " + w.toAbsolutePath() + " "
+                        + w.toAbsolutePath().toString().replaceFirst("\\.fst$", ".gtkw") + ")" : "");
+    }
+
+    /** A run for code outside JUnit (demo, regressions) or tests that are not seeded. */
+    public static SimRun of(String testClass, String method, long seed) {
+        return new SimRun(testClass, method, seed, Boolean.getBoolean("waves") || "1".equals(System.getProperty("waves")),
+                Long.getLong("wavesFrom", 0L));
+    }
+}

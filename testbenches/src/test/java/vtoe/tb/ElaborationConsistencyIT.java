@@ -1,0 +1,47 @@
+package vtoe.tb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import vtoe.cosim.Dut;
+import vtoe.cosim.DutOptions;
+import vtoe.model.AdapterParams;
+import vtoe.model.adapter.CsrMap;
+import vtoe.model.txn.CsrRequest;
+import vtoe.model.txn.EventCode;
+import vtoe.tb.fetch.FetchTb;
+import vtoe.tb.junit.SimRun;
+
+/**
+ * The Java side and the elaborated RTL agree on what they share by number: event codes, default
+ * parameters, and the parameters the RTL reports through its global CSRs.
+ *
+ * <p>Run just this: {@code ./scripts/test --only ElaborationConsistencyIT}
+ */
+class ElaborationConsistencyIT {
+    @Test
+    void eventCodesAndParametersMatchTheRtl() {
+        try (Dut dut = Dut.open(DutOptions.of("FetchTop"))) {
+            Map<String, Integer> rtl = new LinkedHashMap<>();
+            dut.elaboration().get("eventCodes").fields().forEachRemaining(e -> rtl.put(e.getKey(), e.getValue().asInt()));
+            assertThat(rtl).isEqualTo(EventCode.table());
+            assertThat(dut.params()).isEqualTo(AdapterParams.defaults());
+        }
+    }
+
+    @Test
+    void globalCsrsReportTheElaboratedParameters() {
+        try (FetchTb tb = new FetchTb(SimRun.of("ElaborationConsistencyIT", "globalCsrs", 1), FetchTb.Timing.fast())) {
+            int[] regs = {CsrMap.G_ID, CsrMap.G_NUM_CONNS, CsrMap.G_DATA_BYTES, CsrMap.G_MAX_BLOCK_BYTES, CsrMap.G_MAX_REGION_BYTES};
+            for (int r : regs) {
+                tb.csr.push(CsrRequest.read(CsrMap.global(r)));
+            }
+            tb.finish();
+            AdapterParams p = tb.params;
+            assertThat(tb.csrResps).extracting(o -> o.txn().data()).containsExactly(CsrMap.ID_VALUE, (long) p.numConns(),
+                    (long) p.dataBytes(), (long) p.maxBlockBytes(), (long) p.maxRegionBytes());
+        }
+    }
+}

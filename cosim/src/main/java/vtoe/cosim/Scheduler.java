@@ -9,7 +9,7 @@ import java.util.function.Supplier;
  * doorbell) interleaved with the RTL: the DUT runs to the next event or until an output wakes Java;
  * events run when their cycle is reached, in (cycle, scheduling order).
  */
-public final class Scheduler {
+public final class Scheduler implements vtoe.model.sim.Timeline {
     private record Event(long cycle, long seq, Runnable action) {}
 
     /** Longest single step, so that {@code done} is re-checked even when no output wakes Java. */
@@ -23,19 +23,17 @@ public final class Scheduler {
         this.dut = dut;
     }
 
+    @Override
     public long now() {
         return dut.cycle();
     }
 
+    @Override
     public void at(long cycle, Runnable action) {
         if (cycle < dut.cycle()) {
             throw new IllegalStateException("event scheduled for cycle " + cycle + ", already at " + dut.cycle());
         }
         events.add(new Event(cycle, seq++, action));
-    }
-
-    public void after(long delay, Runnable action) {
-        at(dut.cycle() + delay, action);
     }
 
     public int pending() {

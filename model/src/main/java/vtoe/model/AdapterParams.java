@@ -15,7 +15,13 @@ public record AdapterParams(
         int doorbellDepth, // doorbells queued before s_doorbell backpressures
         int dmaIdBits, // AXI id width
         int maxBurstBeats, // longest DMA read burst
-        int eventDepth) { // m_event queue entries
+        int eventDepth, // m_event queue entries
+        int tags, // segments in flight across all connections
+        int slotBytes, // staging bytes per tag: the largest MSS
+        int retained, // retained entries per connection
+        int maxRetries, // RTO retransmissions before a connection stops
+        int maxBackoff, // RTO doublings at most
+        int burstsPerTag) { // DMA bursts outstanding per tag
 
     public AdapterParams {
         require(dataBytes == 8 || dataBytes == 16 || dataBytes == 32 || dataBytes == 64,
@@ -29,22 +35,59 @@ public record AdapterParams(
         require(maxBurstBeats >= 1 && maxBurstBeats <= 256 && maxBurstBeats * dataBytes <= 4096,
                 "maxBurstBeats must be in 1..256 and a burst may not exceed 4 KiB, not " + maxBurstBeats + " x " + dataBytes);
         require(eventDepth >= 1, "eventDepth must be at least 1, not " + eventDepth);
+        require(Integer.bitCount(numConns) == 1, "numConns must be a power of two, not " + numConns);
+        require(tags >= 2 && tags + 1 <= 1 << dmaIdBits, "tags must be 2.." + ((1 << dmaIdBits) - 1) + ", not " + tags);
+        require(Integer.bitCount(slotBytes) == 1 && slotBytes >= 64, "slotBytes must be a power of two >= 64, not " + slotBytes);
+        require(Integer.bitCount(retained) == 1 && retained >= 2, "retained must be a power of two >= 2, not " + retained);
+        require(maxRetries >= 1 && maxRetries < 255, "maxRetries must be in 1..254, not " + maxRetries);
+        require(maxBackoff >= 0 && maxBackoff <= 15, "maxBackoff must be in 0..15, not " + maxBackoff);
+        require(Integer.bitCount(burstsPerTag) == 1, "burstsPerTag must be a power of two, not " + burstsPerTag);
     }
 
     /** The RTL's defaults. */
     public static AdapterParams defaults() {
-        return new AdapterParams(8, 4, 65536, 16384, 4, 4, 16, 4);
+        return new AdapterParams(8, 4, 65536, 16384, 4, 5, 16, 4, 16, 2048, 16, 8, 6, 4);
+    }
+
+    /** The full adapter top (VtoeAdapter) as elaborated: 64 connections. */
+    public static AdapterParams adapterDefaults() {
+        return defaults().withNumConns(64);
+    }
+
+    public AdapterParams withNumConns(int n) {
+        return new AdapterParams(dataBytes, n, maxBlockBytes, maxRegionBytes, doorbellDepth, dmaIdBits, maxBurstBeats,
+                eventDepth, tags, slotBytes, retained, maxRetries, maxBackoff, burstsPerTag);
+    }
+
+    public AdapterParams withDataBytes(int d) {
+        return new AdapterParams(d, numConns, maxBlockBytes, maxRegionBytes, doorbellDepth, dmaIdBits, maxBurstBeats,
+                eventDepth, tags, slotBytes, retained, maxRetries, maxBackoff, burstsPerTag);
+    }
+
+    public AdapterParams withTags(int t) {
+        return new AdapterParams(dataBytes, numConns, maxBlockBytes, maxRegionBytes, doorbellDepth, dmaIdBits,
+                maxBurstBeats, eventDepth, t, slotBytes, retained, maxRetries, maxBackoff, burstsPerTag);
     }
 
     public static AdapterParams fromJson(JsonNode p) {
         return new AdapterParams(p.get("dataBytes").asInt(), p.get("numConns").asInt(), p.get("maxBlockBytes").asInt(),
                 p.get("maxRegionBytes").asInt(), p.get("doorbellDepth").asInt(), p.get("dmaIdBits").asInt(),
-                p.get("maxBurstBeats").asInt(), p.get("eventDepth").asInt());
+                p.get("maxBurstBeats").asInt(), p.get("eventDepth").asInt(), p.get("tags").asInt(), p.get("slotBytes").asInt(),
+                p.get("retained").asInt(), p.get("maxRetries").asInt(), p.get("maxBackoff").asInt(),
+                p.get("burstsPerTag").asInt());
     }
 
     /** Beats that carry one 32-byte descriptor. */
     public int descBeats() {
         return Math.max(1, 32 / dataBytes);
+    }
+
+    public int connIdxBits() {
+        return Math.max(1, 32 - Integer.numberOfLeadingZeros(numConns - 1));
+    }
+
+    public int rowsPerSlot() {
+        return slotBytes / dataBytes;
     }
 
     private static void require(boolean ok, String message) {

@@ -13,9 +13,15 @@ case class AdapterParams(
     maxBlockBytes: Int = 65536, // largest descriptor size accepted
     maxRegionBytes: Int = 16384, // largest descriptor region; bounds the loop detector's bitmap
     doorbellDepth: Int = 4, // doorbells queued before s_doorbell backpressures
-    dmaIdBits: Int = 4, // AXI id width on m_dma_ar / s_dma_r
+    dmaIdBits: Int = 5, // AXI id width on m_dma_ar / s_dma_r: id 0 descriptors, id 1 + tag payload
     maxBurstBeats: Int = 16, // longest DMA read burst the adapter issues
-    eventDepth: Int = 4 // m_event entries queued before event sources stall
+    eventDepth: Int = 4, // m_event entries queued before event sources stall
+    tags: Int = 16, // segments in flight (host requests, DMA, staging slots) across all connections
+    slotBytes: Int = 2048, // staging buffer per tag: the largest MSS
+    retained: Int = 16, // retained entries (descriptor blocks not yet acknowledged) per connection
+    maxRetries: Int = 8, // RTO expiries in a row before a connection is stopped
+    maxBackoff: Int = 6, // RTO doubles at most this many times
+    burstsPerTag: Int = 4 // DMA bursts outstanding per tag
 ) {
   require(Seq(8, 16, 32, 64).contains(dataBytes), s"dataBytes must be 8, 16, 32 or 64, not $dataBytes")
   require(numConns >= 1 && numConns <= 65536, s"numConns must be in 1..65536, not $numConns")
@@ -27,6 +33,14 @@ case class AdapterParams(
   require(maxBurstBeats >= 1 && maxBurstBeats <= 256 && maxBurstBeats * dataBytes <= 4096,
     s"maxBurstBeats must be in 1..256 and a burst may not exceed 4 KiB, not $maxBurstBeats x $dataBytes B")
   require(eventDepth >= 1, s"eventDepth must be at least 1, not $eventDepth")
+  require(isPow2(numConns), s"numConns must be a power of two (ACKs find their connection by local port), not $numConns")
+  require(tags >= 2 && tags + 1 <= (1 << dmaIdBits), s"tags must be 2..${(1 << dmaIdBits) - 1} (DMA id = 1 + tag), not $tags")
+  require(isPow2(slotBytes) && slotBytes >= 64 && slotBytes % dataBytes == 0,
+    s"slotBytes must be a power of two >= 64, not $slotBytes")
+  require(isPow2(retained) && retained >= 2, s"retained must be a power of two >= 2, not $retained")
+  require(maxRetries >= 1 && maxRetries < 255, s"maxRetries must be in 1..254, not $maxRetries")
+  require(maxBackoff >= 0 && maxBackoff <= 15, s"maxBackoff must be in 0..15, not $maxBackoff")
+  require(isPow2(burstsPerTag), s"burstsPerTag must be a power of two, not $burstsPerTag")
 
   /** Width of connection numbers inside the design (top-level ports always carry 16 bits). */
   def connIdxBits: Int = log2Ceil(numConns).max(1)
@@ -37,6 +51,12 @@ case class AdapterParams(
   /** Descriptor slots in the largest region, i.e. bits of the loop detector. */
   def regionSlots: Int = maxRegionBytes / 32
 
+  def tagBits: Int = log2Ceil(tags).max(1)
+  def ringBits: Int = log2Ceil(retained)
+  def rowsPerSlot: Int = slotBytes / dataBytes
+  def stagingRows: Int = tags * rowsPerSlot
+  def stagingBytes: Int = tags * slotBytes
+
   def toJson: String =
     Seq(
       "dataBytes" -> dataBytes,
@@ -46,7 +66,13 @@ case class AdapterParams(
       "doorbellDepth" -> doorbellDepth,
       "dmaIdBits" -> dmaIdBits,
       "maxBurstBeats" -> maxBurstBeats,
-      "eventDepth" -> eventDepth
+      "eventDepth" -> eventDepth,
+      "tags" -> tags,
+      "slotBytes" -> slotBytes,
+      "retained" -> retained,
+      "maxRetries" -> maxRetries,
+      "maxBackoff" -> maxBackoff,
+      "burstsPerTag" -> burstsPerTag
     ).map { case (k, v) => s""""$k": $v""" }.mkString("{", ", ", "}")
 }
 
@@ -63,4 +89,10 @@ object PortWidths {
   val Detail = 64
   val AxiLen = 8
   val AxiResp = 2
+  val Tag = 8
+  val Len = 32
+  val Mac = 48
+  val Ip = 32
+  val Port = 16
+  val Time = 64
 }

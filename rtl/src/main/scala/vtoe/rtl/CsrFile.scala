@@ -4,14 +4,17 @@ import chisel3._
 import chisel3.util._
 
 /** Decodes s_csr, owns the static per-connection configuration ([[ConnCfg]]) and forwards registers
-  * that other blocks own (DescSeq). Every request gets exactly one response, in order.
+  * that other blocks own (DescSeq, connection state). Every request gets exactly one response, in
+  * order.
   *
   * After reset it sweeps the context memory to zero, one connection per cycle (as hardware clears an
   * SRAM); s_csr is not ready until the sweep is done, and `init` lets other blocks clear their own
   * per-connection memories in the same sweep.
   *
-  * Writes that would leave a connection inconsistent are refused with SLVERR and change nothing:
-  * region changes while enabled, misaligned or oversized regions, enabling without a region, mode 3.
+  * Enabling or disabling a connection is handed to ConnStateUnit through `ctl`; the write is answered
+  * only once ConnStateUnit took it, so a doorbell rung after the answer cannot overtake it.
+  *
+  * Writes that would leave a connection inconsistent are refused with SLVERR and change nothing.
   */
 class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
   override def desiredName = "CsrFile"
@@ -21,6 +24,11 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
     val cfg = Vec(cfgReaders, new CfgReadPort(p)) // read ports for the blocks
     val descSeq = new RegAccess(p) // DescSeq lives in DescriptorFetch
     val init = Output(Valid(UInt(p.connIdxBits.W))) // reset sweep: clear this connection's state
+    val ctl = Decoupled(new ConnCtl(p)) // open / stop requests to ConnStateUnit
+    val busy = Input(UInt(p.numConns.W)) // connection still has work in flight: cannot be re-opened
+    val stateConn = Output(UInt(p.connIdxBits.W)) // read-only connection state, from ConnStateUnit
+    val stateData = Input(Vec(4, UInt(64.W))) // STATUS, SND_UNA, SND_NXT, SND_MAX
+    val counters = Input(Vec(16, UInt(64.W))) // global registers 16..31
   })
 
   val cfgMem = Mem(p.numConns, new ConnCfg)
@@ -38,7 +46,6 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
 
   val respQ = Module(new Queue(new CsrResp, 2))
   io.resp <> respQ.io.deq
-  io.req.ready := initDone && respQ.io.enq.ready
 
   val r = io.req.bits
   val global = r.addr(Csr.GlobalBit)
@@ -48,21 +55,33 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
   val connOk = connRaw < p.numConns.U
   val conn = connRaw(p.connIdxBits - 1, 0)
   val cur = cfgMem(conn)
-  val hi32Zero = r.data(63, 32) === 0.U
-  val low5Zero = r.data(4, 0) === 0.U
+  val d = r.data
+  val hi32Zero = d(63, 32) === 0.U
+  val low5Zero = d(4, 0) === 0.U
+  val busy = io.busy(conn)
+  io.stateConn := conn
 
   val rdata = WireDefault(0.U(PortWidths.CsrData.W))
   val resp = WireDefault(Csr.RespDecErr.U(PortWidths.AxiResp.W))
   val next = WireDefault(cur)
   val writeCfg = WireDefault(false.B)
+  val ctlNeeded = WireDefault(false.B)
+  val ctlOpen = WireDefault(false.B)
   def refuse(): Unit = resp := Csr.RespSlvErr.U
   def accept(): Unit = resp := Csr.RespOkay.U
+  /** A register written only while the connection is disabled, with an extra validity check. */
+  def staticReg(value: UInt, ok: Bool)(update: => Unit): Unit = {
+    rdata := value
+    when(!r.write) { accept() }
+      .elsewhen(cur.enabled || !ok) { refuse() }
+      .otherwise { accept(); update; writeCfg := true.B }
+  }
 
   io.descSeq.req.valid := false.B
   io.descSeq.req.bits.write := r.write
   io.descSeq.req.bits.conn := conn
   io.descSeq.req.bits.reg := regIdx
-  io.descSeq.req.bits.data := r.data
+  io.descSeq.req.bits.data := d
 
   when(global) {
     val globals = Seq(
@@ -70,8 +89,13 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
       Csr.NumConns -> p.numConns.U,
       Csr.DataBytes -> p.dataBytes.U,
       Csr.MaxBlockBytes -> p.maxBlockBytes.U,
-      Csr.MaxRegionBytes -> p.maxRegionBytes.U
-    )
+      Csr.MaxRegionBytes -> p.maxRegionBytes.U,
+      Csr.Tags -> p.tags.U,
+      Csr.SlotBytes -> p.slotBytes.U,
+      Csr.Retained -> p.retained.U,
+      Csr.MaxRetries -> p.maxRetries.U,
+      Csr.MaxBackoff -> p.maxBackoff.U
+    ) ++ (0 until 16).map(i => (Csr.RxCounterBase + i) -> io.counters(i))
     when(wellFormed && r.addr(30, 8) === 0.U) {
       for ((idx, v) <- globals) {
         when(regIdx === idx.U) {
@@ -84,38 +108,30 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
     switch(regIdx) {
       is(Csr.Ctrl.U) {
         rdata := Cat(cur.mode, cur.enabled)
+        val en = d(0)
+        val mode = d(2, 1)
         when(!r.write) {
           accept()
-        }.elsewhen(r.data(63, 3) =/= 0.U || r.data(2, 1) === 3.U) {
+        }.elsewhen(d(63, 3) =/= 0.U || mode === 3.U) {
           refuse() // undefined bits or mode 3
-        }.elsewhen(r.data(0) && cur.regionBytes === 0.U) {
-          refuse() // enabling needs a descriptor region
-        }.elsewhen(r.data(0) && cur.enabled && r.data(2, 1) =/= cur.mode) {
+        }.elsewhen(en && !cur.enabled && (cur.regionBytes === 0.U || cur.mss === 0.U || cur.mss > p.slotBytes.U ||
+            cur.rto === 0.U || busy)) {
+          refuse() // enabling needs a region, an MSS that fits a slot, an RTO, and no work left from before
+        }.elsewhen(en && cur.enabled && mode =/= cur.mode) {
           refuse() // the mode may only change while disabled
         }.otherwise {
           accept()
-          next.enabled := r.data(0)
-          next.mode := r.data(2, 1)
+          next.enabled := en
+          next.mode := Mux(cur.enabled, cur.mode, mode)
           writeCfg := true.B
+          ctlNeeded := en =/= cur.enabled
+          ctlOpen := en
         }
       }
-      is(Csr.RegionVa.U) {
-        rdata := cur.regionVa
-        when(!r.write) { accept() }
-          .elsewhen(cur.enabled || !low5Zero) { refuse() }
-          .otherwise { accept(); next.regionVa := r.data; writeCfg := true.B }
-      }
-      is(Csr.RegionPa.U) {
-        rdata := cur.regionPa
-        when(!r.write) { accept() }
-          .elsewhen(cur.enabled || !low5Zero) { refuse() }
-          .otherwise { accept(); next.regionPa := r.data; writeCfg := true.B }
-      }
+      is(Csr.RegionVa.U) { staticReg(cur.regionVa, low5Zero) { next.regionVa := d } }
+      is(Csr.RegionPa.U) { staticReg(cur.regionPa, low5Zero) { next.regionPa := d } }
       is(Csr.RegionBytes.U) {
-        rdata := cur.regionBytes
-        when(!r.write) { accept() }
-          .elsewhen(cur.enabled || !low5Zero || r.data === 0.U || r.data > p.maxRegionBytes.U) { refuse() }
-          .otherwise { accept(); next.regionBytes := r.data(31, 0); writeCfg := true.B }
+        staticReg(cur.regionBytes, low5Zero && d =/= 0.U && d <= p.maxRegionBytes.U) { next.regionBytes := d(31, 0) }
       }
       is(Csr.DescSeq.U) {
         rdata := io.descSeq.rdata
@@ -127,10 +143,41 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
         }.otherwise {
           accept()
           io.descSeq.req.valid := io.req.fire
+          next.iss := d(31, 0)
+          writeCfg := true.B
         }
       }
+      is(Csr.Mac.U) { staticReg(cur.ourMac, d(63, 48) === 0.U) { next.ourMac := d(47, 0) } }
+      is(Csr.PeerMac.U) { staticReg(cur.peerMac, d(63, 48) === 0.U) { next.peerMac := d(47, 0) } }
+      is(Csr.Ips.U) {
+        staticReg(Cat(cur.ourIp, cur.peerIp), true.B) { next.ourIp := d(63, 32); next.peerIp := d(31, 0) }
+      }
+      is(Csr.Ports.U) {
+        // ACKs find their connection by the low bits of our port.
+        val portOk = d(63, 32) === 0.U && d(16 + p.connIdxBits - 1, 16) === conn
+        staticReg(Cat(cur.ourPort, cur.peerPort), portOk) { next.ourPort := d(31, 16); next.peerPort := d(15, 0) }
+      }
+      is(Csr.Mss.U) { staticReg(cur.mss, d =/= 0.U && d <= p.slotBytes.U) { next.mss := d(15, 0) } }
+      is(Csr.Rto.U) { staticReg(cur.rto, d =/= 0.U && hi32Zero) { next.rto := d(31, 0) } }
+      is(Csr.PeerWnd.U) { staticReg(cur.peerWnd, hi32Zero) { next.peerWnd := d(31, 0) } }
+      is(Csr.Rcv.U) {
+        // The host's receive side moves these while the connection runs.
+        rdata := Cat(cur.rcvWnd, cur.rcvNxt)
+        when(!r.write) { accept() }
+          .elsewhen(d(63, 48) =/= 0.U) { refuse() }
+          .otherwise { accept(); next.rcvNxt := d(31, 0); next.rcvWnd := d(47, 32); writeCfg := true.B }
+      }
+      is(Csr.Status.U) { rdata := io.stateData(0); when(r.write) { refuse() }.otherwise { accept() } }
+      is(Csr.SndUna.U) { rdata := io.stateData(1); when(r.write) { refuse() }.otherwise { accept() } }
+      is(Csr.SndNxt.U) { rdata := io.stateData(2); when(r.write) { refuse() }.otherwise { accept() } }
+      is(Csr.SndMax.U) { rdata := io.stateData(3); when(r.write) { refuse() }.otherwise { accept() } }
     }
   }
+
+  io.ctl.valid := io.req.valid && initDone && respQ.io.enq.ready && ctlNeeded
+  io.ctl.bits.conn := conn
+  io.ctl.bits.open := ctlOpen
+  io.req.ready := initDone && respQ.io.enq.ready && (!ctlNeeded || io.ctl.ready)
 
   when(io.req.fire && writeCfg) { cfgMem.write(conn, next) }
 

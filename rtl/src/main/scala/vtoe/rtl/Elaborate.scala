@@ -11,9 +11,11 @@ object Elaborate {
   /** Tops built for co-simulation: name -> (generator, params). */
   def tops: Seq[(String, () => chisel3.RawModule, AdapterParams)] = {
     val p = AdapterParams()
+    val full = AdapterParams(numConns = 64)
     Seq(
       ("FetchTop", () => new FetchTop(p), p),
-      ("AssertProbe", () => new AssertProbe, p)
+      ("AssertProbe", () => new AssertProbe, p),
+      ("VtoeAdapter", () => new VtoeAdapter(full), full)
     )
   }
 
@@ -42,13 +44,16 @@ object Elaborate {
       val staging = out.resolveSibling(out.getFileName.toString + "-staging").resolve(name)
       val t0 = System.nanoTime()
       _root_.circt.stage.ChiselStage.emitSystemVerilogFile(gen(), Array("--target-dir", staging.toString), firtoolOpts)
-      val json = s"""{"top": "$name", "params": ${p.toJson}, "eventCodes": ${EventCode.toJson}}"""
+      val json = s"""{"top": "$name", "params": ${p.toJson}, "eventCodes": ${EventCode.toJson}, """ +
+        s""""ops": ${table(Op.all)}, "rxClasses": ${table(RxClass.all)}}"""
       Files.writeString(staging.resolve("params.json"), json + "\n")
       val changed = sync(staging, dir)
       println(f"elaborated $name%-12s into $dir (${(System.nanoTime() - t0) / 1e9}%.1f s, $changed file(s) changed)")
     }
     Files.writeString(stamp, fp)
   }
+
+  private def table(t: Seq[(String, Int)]): String = t.map { case (k, v) => s""""$k": $v""" }.mkString("{", ", ", "}")
 
   /** Copies files whose content changed (so Verilator only reruns for real changes), drops stale ones. */
   private def sync(from: Path, to: Path): Int = {

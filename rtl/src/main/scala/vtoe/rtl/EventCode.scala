@@ -25,6 +25,18 @@ object EventCode {
   val DmaStrayResponse = 0x09
   /** The connection was disabled while its chain was being fetched; the chain stopped. detail = VA */
   val ConnDisabled = 0x0a
+  /** The host answered a request with FAULT; the connection stopped. detail = VA of the request */
+  val HostFault = 0x10
+  /** maxRetries RTO expiries in a row; the connection stopped. detail = sndUna */
+  val RetryLimit = 0x11
+  /** A host response did not fit its request (beats, extent lengths); the connection stopped. detail = tag | reason << 8 */
+  val HostBadResponse = 0x12
+  /** A host response for a tag with no request outstanding; dropped. detail = tag */
+  val HostStrayResponse = 0x13
+  /** A PREPINNED descriptor without a PA; the chain stopped. detail = descriptor VA */
+  val DescBadPa = 0x14
+  /** A payload read returned an error response; the connection stopped. detail = PA */
+  val DmaReadError = 0x15
 
   val all: Seq[(String, Int)] = Seq(
     "DESC_OUT_OF_REGION" -> DescOutOfRegion,
@@ -36,7 +48,13 @@ object EventCode {
     "DOORBELL_BAD_CONN" -> DoorbellBadConn,
     "DOORBELL_DISABLED" -> DoorbellDisabled,
     "DMA_STRAY_RESPONSE" -> DmaStrayResponse,
-    "CONN_DISABLED" -> ConnDisabled
+    "CONN_DISABLED" -> ConnDisabled,
+    "HOST_FAULT" -> HostFault,
+    "RETRY_LIMIT" -> RetryLimit,
+    "HOST_BAD_RESPONSE" -> HostBadResponse,
+    "HOST_STRAY_RESPONSE" -> HostStrayResponse,
+    "DESC_BAD_PA" -> DescBadPa,
+    "DMA_READ_ERROR" -> DmaReadError
   )
 
   def apply(v: Int): UInt = v.U(PortWidths.EventCode.W)

@@ -12,7 +12,7 @@ import chisel3.util._
   *
   * Order of checks, which decides the event code when several apply (the TLM checks in the same
   * order): for a VA before it is read: disabled connection, out of region, misaligned, loop; for the
-  * descriptor read: DMA error, size, seq. Nothing past a bad point is read.
+  * descriptor read: DMA error, size, seq, missing PA (PREPINNED). Nothing past a bad point is read.
   */
 class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetch(p, dmaId) {
   override def desiredName = "SerialDescriptorFetch"
@@ -139,6 +139,8 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
         raise(EventCode.DescBadSize, dSize)
       }.elsewhen(dSeq =/= expSeq) {
         raise(EventCode.DescBadSeq, Cat(dSeq, expSeq))
+      }.elsewhen(cfg.mode === 2.U && dPa === 0.U) {
+        raise(EventCode.DescBadPa, va) // PREPINNED: the host must have pinned the block and said where
       }.otherwise {
         state := S.Emit
       }

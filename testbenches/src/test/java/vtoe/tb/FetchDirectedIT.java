@@ -93,7 +93,7 @@ class FetchDirectedIT {
             assertThat(txns(tb.descs)).containsExactlyElementsOf(expect);
             assertThat(txns(tb.reads)).containsExactlyElementsOf(readsOf(3));
             assertThat(tb.events).isEmpty();
-            assertThat(tb.csrResps).hasSize(5).allMatch(o -> o.txn().ok());
+            assertThat(tb.csrResps).hasSize(7).allMatch(o -> o.txn().ok());
         }
     }
     // README-END
@@ -342,6 +342,11 @@ class FetchDirectedIT {
                     CsrRequest.write(CsrMap.conn(0, CsrMap.REGION_BYTES), 48), // not a multiple of 32
                     CsrRequest.write(CsrMap.conn(0, CsrMap.REGION_BYTES), max), // ok
                     CsrRequest.write(CsrMap.conn(0, CsrMap.CTRL), CsrMap.ctrl(true, 3)), // mode 3
+                    CsrRequest.write(CsrMap.conn(0, CsrMap.CTRL), CsrMap.ctrl(true, 1)), // no MSS or RTO yet
+                    CsrRequest.write(CsrMap.conn(0, CsrMap.MSS), tb.params.slotBytes() + 1), // MSS beyond a staging slot
+                    CsrRequest.write(CsrMap.conn(0, CsrMap.MSS), 1460), // ok
+                    CsrRequest.write(CsrMap.conn(0, CsrMap.RTO), 5000), // ok
+                    CsrRequest.write(CsrMap.conn(0, CsrMap.PORTS), 0x1235L << 16 | 80), // our port's low bits are not 0
                     CsrRequest.write(CsrMap.conn(0, CsrMap.CTRL), CsrMap.ctrl(true, 1)), // ok
                     CsrRequest.write(CsrMap.conn(0, CsrMap.REGION_PA), PA), // busy: enabled
                     CsrRequest.write(CsrMap.conn(0, CsrMap.DESC_SEQ), 5), // busy: enabled
@@ -356,7 +361,9 @@ class FetchDirectedIT {
             assertThat(txns(tb.csrResps)).containsExactly(
                     new CsrResponse(CsrMap.ID_VALUE, ok), new CsrResponse(tb.params.numConns(), ok), new CsrResponse(0, slv),
                     new CsrResponse(0, slv), new CsrResponse(0, slv), new CsrResponse(0, slv), new CsrResponse(0, slv),
-                    new CsrResponse(0, ok), new CsrResponse(0, slv), new CsrResponse(0, ok), new CsrResponse(0, slv),
+                    new CsrResponse(0, ok), new CsrResponse(0, slv), new CsrResponse(0, slv), new CsrResponse(0, slv),
+                    new CsrResponse(0, ok), new CsrResponse(0, ok), new CsrResponse(0, slv), new CsrResponse(0, ok),
+                    new CsrResponse(0, slv),
                     new CsrResponse(0, slv), new CsrResponse(0, slv), new CsrResponse(CsrMap.ctrl(true, 1), ok),
                     new CsrResponse(0, dec), new CsrResponse(0, dec), new CsrResponse(0, dec));
         }

@@ -1,6 +1,7 @@
 package vtoe.model.adapter;
 
 import java.util.Arrays;
+import java.util.TreeMap;
 import vtoe.model.AdapterParams;
 import vtoe.model.check.OutputSink;
 import vtoe.model.txn.CsrRequest;
@@ -8,32 +9,87 @@ import vtoe.model.txn.CsrResponse;
 
 /**
  * TLM of {@code vtoe.rtl.CsrFile}: decodes register accesses exactly as the RTL does (same refusals
- * in the same order) and answers each on m_csr_resp one cycle after the request.
+ * in the same order) and answers each on m_csr_resp. Keeps the history of the RCV register, which the
+ * host may write while frames are being built, so the framer model can ask for the value in force at
+ * any cycle.
  */
 public final class CsrFileModel {
+    /** What the CSR file asks of the rest of the adapter. */
+    public interface Hooks {
+        /** Connection still has work in flight (cannot be re-enabled). */
+        boolean busy(int conn);
+
+        /** STATUS, SND_UNA, SND_NXT, SND_MAX. */
+        long connState(int conn, int which);
+
+        /** Global counter registers 16..31. */
+        long counter(int index);
+
+        /** Enable (open) or disable (stop) handed to ConnStateUnit at {@code cycle}. */
+        void ctl(int conn, boolean open, long cycle);
+
+        Hooks NONE = new Hooks() {
+            @Override
+            public boolean busy(int conn) {
+                return false;
+            }
+
+            @Override
+            public long connState(int conn, int which) {
+                return 0;
+            }
+
+            @Override
+            public long counter(int index) {
+                return 0;
+            }
+
+            @Override
+            public void ctl(int conn, boolean open, long cycle) {}
+        };
+    }
+
     private final AdapterParams p;
     private final ConnCfg[] cfg;
     private final DescriptorFetch fetch;
     private final OutputSink out;
+    private Hooks hooks = Hooks.NONE;
+    @SuppressWarnings("unchecked")
+    private final TreeMap<Long, Long>[] rcvHistory;
 
+    @SuppressWarnings("unchecked")
     public CsrFileModel(AdapterParams p, DescriptorFetch fetch, OutputSink out) {
         this.p = p;
         this.cfg = new ConnCfg[p.numConns()];
         Arrays.fill(cfg, ConnCfg.RESET); // the RTL's reset sweep
         this.fetch = fetch;
         this.out = out;
+        this.rcvHistory = new TreeMap[p.numConns()];
+        for (int i = 0; i < p.numConns(); i++) {
+            rcvHistory[i] = new TreeMap<>();
+            rcvHistory[i].put(Long.MIN_VALUE, 0L);
+        }
+    }
+
+    public void hooks(Hooks h) {
+        this.hooks = h;
     }
 
     public ConnCfg cfg(int conn) {
         return cfg[conn];
     }
 
+    /** RCV (window << 32 | ack number) as a frame latched at {@code cycle} saw it. */
+    public long rcvAt(int conn, long cycle) {
+        return rcvHistory[conn].floorEntry(cycle).getValue();
+    }
+
     public void request(CsrRequest r, long cycle) {
-        CsrResponse resp = decode(r);
+        CsrResponse resp = decode(r, cycle);
         out.emit("m_csr_resp", new CsrResponse(r.write() ? 0 : resp.data(), resp.resp()), cycle + 1);
     }
 
-    private CsrResponse decode(CsrRequest r) {
+    private CsrResponse decode(CsrRequest r, long cycle) {
         final int okay = CsrResponse.OKAY;
         final int refuse = CsrResponse.SLVERR;
         int addr = r.addr();
@@ -50,7 +106,12 @@ public final class CsrFileModel {
                     case CsrMap.G_DATA_BYTES -> (long) p.dataBytes();
                     case CsrMap.G_MAX_BLOCK_BYTES -> (long) p.maxBlockBytes();
                     case CsrMap.G_MAX_REGION_BYTES -> (long) p.maxRegionBytes();
-                    default -> null;
+                    case CsrMap.G_TAGS -> (long) p.tags();
+                    case CsrMap.G_SLOT_BYTES -> (long) p.slotBytes();
+                    case CsrMap.G_RETAINED -> (long) p.retained();
+                    case CsrMap.G_MAX_RETRIES -> (long) p.maxRetries();
+                    case CsrMap.G_MAX_BACKOFF -> (long) p.maxBackoff();
+                    default -> reg >= CsrMap.G_RX_COUNTER_BASE ? hooks.counter(reg - CsrMap.G_RX_COUNTER_BASE) : null;
                 };
                 if (v != null) {
                     return new CsrResponse(v, r.write() ? refuse : okay);
@@ -61,55 +122,100 @@ public final class CsrFileModel {
         if (!wellFormed || connRaw >= p.numConns()) {
             return new CsrResponse(0, CsrResponse.DECERR);
         }
-        ConnCfg c = cfg[connRaw];
+        int conn = connRaw;
+        ConnCfg c = cfg[conn];
         boolean low5Zero = (d & 31) == 0;
-        switch (reg) {
+        boolean hi32Zero = (d >>> 32) == 0;
+        return switch (reg) {
             case CsrMap.CTRL -> {
                 long rd = (long) c.mode() << 1 | (c.enabled() ? 1 : 0);
                 if (!r.write()) {
-                    return new CsrResponse(rd, okay);
+                    yield new CsrResponse(rd, okay);
                 }
                 int mode = (int) (d >>> 1) & 3;
                 boolean en = (d & 1) != 0;
-                if ((d >>> 3) != 0 || mode == 3 || (en && c.regionBytes() == 0) || (en && c.enabled() && mode != c.mode())) {
-                    return new CsrResponse(rd, refuse);
+                if ((d >>> 3) != 0 || mode == 3) {
+                    yield new CsrResponse(rd, refuse);
                 }
-                cfg[connRaw] = c.withCtrl(en, mode);
-                return new CsrResponse(rd, okay);
-            }
-            case CsrMap.REGION_VA -> {
-                if (r.write() && !c.enabled() && low5Zero) {
-                    cfg[connRaw] = c.withRegionVa(d);
+                if (en && !c.enabled() && (c.regionBytes() == 0 || c.mss() == 0 || c.mss() > p.slotBytes() || c.rto() == 0
+                        || hooks.busy(conn))) {
+                    yield new CsrResponse(rd, refuse);
                 }
-                return new CsrResponse(c.regionVa(), !r.write() || (!c.enabled() && low5Zero) ? okay : refuse);
-            }
-            case CsrMap.REGION_PA -> {
-                if (r.write() && !c.enabled() && low5Zero) {
-                    cfg[connRaw] = c.withRegionPa(d);
+                if (en && c.enabled() && mode != c.mode()) {
+                    yield new CsrResponse(rd, refuse);
                 }
-                return new CsrResponse(c.regionPa(), !r.write() || (!c.enabled() && low5Zero) ? okay : refuse);
-            }
-            case CsrMap.REGION_BYTES -> {
-                boolean ok = !c.enabled() && low5Zero && d != 0 && Long.compareUnsigned(d, p.maxRegionBytes()) <= 0;
-                if (r.write() && ok) {
-                    cfg[connRaw] = c.withRegionBytes(d & 0xffffffffL);
+                cfg[conn] = c.with("enabled", en ? 1 : 0).with("mode", c.enabled() ? c.mode() : mode);
+                if (en != c.enabled()) {
+                    hooks.ctl(conn, en, cycle);
                 }
-                return new CsrResponse(c.regionBytes(), !r.write() || ok ? okay : refuse);
+                yield new CsrResponse(rd, okay);
             }
+            case CsrMap.REGION_VA -> stat(r, conn, c.regionVa(), low5Zero, "regionVa", d);
+            case CsrMap.REGION_PA -> stat(r, conn, c.regionPa(), low5Zero, "regionPa", d);
+            case CsrMap.REGION_BYTES -> stat(r, conn, c.regionBytes(),
+                    low5Zero && d != 0 && Long.compareUnsigned(d, p.maxRegionBytes()) <= 0, "regionBytes", d & 0xffffffffL);
             case CsrMap.DESC_SEQ -> {
-                long rd = Integer.toUnsignedLong(fetch.descSeq(connRaw));
+                long rd = Integer.toUnsignedLong(fetch.descSeq(conn));
                 if (!r.write()) {
-                    return new CsrResponse(rd, okay);
+                    yield new CsrResponse(rd, okay);
                 }
-                if (c.enabled() || (d >>> 32) != 0) {
-                    return new CsrResponse(rd, refuse);
+                if (c.enabled() || !hi32Zero) {
+                    yield new CsrResponse(rd, refuse);
                 }
-                fetch.setDescSeq(connRaw, (int) d);
-                return new CsrResponse(rd, okay);
+                fetch.setDescSeq(conn, (int) d);
+                cfg[conn] = c.with("iss", (int) d);
+                yield new CsrResponse(rd, okay);
             }
-            default -> {
-                return new CsrResponse(0, CsrResponse.DECERR);
+            case CsrMap.MAC -> stat(r, conn, c.ourMac(), (d >>> 48) == 0, "ourMac", d);
+            case CsrMap.PEER_MAC -> stat(r, conn, c.peerMac(), (d >>> 48) == 0, "peerMac", d);
+            case CsrMap.IPS -> {
+                CsrResponse x = stat(r, conn, (Integer.toUnsignedLong(c.ourIp()) << 32) | Integer.toUnsignedLong(c.peerIp()),
+                        true, "ourIp", d >>> 32);
+                if (x.ok() && r.write()) {
+                    cfg[conn] = cfg[conn].with("peerIp", d & 0xffffffffL);
+                }
+                yield x;
             }
+            case CsrMap.PORTS -> {
+                boolean portOk = (d >>> 32) == 0 && (((d >>> 16) & (p.numConns() - 1)) == conn);
+                CsrResponse x = stat(r, conn, ((long) c.ourPort() << 16) | c.peerPort(), portOk, "ourPort", (d >>> 16) & 0xffff);
+                if (x.ok() && r.write()) {
+                    cfg[conn] = cfg[conn].with("peerPort", d & 0xffff);
+                }
+                yield x;
+            }
+            case CsrMap.MSS -> stat(r, conn, c.mss(), d != 0 && Long.compareUnsigned(d, p.slotBytes()) <= 0, "mss", d & 0xffff);
+            case CsrMap.RTO -> stat(r, conn, c.rto(), d != 0 && hi32Zero, "rto", d & 0xffffffffL);
+            case CsrMap.PEER_WND -> stat(r, conn, c.peerWnd(), hi32Zero, "peerWnd", d & 0xffffffffL);
+            case CsrMap.RCV -> {
+                long rd = ((long) (c.rcvWnd() & 0xffff) << 32) | Integer.toUnsignedLong(c.rcvNxt());
+                if (!r.write()) {
+                    yield new CsrResponse(rd, okay);
+                }
+                if ((d >>> 48) != 0) {
+                    yield new CsrResponse(rd, refuse);
+                }
+                cfg[conn] = c.with("rcvNxt", d & 0xffffffffL).with("rcvWnd", (d >>> 32) & 0xffff);
+                // Written at the end of this cycle: frames latched from the next cycle on see it.
+                rcvHistory[conn].put(cycle + 1, d & 0xffff_ffff_ffffL);
+                yield new CsrResponse(rd, okay);
+            }
+            case CsrMap.STATUS, CsrMap.SND_UNA, CsrMap.SND_NXT, CsrMap.SND_MAX -> new CsrResponse(
+                    hooks.connState(conn, reg - CsrMap.STATUS), r.write() ? refuse : okay);
+            default -> new CsrResponse(0, CsrResponse.DECERR);
+        };
+    }
+
+    /** A register written only while the connection is disabled. */
+    private CsrResponse stat(CsrRequest r, int conn, long value, boolean ok, String field, long newValue) {
+        ConnCfg c = cfg[conn];
+        if (!r.write()) {
+            return new CsrResponse(value, CsrResponse.OKAY);
         }
+        if (c.enabled() || !ok) {
+            return new CsrResponse(value, CsrResponse.SLVERR);
+        }
+        cfg[conn] = c.with(field, newValue);
+        return new CsrResponse(value, CsrResponse.OKAY);
     }
 }

@@ -18,7 +18,7 @@ import vtoe.model.txn.FetchedDescriptor;
 /**
  * TLM of {@code vtoe.rtl.SerialDescriptorFetch}: one chain at a time, one descriptor read in flight,
  * the same checks in the same order (VA: disabled, out of region, misaligned, loop; data: DMA error,
- * size, seq).
+ * size, seq, missing PA for PREPINNED).
  *
  * <p>Timing is estimated from the RTL's state machine (doorbell queue 1 cycle, check 1, read issue 1,
  * validate 1, emit 1) and re-anchored on the RTL's actual cycle whenever a descriptor or read request
@@ -158,6 +158,8 @@ public class SerialDescriptorFetch implements DescriptorFetch {
             endWith(EventCode.DESC_BAD_SIZE, Integer.toUnsignedLong(d.size()));
         } else if (d.seq() != expSeq) {
             endWith(EventCode.DESC_BAD_SEQ, Integer.toUnsignedLong(d.seq()) << 32 | Integer.toUnsignedLong(expSeq));
+        } else if (csr.cfg(conn).mode() == CsrMap.MODE_PREPINNED && d.pa() == 0) {
+            endWith(EventCode.DESC_BAD_PA, va);
         } else {
             out.emit(descPort, new FetchedDescriptor(conn, va, d.va(), d.size(), d.seq(), d.pa()), t, actual -> t = actual + 1);
             expSeq += d.size();

@@ -16,7 +16,13 @@ public enum EventCode {
     DOORBELL_BAD_CONN(0x07),
     DOORBELL_DISABLED(0x08),
     DMA_STRAY_RESPONSE(0x09),
-    CONN_DISABLED(0x0a);
+    CONN_DISABLED(0x0a),
+    HOST_FAULT(0x10),
+    RETRY_LIMIT(0x11),
+    HOST_BAD_RESPONSE(0x12),
+    HOST_STRAY_RESPONSE(0x13),
+    DESC_BAD_PA(0x14),
+    DMA_READ_ERROR(0x15);
 
     private final int code;
 
@@ -81,8 +87,24 @@ public enum EventCode {
                     + Long.toHexString(d) + "); ignored. Enable it through CTRL first.";
             case DMA_STRAY_RESPONSE -> "DMA read data arrived for id " + d
                     + " with no read outstanding; the beats were dropped. The host memory side answered twice or invented a response.";
-            case CONN_DISABLED -> c + "disabled while its chain was being fetched; the chain stopped before VA 0x"
+            case CONN_DISABLED -> c + "disabled or stopped while its chain was being fetched; the chain stopped before VA 0x"
                     + Long.toHexString(d) + ".";
+            case HOST_FAULT -> c + "the host answered FAULT for the request at VA 0x" + Long.toHexString(d)
+                    + "; the connection stopped. Disable and re-enable it once STATUS shows it idle.";
+            case RETRY_LIMIT -> c + "no acknowledgement after the maximum number of retransmissions (sndUna "
+                    + (d & 0xffffffffL) + "); the connection stopped. The peer or the link is gone.";
+            case HOST_BAD_RESPONSE -> c + "the host's answer for tag " + (d & 0xff) + " did not fit the request ("
+                    + switch ((int) (d >>> 8)) {
+                        case 1 -> "PUSH data beats do not cover the requested length";
+                        case 2 -> "TRANSLATE extents are empty or do not add up to the requested length";
+                        default -> "reason " + (d >>> 8);
+                    } + "); the connection stopped.";
+            case HOST_STRAY_RESPONSE -> "a host answer arrived for tag " + d
+                    + ", which has no request outstanding; it was dropped. The driver answered twice or used a wrong tag.";
+            case DESC_BAD_PA -> c + "PREPINNED descriptor at VA 0x" + Long.toHexString(d)
+                    + " has no PA; the chain stopped there. The driver must pin the block and fill in its PA.";
+            case DMA_READ_ERROR -> c + "reading payload at PA 0x" + Long.toHexString(d)
+                    + " returned an error; the connection stopped.";
         };
     }
 }

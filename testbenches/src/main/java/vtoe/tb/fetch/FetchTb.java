@@ -146,7 +146,7 @@ public final class FetchTb implements AutoCloseable {
     }
 
     /**
-     * Programs region and DESC_SEQ of a connection and enables it, then waits for the five write
+     * Programs region and DESC_SEQ of a connection and enables it, then waits for the seven write
      * responses as a driver must (CSRs and doorbells are separate ports: a doorbell rung before the
      * enable was answered may overtake it), and fails unless all were OKAY.
      */
@@ -156,6 +156,8 @@ public final class FetchTb implements AutoCloseable {
         csrWrite(conn, CsrMap.REGION_PA, regionPa);
         csrWrite(conn, CsrMap.REGION_BYTES, regionBytes);
         csrWrite(conn, CsrMap.DESC_SEQ, Integer.toUnsignedLong(descSeq));
+        csrWrite(conn, CsrMap.MSS, 1460);
+        csrWrite(conn, CsrMap.RTO, 100_000);
         csrWrite(conn, CsrMap.CTRL, CsrMap.ctrl(true, CsrMap.MODE_PUSH));
         awaitCsr();
         for (Observed<CsrResponse> r : csrResps.subList(before, csrResps.size())) {

@@ -1,0 +1,9 @@
+package vtoe.rtl
+
+import chisel3._
+
+/** CsrFile asks ConnStateUnit to open (enable) or stop (disable) a connection. */
+class ConnCtl(p: AdapterParams) extends Bundle {
+  val conn = UInt(p.connIdxBits.W)
+  val open = Bool()
+}

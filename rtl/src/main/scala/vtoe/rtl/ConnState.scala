@@ -1,0 +1,33 @@
+package vtoe.rtl
+
+import chisel3._
+import chisel3.util._
+
+/** Per-connection transmit state, owned by ConnStateUnit (one read and one write per cycle). */
+class ConnState(p: AdapterParams) extends Bundle {
+  val state = UInt(2.W) // ConnStateCode
+  val mode = UInt(2.W)
+  val sndUna = UInt(32.W) // oldest unacknowledged seq
+  val sndNxt = UInt(32.W) // next seq to cut (goes back to sndUna on RTO)
+  val sndMax = UInt(32.W) // highest seq ever cut: below it a segment is a retransmission
+  val fetchedEnd = UInt(32.W) // seq just past the last descriptor in the ring
+  val peerWnd = UInt(32.W)
+  val mss = UInt(16.W)
+  val rto = UInt(32.W)
+  val backoff = UInt(4.W)
+  val retries = UInt(8.W)
+  val dupAcks = UInt(2.W)
+  val timerOn = Bool()
+  val deadline = UInt(PortWidths.Time.W)
+  val fastRetx = Bool() // third duplicate ACK: resend one segment at sndUna
+  val probe = Bool() // window closed: send one byte past it
+  val retirePending = Bool() // the ring's head entry is fully acknowledged
+  val head = UInt((p.ringBits + 1).W) // oldest retained entry (with wrap bit)
+  val tail = UInt((p.ringBits + 1).W) // next free entry
+  val cursor = UInt((p.ringBits + 1).W) // entry holding sndNxt
+  val tagsInFlight = UInt(log2Ceil(p.tags + 1).W)
+  val lastTag = UInt(p.tagBits.W) // youngest tag of this connection, for in-order framing
+  val lastTagValid = Bool()
+  val draining = Bool() // stopped PREPINNED connection releasing blocks never retrieved
+  val drainPtr = UInt((p.ringBits + 1).W)
+}

@@ -1,0 +1,110 @@
+package vtoe.rtl
+
+import chisel3._
+import chisel3.util._
+
+/** What an ACK or a timer expiry does to a connection (design brief section 5): cumulative ACKs move
+  * sndUna, arm retirement of acknowledged blocks and reset backoff; three duplicates arm a fast
+  * retransmission of one segment at sndUna; an RTO goes back to sndUna with exponential backoff and
+  * stops the connection after maxRetries retransmissions; a closed window is probed. Combinational:
+  * ConnStateUnit applies it in the cycle of the op. `vtoe.model.adapter.RetransmitFsm` mirrors it.
+  */
+class RetransmitFsm(p: AdapterParams) extends Module {
+  override def desiredName = "RetransmitFsm"
+  val io = IO(new Bundle {
+    val cur = Input(new ConnState(p))
+    val headEntry = Input(new RingEntry) // ring[head]
+    val ack = Input(new AckInfo(p))
+    val now = Input(UInt(PortWidths.Time.W))
+    // ACK
+    val ackNext = Output(new ConnState(p))
+    val ackResult = Output(UInt(4.W))
+    val ackRestart = Output(Bool()) // new data acknowledged: restart the timer
+    // timer
+    val due = Output(Bool())
+    val timerNext = Output(new ConnState(p))
+    val timerKind = Output(UInt(4.W))
+    val timerStop = Output(Bool()) // retry limit reached
+  })
+  val s = io.cur
+  val a = io.ack
+  val active = s.state === ConnStateCode.Active.U
+
+  // ---- ACK ----
+  val diff = a.ack - s.sndUna
+  val outstanding = s.sndMax - s.sndUna
+  val isOld = diff(31)
+  val isAbove = !isOld && diff > outstanding
+  val isNew = !isOld && !isAbove && diff =/= 0.U
+  val wnd = a.wnd.pad(32)
+  val isDup = diff === 0.U && outstanding =/= 0.U && wnd === s.peerWnd && !a.hasPayload
+  val headEnd = io.headEntry.seq + io.headEntry.size
+  io.ackNext := s
+  io.ackRestart := false.B
+  io.ackResult := AckResult.Window.U
+  when(!active) {
+    io.ackResult := AckResult.Ignored.U
+  }.elsewhen(isOld) {
+    io.ackResult := AckResult.Old.U
+  }.elsewhen(isAbove) {
+    io.ackResult := AckResult.Above.U
+  }.elsewhen(isNew) {
+    io.ackResult := AckResult.New.U
+    io.ackRestart := true.B
+    io.ackNext.sndUna := a.ack
+    when((a.ack - s.sndNxt)(31) === 0.U && a.ack =/= s.sndNxt) { io.ackNext.sndNxt := a.ack }
+    io.ackNext.dupAcks := 0.U
+    io.ackNext.backoff := 0.U
+    io.ackNext.retries := 0.U
+    io.ackNext.peerWnd := wnd
+    io.ackNext.fastRetx := false.B
+    io.ackNext.retirePending := s.head =/= s.tail && (a.ack - headEnd)(31) === 0.U
+  }.elsewhen(isDup) {
+    io.ackNext.dupAcks := Mux(s.dupAcks === 3.U, 3.U, s.dupAcks + 1.U)
+    when(s.dupAcks === 2.U) {
+      io.ackNext.fastRetx := true.B
+      io.ackResult := AckResult.FastRetx.U
+    }.otherwise {
+      io.ackResult := AckResult.Dup.U
+    }
+  }.otherwise {
+    io.ackNext.peerWnd := wnd
+  }
+
+  // ---- timer ----
+  io.due := RetransmitFsm.due(s, io.now)
+  val backedOff = Mux(s.backoff === p.maxBackoff.U, s.backoff, s.backoff + 1.U)
+  val pending = s.sndNxt =/= s.fetchedEnd
+  io.timerNext := s
+  io.timerStop := false.B
+  def rewind(): Unit = {
+    io.timerNext.sndNxt := s.sndUna
+    io.timerNext.cursor := s.head
+    io.timerNext.dupAcks := 0.U
+    io.timerNext.fastRetx := false.B
+    io.timerNext.backoff := backedOff
+  }
+  when(outstanding === 0.U) {
+    io.timerKind := TimerKind.Persist.U
+    io.timerNext.backoff := backedOff
+    io.timerNext.probe := s.peerWnd === 0.U && pending
+  }.elsewhen(s.peerWnd === 0.U) {
+    io.timerKind := TimerKind.ZeroWindow.U
+    rewind()
+    io.timerNext.probe := true.B
+  }.otherwise {
+    io.timerKind := TimerKind.Rto.U
+    when(s.retries === p.maxRetries.U) {
+      io.timerStop := true.B
+    }.otherwise {
+      io.timerNext.retries := s.retries + 1.U
+      rewind()
+    }
+  }
+}
+
+object RetransmitFsm {
+  /** The timer has expired and may be served (not while acknowledged blocks wait to be retired). */
+  def due(s: ConnState, now: UInt): Bool =
+    s.state === ConnStateCode.Active.U && s.timerOn && !s.retirePending && (now - s.deadline)(63) === 0.U
+}

@@ -1,0 +1,114 @@
+package vtoe.rtl
+
+import chisel3._
+import chisel3.util._
+
+/** The sending agent: sends TCP data straight out of host virtual memory (design brief section 1).
+  *
+  * DescriptorFetch -> ConnStateUnit (Segmenter, RetransmitFsm) -> HostHandshake -> DmaEngine ->
+  * StagingBuffer -> TxFramer, and AckParser back into ConnStateUnit. The adapter keeps metadata of
+  * unacknowledged data (retained entries), never the data: a retransmission asks the host again.
+  */
+class VtoeAdapter(p: AdapterParams) extends Module {
+  override def desiredName = "VtoeAdapter"
+
+  val s_csr = IO(Flipped(Decoupled(new CsrReq))) // register accesses
+  val m_csr_resp = IO(Decoupled(new CsrResp)) // one answer per access
+  val s_doorbell = IO(Flipped(Decoupled(new Doorbell))) // new descriptor chains
+  val m_dma_ar = IO(Decoupled(new DmaAr(p))) // host memory reads: descriptors (id 0), payload (id 1 + tag)
+  val s_dma_r = IO(Flipped(Decoupled(new DmaR(p)))) // their data
+  val m_hostreq = IO(Decoupled(new HostReq(p))) // identify these bytes (send or retransmit)
+  val s_hostresp = IO(Flipped(Decoupled(new HostResp(p)))) // pushed bytes, extents, or FAULT
+  val m_release = IO(Decoupled(new Release)) // the host may unpin
+  val m_axis_tx = IO(Decoupled(new AxisBeat(p))) // Ethernet/IPv4/TCP frames
+  val s_axis_rx = IO(Flipped(Decoupled(new AxisBeat(p)))) // received frames (ACKs)
+  val m_completion = IO(Decoupled(new Completion)) // descriptors fully acknowledged
+  val m_event = IO(Decoupled(new AdapterEvent)) // errors and notable events
+  val m_trace = IO(Decoupled(new TraceRec)) // every connection state change (verification)
+
+  val csr = Module(new CsrFile(p, cfgReaders = 4))
+  val csu = Module(new ConnStateUnit(p))
+  val fetch = Module(new SerialDescriptorFetch(p, dmaId = 0))
+  val hh = Module(new HostHandshake(p))
+  val dma = Module(new DmaEngine(p))
+  val staging = Module(new StagingBuffer(p, writePorts = 3))
+  val framer = Module(new TxFramer(p))
+  val parser = Module(new AckParser(p))
+
+  // ---- configuration ----
+  csr.io.req <> s_csr
+  m_csr_resp <> csr.io.resp
+  csr.io.ctl <> csu.io.ctl
+  csr.io.busy := csu.io.busy
+  csu.io.stateConn := csr.io.stateConn
+  csr.io.stateData := csu.io.stateData
+  csr.io.counters := VecInit(parser.io.counters ++ csu.io.counters ++ Seq.fill(16 - RxClass.count - 2)(0.U(64.W)))
+  csu.io.init := csr.io.init
+  fetch.io.init := csr.io.init
+  fetch.io.descSeq <> csr.io.descSeq
+  // The fetch serves a connection only while it is enabled and ConnStateUnit runs it.
+  csr.io.cfg(0).conn := fetch.io.cfg.conn
+  fetch.io.cfg.cfg := csr.io.cfg(0).cfg
+  fetch.io.cfg.cfg.enabled := csr.io.cfg(0).cfg.enabled && (csu.io.active >> fetch.io.cfg.conn)(0)
+  csr.io.cfg(1) <> csu.io.cfg
+  csr.io.cfg(2) <> framer.io.cfg
+  csr.io.cfg(3) <> parser.io.cfg
+
+  // ---- descriptors ----
+  fetch.io.doorbell <> Queue(s_doorbell, p.doorbellDepth)
+  csu.io.desc <> fetch.io.desc
+
+  // ---- DMA read port: id 0 descriptors, ids 1..tags payload ----
+  val owners = Seq.tabulate(1 << p.dmaIdBits)(id => if (id == 0) 0 else if (id <= p.tags) 1 else -1)
+  val mux = Module(new DmaReadMux(p, owners))
+  mux.io.clients(0).ar <> fetch.io.ar
+  fetch.io.r <> mux.io.clients(0).r
+  mux.io.clients(1).ar <> dma.io.ar
+  dma.io.r <> mux.io.clients(1).r
+  m_dma_ar <> mux.io.ar
+  mux.io.r <> s_dma_r
+
+  // ---- segments ----
+  hh.io.job <> csu.io.job
+  m_hostreq <> hh.io.hostreq
+  hh.io.resp <> s_hostresp
+  dma.io.extent <> hh.io.extent
+  dma.io.alloc.valid := hh.io.job.fire
+  dma.io.alloc.bits := hh.io.job.bits.tag
+  dma.io.tagConn := VecInit(hh.io.tags.map(_.conn))
+  hh.io.dma := dma.io.status
+  staging.io.write(0) := hh.io.staging
+  staging.io.write(1) := dma.io.staging(0)
+  staging.io.write(2) := dma.io.staging(1)
+  val faults = Module(new RRArbiter(new TagFault(p), 2))
+  faults.io.in(0) <> hh.io.fault
+  faults.io.in(1) <> dma.io.fault
+  csu.io.fault <> Queue(faults.io.out, 2)
+
+  // ---- frames ----
+  framer.io.tags := hh.io.tags
+  framer.io.active := csu.io.active
+  staging.io.readRow := framer.io.stagingRow
+  framer.io.stagingData := staging.io.readData
+  m_axis_tx <> framer.io.tx
+  csu.io.tagDone <> Queue(framer.io.tagDone, 2)
+  hh.io.finish := framer.io.finish
+  val releases = Module(new RRArbiter(new Release, 2))
+  releases.io.in(0) <> framer.io.release
+  releases.io.in(1) <> csu.io.release
+  m_release <> Queue(releases.io.out, 4)
+
+  // ---- ACKs ----
+  parser.io.rx <> s_axis_rx
+  csu.io.ack <> Queue(parser.io.ack, 2)
+  m_completion <> csu.io.completion
+
+  // ---- events and trace ----
+  val events = Module(new RRArbiter(new AdapterEvent, 4))
+  events.io.in(0) <> fetch.io.event
+  events.io.in(1) <> mux.io.event
+  events.io.in(2) <> csu.io.event
+  events.io.in(3) <> hh.io.event
+  m_event <> Queue(events.io.out, p.eventDepth)
+  m_trace <> csu.io.trace
+}

@@ -1,0 +1,75 @@
+package vtoe.model.net;
+
+import vtoe.model.txn.Bytes;
+
+/**
+ * The Internet checksum (RFC 1071): the one's-complement sum of 16-bit big-endian words,
+ * complemented.
+ *
+ * <p>Static functions over a {@code long} running sum, so a sum can be built piece by piece (the
+ * pseudo-header, then the header, then the payload) without an object, the way the RTL accumulates
+ * beat by beat. Carries are left in the upper bits of the running sum and only folded at the end
+ * (RFC 1071 section 2(C), "deferred carries"); a {@code long} holds 2^47 words before it could
+ * overflow, far beyond any frame.
+ *
+ * <p>Byte parity: a byte at an even offset from the start of the checksummed region is the high byte
+ * of its word, one at an odd offset the low byte. {@link #add(long, Bytes, int, int, long)} takes the
+ * offset of its first byte, so a region may be added in pieces that split a word (an odd-length beat
+ * followed by the next one) and still give the sum of the whole.
+ */
+public final class InternetChecksum {
+    private InternetChecksum() {}
+
+    /**
+     * Adds {@code data[from, to)} to {@code sum}, {@code data[from]} lying at byte {@code offset} of
+     * the checksummed region.
+     */
+    public static long add(long sum, Bytes data, int from, int to, long offset) {
+        if (from < 0 || to > data.length() || from > to) {
+            throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of " + data.length() + " bytes");
+        }
+        long s = sum;
+        for (int i = from; i < to; i++) {
+            int v = data.get(i) & 0xff;
+            s += ((offset + i - from) & 1) == 0 ? v << 8 : v;
+        }
+        return s;
+    }
+
+    /** Adds all of {@code data}, its first byte at an even offset. */
+    public static long add(long sum, Bytes data) {
+        return add(sum, data, 0, data.length(), 0);
+    }
+
+    /** Adds one 16-bit word (the low 16 bits of {@code word}). */
+    public static long addWord(long sum, int word) {
+        return sum + (word & 0xffff);
+    }
+
+    /** Adds a 32-bit value as two words, as an IPv4 address appears in a header. */
+    public static long addInt(long sum, int value) {
+        return sum + (value >>> 16) + (value & 0xffff);
+    }
+
+    /** The one's-complement sum folded to 16 bits; 0xffff over data that includes a correct checksum. */
+    public static int fold(long sum) {
+        if (sum < 0) {
+            throw new IllegalArgumentException("running sum must not be negative, was " + sum);
+        }
+        long s = sum;
+        while ((s >>> 16) != 0) {
+            s = (s & 0xffff) + (s >>> 16);
+        }
+        return (int) s;
+    }
+
+    /** The checksum to put in a header: the complement of the folded sum. */
+    public static int finish(long sum) {
+        return ~fold(sum) & 0xffff;
+    }
+
+    /** The checksum of {@code data} alone. */
+    public static int of(Bytes data) {
+        return finish(add(0, data));
+    }
+}

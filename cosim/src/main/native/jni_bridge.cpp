@@ -124,9 +124,9 @@ JNIEXPORT void JNICALL Java_vtoe_cosim_NativeSim_setPattern(JNIEnv* env, jclass,
     });
 }
 
-JNIEXPORT void JNICALL Java_vtoe_cosim_NativeSim_setWake(JNIEnv* env, jclass, jlong h, jint port, jboolean wake) {
+JNIEXPORT void JNICALL Java_vtoe_cosim_NativeSim_setWake(JNIEnv* env, jclass, jlong h, jint port, jint mode) {
     Sim* s = sim(env, h);
-    if (s) guard(env, [&]() -> int { s->setWake(port, wake); return 0; });
+    if (s) guard(env, [&]() -> int { s->setWake(port, mode); return 0; });
 }
 
 JNIEXPORT void JNICALL Java_vtoe_cosim_NativeSim_setHostMemory(JNIEnv* env, jclass, jlong h, jobject buf) {

@@ -200,7 +200,7 @@ void Sim::sampleAndCommit(uint64_t& status) {
                 record(p, p.outValidSince, p.scratch.data());
                 p.wasValid = false;
                 p.stalled = false;
-                if (p.wake) status |= ST_WAKE;
+                if (p.wake && (p.wakeLastWord < 0 || p.scratch[p.wakeLastWord] != 0)) status |= ST_WAKE;
             } else if (v) {
                 if (!p.stalled) api_->getPayload(top_, p.index, p.stalledPayload.data());
                 p.stalled = true;
@@ -376,9 +376,19 @@ void Sim::setPattern(int port, const uint64_t* bits, uint64_t n) {
     ports_[port].pattern.n = n;
 }
 
-void Sim::setWake(int port, bool wake) {
+void Sim::setWake(int port, int mode) {
     if (port < 0 || port >= (int)ports_.size()) throw std::invalid_argument("port index out of range");
-    ports_[port].wake = wake;
+    PortRt& p = ports_[port];
+    p.wake = mode != 0;
+    p.wakeLastWord = -1;
+    if (mode == 2) {
+        int at = 0;
+        for (int i = 0; i < p.d->nfields; i++) {
+            if (std::strcmp(p.d->fields[i].name, "last") == 0) p.wakeLastWord = at;
+            at += (p.d->fields[i].width + 63) / 64;
+        }
+        if (p.wakeLastWord < 0) throw std::invalid_argument(std::string(p.d->name) + " has no 'last' field to wake on");
+    }
 }
 
 void Sim::setHostMemory(uint8_t* base, uint64_t bytes) {

@@ -68,6 +68,7 @@ struct PortRt {
     Ring obs;  // every handshake, entry = [startCycle, endCycle, payload...]
     Pattern pattern;
     bool wake = false;
+    int wakeLastWord = -1;  // >= 0: wake only when this payload word (the 'last' field) is set
     bool responder = false;  // driven by the read responder instead of the generic model
     // generic source state
     bool driving = false;
@@ -123,7 +124,7 @@ public:
     std::string portStates();
 
     void setPattern(int port, const uint64_t* bits, uint64_t n);
-    void setWake(int port, bool wake);
+    void setWake(int port, int mode);  // 0 never, 1 every handshake, 2 handshakes with last set
     void setHostMemory(uint8_t* base, uint64_t bytes);
     void attachReadResponder(int arPort, int rPort, const std::vector<uint64_t>& latencies,
                              uint64_t maxOutstanding, bool reorder, const uint64_t* arBits, uint64_t arN,

@@ -48,6 +48,10 @@ public final class AxiReadResponder {
             return new Config(latencies, maxOutstanding, reorder, arPause, rPause, e, duplicate);
         }
 
+        public Config withMaxOutstanding(int n) {
+            return new Config(latencies, n, reorder, arPause, rPause, errors, duplicate);
+        }
+
         public Config withDuplicates(PausePattern d) {
             return new Config(latencies, maxOutstanding, reorder, arPause, rPause, errors, d);
         }

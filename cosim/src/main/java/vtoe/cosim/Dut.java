@@ -48,6 +48,7 @@ public final class Dut implements AutoCloseable {
     private final RingView[] src;
     private final List<List<RawListener>> listeners = new ArrayList<>();
     private final List<StreamSource<?>> sources = new ArrayList<>();
+    private final List<Runnable> afterStep = new ArrayList<>();
     private final Path waves;
     private ByteBuffer hostMemory; // keeps the buffer reachable while native code reads it
     private long steps;
@@ -155,6 +156,11 @@ public final class Dut implements AutoCloseable {
         return steps;
     }
 
+    /** Runs after every step, once all its handshakes were delivered (e.g. to release time-ordered work). */
+    public void afterStep(Runnable r) {
+        afterStep.add(r);
+    }
+
     public void listen(String port, RawListener l) {
         listeners.get(port(port).index()).add(l);
     }
@@ -166,7 +172,12 @@ public final class Dut implements AutoCloseable {
 
     /** Whether a handshake on this output port ends the current step (Java must react to it). */
     public void wake(String port, boolean wake) {
-        NativeSim.setWake(handle(), port(port).index(), wake);
+        NativeSim.setWake(handle(), port(port).index(), wake ? 1 : 0);
+    }
+
+    /** Wake only on handshakes whose 'last' field is set: once per frame instead of once per beat. */
+    public void wakeOnLast(String port) {
+        NativeSim.setWake(handle(), port(port).index(), 2);
     }
 
     /** Host physical memory the read responder reads in place; must be a direct buffer. */
@@ -206,6 +217,11 @@ public final class Dut implements AutoCloseable {
         drain();
         for (StreamSource<?> s : sources) {
             s.refill();
+        }
+        if ((bits & StepStatus.ENDED) == 0) {
+            for (Runnable r : afterStep) {
+                r.run();
+            }
         }
         if ((bits & StepStatus.ENDED) != 0) {
             long c = cycle();

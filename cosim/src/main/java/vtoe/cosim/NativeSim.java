@@ -37,7 +37,7 @@ final class NativeSim {
 
     static native void setPattern(long h, int port, long[] bits, long n);
 
-    static native void setWake(long h, int port, boolean wake);
+    static native void setWake(long h, int port, int mode);
 
     static native void setHostMemory(long h, ByteBuffer memory);
 

@@ -11,7 +11,7 @@ object Op {
   val TagDone = 7 // a tag's frame was sent (aux = 1) or dropped (aux = 0); the tag is free again
   val Fault = 8 // a tag failed (host FAULT, bad response, DMA error): aux = event code
   val Stop = 9 // connection stopped: aux = event code of the cause, 0 = disabled through CTRL
-  val Drain = 10 // stopped PREPINNED connection releases a block never retrieved: seq, len = size, aux = VA
+  val Drain = 10 // stopped PREPINNED connection walks its ring: seq, len = size, aux = VA, tag = 1 if released here
   val all: Seq[(String, Int)] = Seq("OPEN" -> Open, "DESC" -> Desc, "SEG" -> Seg, "ACK" -> Ack, "RETIRE" -> Retire,
     "TIMER" -> Timer, "TAG_DONE" -> TagDone, "FAULT" -> Fault, "STOP" -> Stop, "DRAIN" -> Drain)
 }

@@ -6,4 +6,5 @@ import chisel3._
 class ConnCtl(p: AdapterParams) extends Bundle {
   val conn = UInt(p.connIdxBits.W)
   val open = Bool()
+  val mode = UInt(2.W) // carried here: the configuration memory gets it in the same cycle
 }

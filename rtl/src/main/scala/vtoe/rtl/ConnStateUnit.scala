@@ -89,7 +89,8 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   val segConn = Mux(above.orR, PriorityEncoder(above), PriorityEncoder(eligibleBits))
 
   // ---- choose this cycle's operation ----
-  val tr = trace.ready
+  // Nothing runs during the reset sweep: the state memory holds garbage until it is cleared.
+  val tr = trace.ready && !io.init.valid
   val doDrain = drainBits.orR && release.ready && tr
   val doFault = !doDrain && io.fault.valid && event.ready && tr
   val doTagDone = !doDrain && !doFault && io.tagDone.valid && tr
@@ -181,7 +182,6 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     val more = cur.drainPtr + 1.U =/= cur.tail
     next.drainPtr := cur.drainPtr + 1.U
     next.draining := more
-    traced := !e.releaseIssued
     release.valid := !e.releaseIssued
     release.bits.tag := 0.U
     release.bits.conn := opConn
@@ -189,6 +189,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     release.bits.len := e.size
     release.bits.prepinned := true.B
     tr0.op := Op.Drain.U
+    tr0.tag := !e.releaseIssued // 1: released now; 0: its last segment was cut and releases it
     tr0.seq := e.seq
     tr0.len := e.size
     tr0.aux := e.va
@@ -228,7 +229,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
       val c = io.cfg.cfg
       val o = WireDefault(0.U.asTypeOf(new ConnState(p)))
       o.state := ConnStateCode.Active.U
-      o.mode := c.mode
+      o.mode := io.ctl.bits.mode // the CTRL write that opens stores the mode in this very cycle
       o.sndUna := c.iss
       o.sndNxt := c.iss
       o.sndMax := c.iss

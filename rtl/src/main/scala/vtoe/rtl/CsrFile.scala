@@ -177,6 +177,7 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
   io.ctl.valid := io.req.valid && initDone && respQ.io.enq.ready && ctlNeeded
   io.ctl.bits.conn := conn
   io.ctl.bits.open := ctlOpen
+  io.ctl.bits.mode := next.mode
   io.req.ready := initDone && respQ.io.enq.ready && (!ctlNeeded || io.ctl.ready)
 
   when(io.req.fire && writeCfg) { cfgMem.write(conn, next) }

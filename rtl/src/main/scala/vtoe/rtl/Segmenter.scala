@@ -5,7 +5,8 @@ import chisel3.util._
 
 /** Cuts the next segment of a connection from its retained ring: never beyond its descriptor block,
   * never beyond MSS, never beyond the peer window (except a 1-byte probe into a closed window, and a
-  * fast retransmission at sndUna, which resends bytes already in the window). Combinational: the
+  * fast retransmission at sndUna, which resends bytes already in the window), and a retransmission
+  * never beyond sndMax. Combinational: the
   * ConnStateUnit applies the result in the cycle it cuts. `vtoe.model.adapter.Segmenter` is the same
   * function in Java.
   */
@@ -35,8 +36,13 @@ class Segmenter(p: AdapterParams) extends Module {
   val byMss = Mux(blockRem < mssW, blockRem, mssW)
   val rem = Segmenter.windowLeft(s)
   val byWnd = Mux(rem < byMss, rem, byMss)
-  val len = Mux(s.fastRetx, byMss, Mux(s.probe, 1.U, byWnd))
-  val kind = Mux((seq - s.sndUna) < (s.sndMax - s.sndUna), SegKind.Retx.U, SegKind.Send.U)
+  val raw = Mux(s.fastRetx, byMss, Mux(s.probe, 1.U, byWnd))
+  val isRetx = (seq - s.sndUna) < (s.sndMax - s.sndUna)
+  // A retransmission stops at sndMax: bytes past it were never sent and go as SEND (for PREPINNED,
+  // from the descriptor's PA, which is also what releases the block).
+  val toMax = s.sndMax - seq
+  val len = Mux(isRetx && raw > toMax, toMax, raw)
+  val kind = Mux(isRetx, SegKind.Retx.U, SegKind.Send.U)
   val nxt = Mux(s.fastRetx, s.sndNxt, seq + len)
   val psh = seq + len === end
   io.seq := seq

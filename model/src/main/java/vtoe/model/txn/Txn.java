@@ -8,4 +8,4 @@ package vtoe.model.txn;
  */
 public sealed interface Txn
         permits CsrRequest, CsrResponse, Doorbell, DmaReadRequest, DmaReadBeat, DmaReadBurst, FetchedDescriptor,
-                AdapterEvent {}
+                AdapterEvent, HostRequest, HostResponse, Release, Completion, AxisBeat, Frame, TraceRecord {}

@@ -1,0 +1,449 @@
+package vtoe.model.adapter;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+import vtoe.model.AdapterParams;
+import vtoe.model.check.LockstepMismatchError;
+import vtoe.model.txn.AdapterEvent;
+import vtoe.model.txn.Completion;
+import vtoe.model.txn.EventCode;
+import vtoe.model.txn.FetchedDescriptor;
+import vtoe.model.txn.Release;
+import vtoe.model.txn.TraceRecord;
+
+/**
+ * TLM of {@code vtoe.rtl.ConnStateUnit}, following the RTL's trace. The RTL decides when (which
+ * connection the round-robin picks, how long a segment is under the window of that cycle, when a
+ * timer is served); this model checks every such decision exactly against its own copy of the state
+ * at that cycle, and compares every change other blocks made it expect (open/stop from CSRs,
+ * descriptors from the fetch, ACKs from the parser, faults from the host side). It then predicts what
+ * follows: jobs for the data path, completions, releases and events.
+ */
+public final class ConnStateUnitModel {
+    /** Where the unit's consequences go. */
+    public interface Downstream {
+        void job(Job j, long cycle);
+
+        void completion(Completion c, long cycle);
+
+        void release(Release r, long cycle);
+
+        void event(AdapterEvent e, long cycle);
+
+        /** TAG_DONE: the framer model checks it was legal (in order, sent only if a frame went out). */
+        void tagDone(int tag, int conn, boolean sent, long cycle);
+    }
+
+    private record Ctl(int conn, boolean open) {}
+
+    private record PendingFault(int conn, int code, long detail) {}
+
+    private final AdapterParams p;
+    private final CsrFileModel csr;
+    private final Downstream out;
+    private final Supplier<String> context;
+    private final ConnState[] st;
+    private final RingEntry[][] ring;
+    private final int ringMask;
+    private final Deque<Integer> freeTags = new ArrayDeque<>();
+    private int rrLast;
+    private long ackAbove;
+    private long ackOld;
+    private final Deque<Ctl> ctl = new ArrayDeque<>();
+    private final Deque<FetchedDescriptor> descs = new ArrayDeque<>();
+    private final Deque<AckInfo> acks = new ArrayDeque<>();
+    private final Map<Integer, Deque<PendingFault>> faults = new HashMap<>();
+    private final List<TreeMap<Long, Boolean>> activeHistory = new ArrayList<>();
+    private final long timerSlack;
+    private final Deque<TraceRecord> recent = new ArrayDeque<>();
+    private long records;
+
+    public ConnStateUnitModel(AdapterParams p, CsrFileModel csr, Downstream out, Supplier<String> context) {
+        this.p = p;
+        this.csr = csr;
+        this.out = out;
+        this.context = context;
+        this.st = new ConnState[p.numConns()];
+        this.ring = new RingEntry[p.numConns()][p.retained()];
+        this.ringMask = 2 * p.retained() - 1;
+        for (int c = 0; c < p.numConns(); c++) {
+            st[c] = new ConnState();
+            TreeMap<Long, Boolean> h = new TreeMap<>();
+            h.put(Long.MIN_VALUE, false);
+            activeHistory.add(h);
+        }
+        for (int t = 0; t < p.tags(); t++) {
+            freeTags.addLast(t);
+        }
+        rrLast = p.numConns() - 1;
+        // The scan looks at one connection per cycle; ops of higher priority can hold it up a while.
+        this.timerSlack = 4L * p.numConns() + 512;
+    }
+
+    // ---- what other blocks tell the unit to expect ----
+
+    public void expectCtl(int conn, boolean open) {
+        ctl.addLast(new Ctl(conn, open));
+    }
+
+    public void expectDesc(FetchedDescriptor d) {
+        descs.addLast(d);
+    }
+
+    public void expectAck(AckInfo a) {
+        acks.addLast(a);
+    }
+
+    public void expectFault(int tag, int conn, int code, long detail) {
+        faults.computeIfAbsent(tag, k -> new ArrayDeque<>()).addLast(new PendingFault(conn, code, detail));
+    }
+
+    // ---- queries ----
+
+    public ConnState state(int conn) {
+        return st[conn];
+    }
+
+    public boolean active(int conn) {
+        return st[conn].active();
+    }
+
+    /** Whether the connection was active as seen by logic reading the RTL's registers in {@code cycle}. */
+    public boolean activeAt(int conn, long cycle) {
+        return activeHistory.get(conn).lowerEntry(cycle).getValue();
+    }
+
+    public boolean busy(int conn) {
+        return st[conn].busy();
+    }
+
+    public long stateRegister(int conn, int which) {
+        ConnState s = st[conn];
+        return switch (which) {
+            case 0 -> s.status();
+            case 1 -> Integer.toUnsignedLong(s.sndUna);
+            case 2 -> Integer.toUnsignedLong(s.sndNxt);
+            default -> Integer.toUnsignedLong(s.sndMax);
+        };
+    }
+
+    public long ackAbove() {
+        return ackAbove;
+    }
+
+    public long ackOld() {
+        return ackOld;
+    }
+
+    public long records() {
+        return records;
+    }
+
+    // ---- the trace ----
+
+    /** One trace record; {@code t} is its cycle on the testbench's clock. */
+    public void onTrace(TraceRecord r, long t) {
+        records++;
+        recent.addLast(r);
+        if (recent.size() > 8) {
+            recent.removeFirst();
+        }
+        checkTimersServed(t);
+        Op op;
+        try {
+            op = Op.of(r.op());
+        } catch (IllegalArgumentException e) {
+            throw fail(r, t, "unknown op " + r.op());
+        }
+        int c = r.conn();
+        if (c < 0 || c >= p.numConns()) {
+            throw fail(r, t, "connection " + c + " does not exist");
+        }
+        ConnState s = st[c];
+        switch (op) {
+            case OPEN, STOP -> ctl(r, t, op == Op.OPEN);
+            case DESC -> desc(r, t, s);
+            case SEG -> seg(r, t, s);
+            case ACK -> ack(r, t, s);
+            case RETIRE -> retire(r, t, s);
+            case TIMER -> timer(r, t, s);
+            case TAG_DONE -> tagDone(r, t, s);
+            case FAULT -> fault(r, t, s);
+            case DRAIN -> drain(r, t, s);
+            default -> throw fail(r, t, "unhandled op");
+        }
+        activeHistory.get(c).put(t, st[c].active()); // st[c], not s: OPEN replaces the state
+    }
+
+    private void ctl(TraceRecord r, long t, boolean open) {
+        Ctl want = ctl.pollFirst();
+        if (want == null || want.conn != r.conn() || want.open != open) {
+            throw fail(r, t, "expected " + (want == null ? "no open/stop (no CTRL write asked for one)"
+                    : (want.open ? "OPEN" : "STOP") + " of connection " + want.conn));
+        }
+        ConnState s = st[r.conn()];
+        if (open) {
+            ConnCfg cfg = csr.cfg(r.conn());
+            expectFields(r, t, cfg.iss(), (int) cfg.peerWnd(), (cfg.rto() << 16) | cfg.mss());
+            ConnState n = new ConnState();
+            n.state = ConnState.ACTIVE;
+            n.mode = cfg.mode();
+            n.sndUna = n.sndNxt = n.sndMax = n.fetchedEnd = cfg.iss();
+            n.peerWnd = cfg.peerWnd();
+            n.mss = cfg.mss();
+            n.rto = cfg.rto();
+            timerRule(n, false, t);
+            st[r.conn()] = n;
+        } else {
+            expectFields(r, t, 0, 0, 0);
+            stop(s);
+        }
+    }
+
+    private void desc(TraceRecord r, long t, ConnState s) {
+        FetchedDescriptor d = descs.pollFirst();
+        if (d == null || d.conn() != r.conn() || d.seq() != r.seq() || d.size() != r.len() || d.descVa() != r.aux()) {
+            throw fail(r, t, "expected the descriptor the fetch handed on: " + (d == null ? "none" : d));
+        }
+        boolean full = ((s.tail - s.head) & ringMask) == p.retained();
+        boolean taken = r.tag() == 0;
+        if (taken && (!s.active() || full)) {
+            throw fail(r, t, "descriptor taken although the connection is " + (s.active() ? "out of ring space" : "not active"));
+        }
+        if (!taken && s.active()) {
+            throw fail(r, t, "descriptor dropped although the connection is active");
+        }
+        if (taken) {
+            ring[r.conn()][s.tail & (p.retained() - 1)] = new RingEntry(d.descVa(), d.va(), d.pa(), d.size(), d.seq());
+            s.tail = (s.tail + 1) & ringMask;
+            s.fetchedEnd = d.seq() + d.size();
+            timerRule(s, false, t);
+        } else if (s.mode == CsrMap.MODE_PREPINNED) {
+            out.release(new Release(0, d.conn(), d.va(), d.size(), true), t);
+        }
+    }
+
+    private void seg(TraceRecord r, long t, ConnState s) {
+        int want = rrChoice();
+        if (want < 0) {
+            throw fail(r, t, "segment cut while no connection is eligible");
+        }
+        if (want != r.conn()) {
+            throw fail(r, t, "round-robin after connection " + rrLast + " picks connection " + want
+                    + " (eligible: " + eligibleList() + ")");
+        }
+        Integer tag = freeTags.peekFirst();
+        if (tag == null || tag != r.tag()) {
+            throw fail(r, t, "the free-tag queue gives tag " + tag);
+        }
+        RingEntry e = ring[r.conn()][(s.fastRetx ? s.head : s.cursor) & (p.retained() - 1)];
+        Segmenter.Cut cut = Segmenter.cut(s, e);
+        long aux = cut.kind() | (cut.psh() ? 4 : 0) | (cut.prepinned() ? 8 : 0) | (cut.releaseBlock() ? 16 : 0);
+        expectFields(r, t, cut.seq(), cut.len(), aux);
+        freeTags.pollFirst();
+        rrLast = r.conn();
+        Job job = new Job(tag, r.conn(), cut.seq(), cut.len(), cut.va(), cut.pa(), cut.kind(), s.mode, cut.psh(),
+                cut.prepinned(), cut.releaseBlock(), e.va, e.size, s.lastTagValid, s.lastTag);
+        Segmenter.apply(s, cut, ringMask);
+        if (cut.releaseBlock()) {
+            e.releaseIssued = true;
+        }
+        s.tagsInFlight++;
+        s.lastTag = tag;
+        s.lastTagValid = true;
+        timerRule(s, false, t);
+        out.job(job, t);
+    }
+
+    private void ack(TraceRecord r, long t, ConnState s) {
+        AckInfo a = acks.pollFirst();
+        if (a == null || a.conn() != r.conn() || a.ack() != r.seq() || a.wnd() != r.len()) {
+            throw fail(r, t, "expected the ACK the parser found: " + (a == null ? "none" : a));
+        }
+        RingEntry head = ring[r.conn()][s.head & (p.retained() - 1)];
+        RetransmitFsm.AckOutcome o = RetransmitFsm.onAck(s, head == null ? new RingEntry(0, 0, 0, 0, 0) : head, a.ack(),
+                a.wnd(), a.hasPayload());
+        long aux = o.result().ordinal() | (long) s.dupAcks << 4;
+        if (r.aux() != aux) {
+            throw fail(r, t, "the ACK is " + o.result() + " with " + s.dupAcks + " duplicates (aux 0x" + Long.toHexString(aux) + ")");
+        }
+        if (o.result() == AckResult.ABOVE) {
+            ackAbove++;
+        } else if (o.result() == AckResult.OLD) {
+            ackOld++;
+        }
+        timerRule(s, o.restart(), t);
+    }
+
+    private void retire(TraceRecord r, long t, ConnState s) {
+        RingEntry e = ring[r.conn()][s.head & (p.retained() - 1)];
+        if (!s.retirePending || e == null || e.end() != r.seq() || e.descVa != r.aux()) {
+            throw fail(r, t, s.retirePending ? "the retained head entry is " + e : "nothing is waiting to be retired");
+        }
+        int newHead = (s.head + 1) & ringMask;
+        if (s.cursor == s.head) {
+            s.cursor = newHead;
+        }
+        s.head = newHead;
+        RingEntry next = ring[r.conn()][newHead & (p.retained() - 1)];
+        s.retirePending = newHead != s.tail && (s.sndUna - next.end()) >= 0;
+        out.completion(new Completion(r.conn(), e.end(), e.descVa), t);
+    }
+
+    private void timer(TraceRecord r, long t, ConnState s) {
+        if (!RetransmitFsm.due(s, t)) {
+            throw fail(r, t, "timer served but not due (timer " + (s.timerOn ? "due at " + s.deadline : "off") + ")");
+        }
+        String before = s.toString();
+        RetransmitFsm.TimerOutcome o = RetransmitFsm.onTimer(s, p.maxRetries(), p.maxBackoff());
+        long aux = o.kind().ordinal() | (long) s.backoff << 4 | (long) s.retries << 8;
+        if (r.aux() != aux) {
+            throw fail(r, t, "the expiry is " + o.kind() + " (aux 0x" + Long.toHexString(aux) + ") from " + before);
+        }
+        if (o.stop()) {
+            stop(s);
+            out.event(new AdapterEvent(r.conn(), EventCode.RETRY_LIMIT, Integer.toUnsignedLong(s.sndUna)), t);
+        } else {
+            timerRule(s, true, t);
+        }
+    }
+
+    private void tagDone(TraceRecord r, long t, ConnState s) {
+        out.tagDone(r.tag(), r.conn(), r.aux() != 0, t);
+        s.tagsInFlight--;
+        if (s.lastTagValid && s.lastTag == r.tag()) {
+            s.lastTagValid = false;
+        }
+        freeTags.addLast(r.tag());
+    }
+
+    private void fault(TraceRecord r, long t, ConnState s) {
+        Deque<PendingFault> q = faults.get(r.tag());
+        PendingFault f = q == null ? null : q.pollFirst();
+        if (f == null || f.conn != r.conn() || f.code != r.aux()) {
+            throw fail(r, t, "expected " + (f == null ? "no fault for this tag" : "fault " + f));
+        }
+        stop(s);
+        out.event(new AdapterEvent(r.conn(), f.code, f.detail), t);
+    }
+
+    private void drain(TraceRecord r, long t, ConnState s) {
+        RingEntry e = ring[r.conn()][s.drainPtr & (p.retained() - 1)];
+        if (!s.draining || e.seq != r.seq() || e.size != r.len() || e.va != r.aux() || (r.tag() != 0) == e.releaseIssued) {
+            throw fail(r, t, s.draining ? "the entry to drain is " + e + (e.releaseIssued ? " (release already issued)" : "")
+                    : "the connection is not draining");
+        }
+        s.drainPtr = (s.drainPtr + 1) & ringMask;
+        s.draining = s.drainPtr != s.tail;
+        if (!e.releaseIssued) {
+            out.release(new Release(0, r.conn(), e.va, e.size, true), t);
+        }
+    }
+
+    // ---- shared rules ----
+
+    private void timerRule(ConnState n, boolean restart, long t) {
+        boolean want = n.active() && (n.sndMax != n.sndUna || (n.peerWnd == 0 && n.fetchedEnd != n.sndNxt));
+        if (!want) {
+            n.timerOn = false;
+        } else if (!n.timerOn || restart) {
+            n.timerOn = true;
+            n.deadline = t + (n.rto << n.backoff);
+        }
+    }
+
+    private void stop(ConnState s) {
+        if (s.active()) {
+            s.state = ConnState.STOPPED;
+            s.timerOn = false;
+            s.fastRetx = false;
+            s.probe = false;
+            s.retirePending = false;
+            s.draining = s.mode == CsrMap.MODE_PREPINNED && s.head != s.tail;
+            s.drainPtr = s.head;
+        }
+    }
+
+    private int rrChoice() {
+        int n = p.numConns();
+        for (int i = 1; i <= n; i++) {
+            int c = (rrLast + i) % n;
+            if (Segmenter.eligible(st[c])) {
+                return c;
+            }
+        }
+        return -1;
+    }
+
+    private List<Integer> eligibleList() {
+        List<Integer> l = new ArrayList<>();
+        for (int c = 0; c < p.numConns(); c++) {
+            if (Segmenter.eligible(st[c])) {
+                l.add(c);
+            }
+        }
+        return l;
+    }
+
+    /** A timer left expired much longer than the scan needs to reach it is a hang in the making. */
+    private void checkTimersServed(long t) {
+        for (int c = 0; c < p.numConns(); c++) {
+            ConnState s = st[c];
+            if (RetransmitFsm.due(s, t - timerSlack)) {
+                throw new LockstepMismatchError("m_trace", t, "TRACE CHECK FAILED at cycle " + t + ": connection " + c
+                        + "'s timer expired at cycle " + s.deadline + " and was not served within " + timerSlack
+                        + " cycles\n  state: " + s + "\n" + context.get());
+            }
+        }
+    }
+
+    private void expectFields(TraceRecord r, long t, int seq, int len, long aux) {
+        if (r.seq() != seq || r.len() != len || r.aux() != aux) {
+            throw fail(r, t, "expected seq=%d len=%d aux=0x%x".formatted(Integer.toUnsignedLong(seq),
+                    Integer.toUnsignedLong(len), aux));
+        }
+    }
+
+    private LockstepMismatchError fail(TraceRecord r, long t, String why) {
+        StringBuilder m = new StringBuilder("TRACE CHECK FAILED at cycle " + t + ": the RTL did\n  " + r + "\n  but the model says: "
+                + why);
+        if (r.conn() >= 0 && r.conn() < p.numConns()) {
+            m.append("\n  model state of connection ").append(r.conn()).append(": ").append(st[r.conn()]);
+        }
+        m.append("\n  recent trace:");
+        recent.forEach(x -> m.append("\n    ").append(x));
+        m.append("\n").append(context.get());
+        return new LockstepMismatchError("m_trace", t, m.toString());
+    }
+
+    /** Expectations nobody met by the end of a run. */
+    public List<String> leftovers() {
+        List<String> l = new ArrayList<>();
+        ctl.forEach(x -> l.add("m_trace: CTRL asked for " + (x.open ? "OPEN" : "STOP") + " of connection " + x.conn + ", never traced"));
+        descs.forEach(d -> l.add("m_trace: descriptor never taken: " + d));
+        acks.forEach(a -> l.add("m_trace: ACK never applied: " + a));
+        faults.forEach((tag, q) -> q.forEach(f -> l.add("m_trace: fault of tag " + tag + " never applied: " + f)));
+        return l;
+    }
+
+    /** No tag in flight, nothing retained to retire: what a finished run looks like per connection. */
+    public List<Integer> tagsInUse() {
+        List<Integer> l = new ArrayList<>();
+        for (int c = 0; c < p.numConns(); c++) {
+            if (st[c].tagsInFlight != 0) {
+                l.add(c);
+            }
+        }
+        return l;
+    }
+
+    public int freeTags() {
+        return freeTags.size();
+    }
+}

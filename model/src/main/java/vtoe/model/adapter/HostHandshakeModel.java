@@ -1,0 +1,152 @@
+package vtoe.model.adapter;
+
+import vtoe.model.AdapterParams;
+import vtoe.model.check.OutputSink;
+import vtoe.model.txn.AdapterEvent;
+import vtoe.model.txn.EventCode;
+import vtoe.model.txn.HostRequest;
+import vtoe.model.txn.HostResponse;
+
+/**
+ * TLM of {@code vtoe.rtl.HostHandshake}: predicts m_hostreq for every job that needs the host (in job
+ * order), and takes the host's answers exactly as the RTL does: PUSH data into staging, TRANSLATE
+ * extents to the DmaEngine, FAULT and malformed answers to ConnStateUnit, stray answers dropped with
+ * an event.
+ */
+public final class HostHandshakeModel {
+    /** One tag's segment and what has arrived for it. */
+    public static final class Entry {
+        public Job job;
+        public boolean inUse;
+        public boolean respDone;
+        public boolean failed;
+        public int beatIdx;
+        public int pushBytes;
+        public long extentSum;
+        public boolean hasGrant;
+        /** Cycle of the last answer beat or read beat for this tag: the RTL sees it complete one cycle later. */
+        public long lastInput;
+    }
+
+    /** Faults found here, for ConnStateUnit to expect. */
+    @FunctionalInterface
+    public interface FaultSink {
+        void fault(int tag, int conn, int code, long detail);
+    }
+
+    private final AdapterParams p;
+    private final OutputSink out;
+    private final DmaEngineModel dma;
+    private final byte[][] staging;
+    private final FaultSink faults;
+    private final Entry[] tab;
+
+    public HostHandshakeModel(AdapterParams p, OutputSink out, DmaEngineModel dma, byte[][] staging, FaultSink faults) {
+        this.p = p;
+        this.out = out;
+        this.dma = dma;
+        this.staging = staging;
+        this.faults = faults;
+        this.tab = new Entry[p.tags()];
+        for (int t = 0; t < p.tags(); t++) {
+            tab[t] = new Entry();
+        }
+    }
+
+    public Entry entry(int tag) {
+        return tab[tag];
+    }
+
+    public void job(Job j, long cycle) {
+        Entry e = tab[j.tag()];
+        e.job = j;
+        e.inUse = true;
+        e.respDone = j.prepinned();
+        e.failed = false;
+        e.beatIdx = 0;
+        e.pushBytes = 0;
+        e.extentSum = 0;
+        e.hasGrant = false;
+        e.lastInput = cycle;
+        dma.alloc(j.tag());
+        if (j.prepinned()) {
+            dma.extent(j.tag(), j.pa(), j.len(), 0, cycle);
+        } else {
+            out.emit("m_hostreq", new HostRequest(j.tag(), j.conn(), j.va(), j.len(), j.kind()), cycle + 3);
+        }
+    }
+
+    public void response(HostResponse r, long cycle) {
+        int d = p.dataBytes();
+        int t = r.tag() & ((1 << Math.max(1, 32 - Integer.numberOfLeadingZeros(p.tags() - 1))) - 1);
+        Entry e = t < p.tags() ? tab[t] : null;
+        boolean known = r.tag() < p.tags() && e.inUse && !e.respDone && !e.job.prepinned();
+        if (!known) {
+            out.emit("m_event", new AdapterEvent(0xffff, EventCode.HOST_STRAY_RESPONSE, r.tag()), cycle + 2);
+            return;
+        }
+        Job j = e.job;
+        e.lastInput = cycle;
+        boolean isPush = j.mode() == CsrMap.MODE_PUSH;
+        boolean fault = r.status() != HostResponse.OK;
+        long len = Integer.toUnsignedLong(j.len());
+        long beatsNeeded = (len + d - 1) / d;
+        boolean pushOver = e.beatIdx + 1 > beatsNeeded;
+        boolean pushShort = r.last() && e.beatIdx + 1 != beatsNeeded;
+        long lenLeft = len - e.extentSum;
+        long rlen = Integer.toUnsignedLong(r.len());
+        boolean extBad = rlen == 0 || rlen > lenLeft || (r.last() && rlen != lenLeft);
+        boolean isBad = !fault && !e.failed && (isPush ? pushOver || pushShort : extBad);
+        boolean needFault = !e.failed && (fault || isBad);
+        boolean needExtent = !fault && !e.failed && !isPush && !extBad;
+        boolean writePush = isPush && !fault && !e.failed && !pushOver;
+        if (needFault) {
+            int reason = isPush ? 1 : 2;
+            faults.fault(t, j.conn(), fault ? EventCode.HOST_FAULT.code() : EventCode.HOST_BAD_RESPONSE.code(),
+                    fault ? j.va() : ((long) reason << 8 | t));
+        }
+        if (fault || isBad) {
+            e.failed = true;
+        }
+        if (!isPush) {
+            e.hasGrant = true;
+        }
+        if (writePush) {
+            for (int i = 0; i < d; i++) {
+                long off = (long) e.beatIdx * d + i;
+                if (off < len) {
+                    staging[t][(int) off] = r.data().get(i);
+                    e.pushBytes++;
+                }
+            }
+            e.beatIdx++;
+        }
+        if (needExtent) {
+            dma.extent(t, r.pa(), r.len(), (int) e.extentSum, cycle);
+            e.extentSum += rlen;
+        }
+        if (r.last()) {
+            e.respDone = true;
+        }
+    }
+
+    public boolean failed(int tag) {
+        return tab[tag].failed || dma.err(tag);
+    }
+
+    /** Nothing more will arrive for the tag (the RTL's TagView.complete). */
+    public boolean complete(int tag) {
+        Entry e = tab[tag];
+        return e.inUse && e.respDone && dma.idle(tag)
+                && (failed(tag) || e.pushBytes + dma.bytes(tag) == e.job.len());
+    }
+
+    /** A read beat for the tag arrived (the DMA engine's part of completeness). */
+    public void touched(int tag, long cycle) {
+        tab[tag].lastInput = cycle;
+    }
+
+    public void finish(int tag) {
+        tab[tag].inUse = false;
+    }
+}

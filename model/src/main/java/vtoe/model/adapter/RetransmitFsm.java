@@ -1,0 +1,92 @@
+package vtoe.model.adapter;
+
+/**
+ * The RTL's {@code vtoe.rtl.RetransmitFsm}: what an ACK or a timer expiry does to a connection.
+ * Mirrors it statement for statement; ConnStateUnitModel applies it at the cycle the RTL did.
+ */
+public final class RetransmitFsm {
+    private RetransmitFsm() {}
+
+    /** Outcome of an ACK: its classification and whether the timer restarts. */
+    public record AckOutcome(AckResult result, boolean restart) {}
+
+    public static AckOutcome onAck(ConnState s, RingEntry head, int ack, int wnd, boolean hasPayload) {
+        int diff = ack - s.sndUna;
+        int outstanding = s.sndMax - s.sndUna;
+        boolean isOld = diff < 0;
+        boolean isAbove = !isOld && Integer.compareUnsigned(diff, outstanding) > 0;
+        boolean isNew = !isOld && !isAbove && diff != 0;
+        long wnd32 = wnd & 0xffffL;
+        boolean isDup = diff == 0 && outstanding != 0 && wnd32 == s.peerWnd && !hasPayload;
+        if (!s.active()) {
+            return new AckOutcome(AckResult.IGNORED, false);
+        }
+        if (isOld) {
+            return new AckOutcome(AckResult.OLD, false);
+        }
+        if (isAbove) {
+            return new AckOutcome(AckResult.ABOVE, false);
+        }
+        if (isNew) {
+            int oldNxt = s.sndNxt;
+            s.sndUna = ack;
+            if ((ack - oldNxt) >= 0 && ack != oldNxt) {
+                s.sndNxt = ack;
+            }
+            s.dupAcks = 0;
+            s.backoff = 0;
+            s.retries = 0;
+            s.peerWnd = wnd32;
+            s.fastRetx = false;
+            s.retirePending = s.head != s.tail && (ack - head.end()) >= 0;
+            return new AckOutcome(AckResult.NEW, true);
+        }
+        if (isDup) {
+            int before = s.dupAcks;
+            s.dupAcks = before == 3 ? 3 : before + 1;
+            if (before == 2) {
+                s.fastRetx = true;
+                return new AckOutcome(AckResult.FAST_RETX, false);
+            }
+            return new AckOutcome(AckResult.DUP, false);
+        }
+        s.peerWnd = wnd32;
+        return new AckOutcome(AckResult.WINDOW, false);
+    }
+
+    public static boolean due(ConnState s, long now) {
+        return s.active() && s.timerOn && !s.retirePending && now - s.deadline >= 0;
+    }
+
+    /** Outcome of an expiry: its kind and whether the connection must stop (retry limit). */
+    public record TimerOutcome(TimerKind kind, boolean stop) {}
+
+    public static TimerOutcome onTimer(ConnState s, int maxRetries, int maxBackoff) {
+        int backedOff = s.backoff == maxBackoff ? s.backoff : s.backoff + 1;
+        boolean pending = s.sndNxt != s.fetchedEnd;
+        if (s.sndMax == s.sndUna) {
+            s.backoff = backedOff;
+            s.probe = s.peerWnd == 0 && pending;
+            return new TimerOutcome(TimerKind.PERSIST, false);
+        }
+        if (s.peerWnd == 0) {
+            rewind(s, backedOff);
+            s.probe = true;
+            return new TimerOutcome(TimerKind.ZERO_WINDOW, false);
+        }
+        if (s.retries == maxRetries) {
+            return new TimerOutcome(TimerKind.RTO, true);
+        }
+        s.retries++;
+        rewind(s, backedOff);
+        return new TimerOutcome(TimerKind.RTO, false);
+    }
+
+    private static void rewind(ConnState s, int backedOff) {
+        s.sndNxt = s.sndUna;
+        s.cursor = s.head;
+        s.dupAcks = 0;
+        s.fastRetx = false;
+        s.backoff = backedOff;
+    }
+}

@@ -1,0 +1,222 @@
+package vtoe.model.net;
+
+import java.io.ByteArrayOutputStream;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+import vtoe.model.sim.Timeline;
+import vtoe.model.txn.Bytes;
+
+/**
+ * The destination of one connection: checks every frame (framing and both checksums, via
+ * {@link TcpFrame#parse}), drops bad or foreign ones, reassembles the byte stream from segments in
+ * any order, and answers every data segment with a cumulative ACK carrying its receive window. The
+ * window is the free room of a receive buffer that the application drains at its own rate, or not at
+ * all while paused, so the window closes and reopens; when it reopens from zero the receiver sends a
+ * window update on its own, as TCP does.
+ */
+public final class TcpReceiver {
+    /** One side of the connection as it appears in frames. */
+    public record Endpoint(long mac, int ip, int port) {}
+
+    /** Counters of what arrived. */
+    public record Stats(long frames, long badFrames, long foreign, long dataSegments, long duplicateBytes, long outOfOrder,
+            long acksSent, long bytesDelivered) {}
+
+    private final Endpoint self;
+    private final Endpoint peer;
+    private final long bufferBytes;
+    private final Timeline t;
+    private final Consumer<Bytes> sendAck;
+    private final ByteArrayOutputStream stream = new ByteArrayOutputStream();
+    private final MessageDigest sha;
+    private final TreeMap<Integer, byte[]> ooo = new TreeMap<>(Integer::compareUnsigned);
+    private int rcvNxt;
+    private long unread; // in order but not yet consumed by the application
+    private boolean paused;
+    private double readBytesPerCycle;
+    private long lastDrain;
+    private int advertised;
+    private int ownSeq = 0x10000;
+    private long frames;
+    private long badFrames;
+    private long foreign;
+    private long dataSegments;
+    private long duplicateBytes;
+    private long outOfOrder;
+    private long acksSent;
+    private boolean keepStream = true;
+
+    /**
+     * @param firstSeq          the sender's first sequence number (its DESC_SEQ)
+     * @param bufferBytes       receive buffer: the largest window, at most 65535 (no window scaling)
+     * @param readBytesPerCycle how fast the application drains the buffer (infinity: at once)
+     */
+    public TcpReceiver(Endpoint self, Endpoint peer, int firstSeq, long bufferBytes, double readBytesPerCycle, Timeline t,
+            Consumer<Bytes> sendAck) {
+        if (bufferBytes < 1 || bufferBytes > 65535) {
+            throw new IllegalArgumentException("receive buffer must be 1..65535 bytes (no window scaling), not " + bufferBytes);
+        }
+        this.self = self;
+        this.peer = peer;
+        this.rcvNxt = firstSeq;
+        this.bufferBytes = bufferBytes;
+        this.readBytesPerCycle = readBytesPerCycle;
+        this.t = t;
+        this.sendAck = sendAck;
+        this.advertised = (int) bufferBytes;
+        try {
+            this.sha = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Keep the received bytes (else only their hash and count), for tests that compare them. */
+    public TcpReceiver keepStream(boolean keep) {
+        this.keepStream = keep;
+        return this;
+    }
+
+    public void receive(Bytes frame) {
+        frames++;
+        drain();
+        ParseResult r = TcpFrame.parse(frame);
+        if (!r.ok()) {
+            badFrames++;
+            return;
+        }
+        TcpFrame f = r.frame();
+        if (f.dstMac() != self.mac() || f.dstIp() != self.ip() || f.dstPort() != self.port() || f.srcIp() != peer.ip()
+                || f.srcPort() != peer.port()) {
+            foreign++;
+            return;
+        }
+        int len = f.payload().length();
+        if (len > 0) {
+            dataSegments++;
+            accept(f.seq(), f.payload().toArray());
+        }
+        ack();
+    }
+
+    private void accept(int seq, byte[] data) {
+        long room = bufferBytes - unread;
+        int off = rcvNxt - seq; // bytes of this segment already received
+        if (off > 0) {
+            duplicateBytes += Math.min(off, data.length);
+            if (off >= data.length) {
+                return;
+            }
+            byte[] rest = new byte[data.length - off];
+            System.arraycopy(data, off, rest, 0, rest.length);
+            data = rest;
+            seq = rcvNxt;
+        }
+        long ahead = Integer.toUnsignedLong(seq - rcvNxt);
+        if (ahead >= room) {
+            return; // beyond the window: dropped (a probe into a closed window lands here)
+        }
+        if (ahead + data.length > room) {
+            data = java.util.Arrays.copyOf(data, (int) (room - ahead));
+        }
+        if (ahead > 0) {
+            outOfOrder++;
+            ooo.merge(seq, data, (a, b) -> a.length >= b.length ? a : b);
+            return;
+        }
+        deliver(data);
+        // Pull in what was waiting behind the hole.
+        while (!ooo.isEmpty()) {
+            Map.Entry<Integer, byte[]> e = ooo.firstEntry();
+            int d = rcvNxt - e.getKey();
+            if (d < 0) {
+                break;
+            }
+            ooo.pollFirstEntry();
+            if (d < e.getValue().length) {
+                byte[] tail = java.util.Arrays.copyOfRange(e.getValue(), d, e.getValue().length);
+                deliver(tail);
+            } else {
+                duplicateBytes += e.getValue().length;
+            }
+        }
+    }
+
+    private void deliver(byte[] data) {
+        if (keepStream) {
+            stream.writeBytes(data);
+        }
+        sha.update(data);
+        rcvNxt += data.length;
+        unread += data.length;
+        delivered += data.length;
+    }
+
+    private long delivered;
+
+    private int window() {
+        return (int) Math.max(0, bufferBytes - unread);
+    }
+
+    private void ack() {
+        acksSent++;
+        advertised = window();
+        sendAck.accept(new TcpFrame(peer.mac(), self.mac(), self.ip(), peer.ip(), 0, 64, true, self.port(), peer.port(), ownSeq,
+                rcvNxt, TcpFrame.ACK, advertised, Bytes.of()).encode());
+    }
+
+    /** The application reads what its rate allows since last time; reopening a closed window is announced. */
+    private void drain() {
+        long now = t.now();
+        if (!paused && unread > 0) {
+            long can = Double.isInfinite(readBytesPerCycle) ? unread : (long) ((now - lastDrain) * readBytesPerCycle);
+            unread -= Math.min(unread, can);
+        }
+        lastDrain = now;
+    }
+
+    /** Stops the application reading: the window closes as data arrives. */
+    public void pause() {
+        drain();
+        paused = true;
+    }
+
+    /** The application reads everything buffered and goes on; a window that was closed is announced open. */
+    public void resume() {
+        drain();
+        paused = false;
+        boolean wasClosed = advertised == 0;
+        unread = 0;
+        if (wasClosed) {
+            ack();
+        }
+    }
+
+    public int rcvNxt() {
+        return rcvNxt;
+    }
+
+    public long bytesReceived() {
+        return delivered;
+    }
+
+    public Bytes stream() {
+        return Bytes.wrap(stream.toByteArray());
+    }
+
+    public String sha256() {
+        try {
+            return HexFormat.of().formatHex(((MessageDigest) sha.clone()).digest());
+        } catch (CloneNotSupportedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public Stats stats() {
+        return new Stats(frames, badFrames, foreign, dataSegments, duplicateBytes, outOfOrder, acksSent, delivered);
+    }
+}

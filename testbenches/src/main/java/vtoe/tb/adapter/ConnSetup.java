@@ -1,0 +1,63 @@
+package vtoe.tb.adapter;
+
+import vtoe.model.adapter.CsrMap;
+import vtoe.model.net.Link;
+
+/**
+ * Everything about one connection of a test: adapter context (mode, MSS, RTO, peer window, first seq,
+ * addresses; our port's low bits are the connection number, as the adapter requires), the
+ * destination's receive buffer and read rate, and the link in each direction.
+ */
+public record ConnSetup(int conn, int mode, int mss, long rto, int peerWnd, int iss, long ourMac, long peerMac, int ourIp,
+        int peerIp, int ourPort, int peerPort, int rcvBuffer, double readRate, Link.Config toPeer, Link.Config fromPeer) {
+    public ConnSetup {
+        if (mss < 1 || rto < 1 || peerWnd < 0 || peerWnd > 65535 || rcvBuffer < 1 || rcvBuffer > 65535) {
+            throw new IllegalArgumentException("connection " + conn + ": bad setup " + this);
+        }
+    }
+
+    /** Sensible defaults: MSS 1460, a 64 KiB window, a short ideal link. */
+    public static ConnSetup of(int conn, int mode) {
+        return new ConnSetup(conn, mode, 1460, 20_000, 65535, 0x1000_0000 + conn * 0x100_0000,
+                0x02_00_00_00_00_00L | conn, 0x02_00_00_00_01_00L | conn, 0x0a00_0001, 0x0a00_0100 + conn,
+                0x4000 | conn, 5001 + conn, 65535, Double.POSITIVE_INFINITY, Link.Config.ideal(200), Link.Config.ideal(200));
+    }
+
+    public ConnSetup withMss(int m) {
+        return new ConnSetup(conn, mode, m, rto, peerWnd, iss, ourMac, peerMac, ourIp, peerIp, ourPort, peerPort, rcvBuffer,
+                readRate, toPeer, fromPeer);
+    }
+
+    public ConnSetup withRto(long r) {
+        return new ConnSetup(conn, mode, mss, r, peerWnd, iss, ourMac, peerMac, ourIp, peerIp, ourPort, peerPort, rcvBuffer,
+                readRate, toPeer, fromPeer);
+    }
+
+    public ConnSetup withIss(int s) {
+        return new ConnSetup(conn, mode, mss, rto, peerWnd, s, ourMac, peerMac, ourIp, peerIp, ourPort, peerPort, rcvBuffer,
+                readRate, toPeer, fromPeer);
+    }
+
+    public ConnSetup withWindow(int peerWindow, int receiveBuffer) {
+        return new ConnSetup(conn, mode, mss, rto, peerWindow, iss, ourMac, peerMac, ourIp, peerIp, ourPort, peerPort,
+                receiveBuffer, readRate, toPeer, fromPeer);
+    }
+
+    public ConnSetup withLinks(Link.Config to, Link.Config from) {
+        return new ConnSetup(conn, mode, mss, rto, peerWnd, iss, ourMac, peerMac, ourIp, peerIp, ourPort, peerPort, rcvBuffer,
+                readRate, to, from);
+    }
+
+    public ConnSetup withReadRate(double bytesPerCycle) {
+        return new ConnSetup(conn, mode, mss, rto, peerWnd, iss, ourMac, peerMac, ourIp, peerIp, ourPort, peerPort, rcvBuffer,
+                bytesPerCycle, toPeer, fromPeer);
+    }
+
+    public String modeName() {
+        return switch (mode) {
+            case CsrMap.MODE_PUSH -> "PUSH";
+            case CsrMap.MODE_TRANSLATE -> "TRANSLATE";
+            default -> "PREPINNED";
+        };
+    }
+}

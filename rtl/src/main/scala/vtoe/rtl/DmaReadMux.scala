@@ -29,7 +29,7 @@ class DmaReadMux(p: AdapterParams, owners: Seq[Int]) extends Module {
   if (nClients == 1) {
     io.ar <> io.clients(0).ar
   } else {
-    val arb = Module(new RRArbiter(new DmaAr(p), nClients))
+    val arb = Module(new StableArbiter(new DmaAr(p), nClients))
     for (i <- 0 until nClients) arb.io.in(i) <> io.clients(i).ar
     io.ar <> arb.io.out
   }

@@ -41,7 +41,7 @@ class FetchTop(p: AdapterParams) extends Module {
   m_dma_ar <> dma.io.ar
   dma.io.r <> s_dma_r
 
-  val events = Module(new RRArbiter(new AdapterEvent, 2))
+  val events = Module(new StableArbiter(new AdapterEvent, 2))
   events.io.in(0) <> fetch.io.event
   events.io.in(1) <> dma.io.event
   m_event <> Queue(events.io.out, p.eventDepth)

@@ -137,7 +137,9 @@ class HostHandshake(p: AdapterParams) extends Module {
 
   when(io.resp.fire && known) {
     when(fault || isBad) { e.failed := true.B }
-    when(!isPush) { e.hasGrant := true.B } // the host pinned something for this tag, even if the answer is bad
+    // An extent beat means the host pinned something, even if the answer turns out malformed; a FAULT
+    // beat means it pinned nothing.
+    when(!isPush && !fault) { e.hasGrant := true.B }
     when(writePush) {
       e.beatIdx := e.beatIdx + 1.U
       e.pushBytes := e.pushBytes + beatBytes

@@ -33,7 +33,7 @@ class TxFramer(p: AdapterParams) extends Module {
   })
 
   object S extends ChiselEnum {
-    val Idle, Send, Finish = Value
+    val Idle, Send, Release, Finish = Value
   }
   val state = RegInit(S.Idle)
 
@@ -61,7 +61,7 @@ class TxFramer(p: AdapterParams) extends Module {
     cur.send := !pv.failed && (io.active >> pv.conn)(0)
     rrLast := pick
     beat := 0.U
-    state := Mux(!pv.failed && (io.active >> pv.conn)(0), S.Send, S.Finish)
+    state := Mux(!pv.failed && (io.active >> pv.conn)(0), S.Send, S.Release)
   }
 
   // ---- header ----
@@ -111,18 +111,19 @@ class TxFramer(p: AdapterParams) extends Module {
   io.tx.bits.last := lastBeat
   when(io.tx.fire) {
     beat := beat + 1.U
-    when(lastBeat) { state := S.Finish }
+    when(lastBeat) { state := S.Release }
   }
 
-  // ---- hand the tag back and tell the host what it may unpin ----
+  // ---- tell the host what it may unpin, then hand the tag back (in this order: see VtoeAdapter) ----
   val needRelease = v.hasGrant || v.releaseBlock
-  io.release.valid := state === S.Finish && needRelease && io.tagDone.ready
+  when(state === S.Release && (!needRelease || io.release.fire)) { state := S.Finish }
+  io.release.valid := state === S.Release && needRelease
   io.release.bits.tag := Mux(v.hasGrant, cur.tag, 0.U)
   io.release.bits.conn := v.conn
   io.release.bits.va := Mux(v.hasGrant, v.va, v.blockVa)
   io.release.bits.len := Mux(v.hasGrant, v.len, v.blockSize)
   io.release.bits.prepinned := !v.hasGrant
-  io.tagDone.valid := state === S.Finish && (!needRelease || io.release.ready)
+  io.tagDone.valid := state === S.Finish
   io.tagDone.bits.tag := cur.tag
   io.tagDone.bits.conn := v.conn
   io.tagDone.bits.sent := cur.send

@@ -42,7 +42,9 @@ class VtoeAdapter(p: AdapterParams) extends Module {
   csr.io.busy := csu.io.busy
   csu.io.stateConn := csr.io.stateConn
   csr.io.stateData := csu.io.stateData
-  csr.io.counters := VecInit(parser.io.counters ++ csu.io.counters ++ Seq.fill(16 - RxClass.count - 2)(0.U(64.W)))
+  // Registers 16..27 receive classes, 28..29 unused, 30..31 the ACK counters (Csr.AckAbove, Csr.AckOld).
+  csr.io.counters := VecInit(parser.io.counters ++ Seq.fill(Csr.AckAbove - Csr.RxCounterBase - RxClass.count)(0.U(64.W)) ++
+    csu.io.counters)
   csu.io.init := csr.io.init
   fetch.io.init := csr.io.init
   fetch.io.descSeq <> csr.io.descSeq
@@ -80,7 +82,7 @@ class VtoeAdapter(p: AdapterParams) extends Module {
   staging.io.write(0) := hh.io.staging
   staging.io.write(1) := dma.io.staging(0)
   staging.io.write(2) := dma.io.staging(1)
-  val faults = Module(new RRArbiter(new TagFault(p), 2))
+  val faults = Module(new StableArbiter(new TagFault(p), 2))
   faults.io.in(0) <> hh.io.fault
   faults.io.in(1) <> dma.io.fault
   csu.io.fault <> Queue(faults.io.out, 2)
@@ -93,10 +95,12 @@ class VtoeAdapter(p: AdapterParams) extends Module {
   m_axis_tx <> framer.io.tx
   csu.io.tagDone <> Queue(framer.io.tagDone, 2)
   hh.io.finish := framer.io.finish
-  val releases = Module(new RRArbiter(new Release, 2))
+  // No queue: the framer hands its tag back only after the host has taken the tag's release, so a
+  // reused tag can never overtake its own release.
+  val releases = Module(new StableArbiter(new Release, 2))
   releases.io.in(0) <> framer.io.release
   releases.io.in(1) <> csu.io.release
-  m_release <> Queue(releases.io.out, 4)
+  m_release <> releases.io.out
 
   // ---- ACKs ----
   parser.io.rx <> s_axis_rx
@@ -104,7 +108,7 @@ class VtoeAdapter(p: AdapterParams) extends Module {
   m_completion <> csu.io.completion
 
   // ---- events and trace ----
-  val events = Module(new RRArbiter(new AdapterEvent, 4))
+  val events = Module(new StableArbiter(new AdapterEvent, 4))
   events.io.in(0) <> fetch.io.event
   events.io.in(1) <> mux.io.event
   events.io.in(2) <> csu.io.event

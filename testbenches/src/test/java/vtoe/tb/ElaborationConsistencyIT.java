@@ -32,6 +32,30 @@ class ElaborationConsistencyIT {
     }
 
     @Test
+    void traceOpsAndReceiveClassesMatchTheRtl() {
+        try (Dut dut = Dut.open(DutOptions.of("VtoeAdapter"))) {
+            Map<String, Integer> ops = new LinkedHashMap<>();
+            dut.elaboration().get("ops").fields().forEachRemaining(e -> ops.put(e.getKey(), e.getValue().asInt()));
+            Map<String, Integer> java = new LinkedHashMap<>();
+            for (vtoe.model.adapter.Op o : vtoe.model.adapter.Op.values()) {
+                java.put(o.name(), o.code);
+            }
+            assertThat(ops).isEqualTo(java);
+            Map<String, Integer> rx = new LinkedHashMap<>();
+            dut.elaboration().get("rxClasses").fields().forEachRemaining(e -> rx.put(e.getKey(), e.getValue().asInt()));
+            Map<String, Integer> jrx = new LinkedHashMap<>();
+            for (vtoe.model.adapter.RxClass c : vtoe.model.adapter.RxClass.values()) {
+                jrx.put(c.name(), c.ordinal());
+            }
+            assertThat(rx).isEqualTo(jrx);
+            assertThat(dut.params()).isEqualTo(AdapterParams.adapterDefaults());
+            Map<String, Integer> codes = new LinkedHashMap<>();
+            dut.elaboration().get("eventCodes").fields().forEachRemaining(e -> codes.put(e.getKey(), e.getValue().asInt()));
+            assertThat(codes).isEqualTo(EventCode.table());
+        }
+    }
+
+    @Test
     void globalCsrsReportTheElaboratedParameters() {
         try (FetchTb tb = new FetchTb(SimRun.of("ElaborationConsistencyIT", "globalCsrs", 1), FetchTb.Timing.fast())) {
             int[] regs = {CsrMap.G_ID, CsrMap.G_NUM_CONNS, CsrMap.G_DATA_BYTES, CsrMap.G_MAX_BLOCK_BYTES, CsrMap.G_MAX_REGION_BYTES};

@@ -157,7 +157,8 @@ public final class AdapterModel implements LockstepModel {
                 if (i < RxClass.values().length) {
                     return parser.count(RxClass.values()[i]);
                 }
-                return i == 12 ? csu.ackAbove() : i == 13 ? csu.ackOld() : 0;
+                return i == CsrMap.G_ACK_ABOVE - CsrMap.G_RX_COUNTER_BASE ? csu.ackAbove()
+                        : i == CsrMap.G_ACK_OLD - CsrMap.G_RX_COUNTER_BASE ? csu.ackOld() : 0;
             }
 
             @Override

@@ -108,7 +108,7 @@ public final class HostHandshakeModel {
         if (fault || isBad) {
             e.failed = true;
         }
-        if (!isPush) {
+        if (!isPush && !fault) {
             e.hasGrant = true;
         }
         if (writePush) {

@@ -54,6 +54,7 @@ public final class Link {
     private final Timeline t;
     private final UniformRandomProvider rng;
     private final Consumer<Bytes> deliver;
+    private java.util.function.Predicate<Bytes> dropIf = f -> false;
     private long busyUntil;
     private long sent;
     private long delivered;
@@ -80,7 +81,7 @@ public final class Link {
         boolean late = rng.nextDouble() < c.reorder();
         boolean flip = rng.nextDouble() < c.corrupt();
         int bit = rng.nextInt(Math.max(1, frame.length() * 8));
-        if (drop) {
+        if (drop || dropIf.test(frame)) {
             lost++;
             return;
         }
@@ -106,6 +107,11 @@ public final class Link {
     private void arrive(Bytes f) {
         delivered++;
         deliver.accept(f);
+    }
+
+    /** Drops every frame the predicate picks, besides the random losses (directed tests). */
+    public void dropIf(java.util.function.Predicate<Bytes> pred) {
+        this.dropIf = pred;
     }
 
     public Stats stats() {

@@ -77,6 +77,18 @@ public final class AdapterTb implements AutoCloseable {
         }
     }
 
+    private static AdapterParams elaborated;
+
+    /** The parameters VtoeAdapter was elaborated with (read once from the library). */
+    public static synchronized AdapterParams elaboratedParams() {
+        if (elaborated == null) {
+            try (Dut d = Dut.open(DutOptions.of("VtoeAdapter"))) {
+                elaborated = d.params();
+            }
+        }
+        return elaborated;
+    }
+
     /** Host physical memory: 256 MiB of PA space, mapped lazily. */
     public static final long MEMORY_BYTES = 256L << 20;
     /** Cycles a trace record may lag its change; the dispatch waits this long before releasing. */
@@ -90,6 +102,7 @@ public final class AdapterTb implements AutoCloseable {
         final long regionPa;
         final BitSet freeSlots = new BitSet();
         final Deque<Descriptor> pending = new ArrayDeque<>();
+        final Map<Long, Long> blockSeq = new HashMap<>(); // block VA -> its seq
         final MessageDigest sent;
         int nextSeq;
         long bytesPosted;
@@ -126,6 +139,11 @@ public final class AdapterTb implements AutoCloseable {
     public final List<Observed<CsrResponse>> csrResps = new ArrayList<>();
     public final List<Observed<Completion>> completions = new ArrayList<>();
     public final List<Observed<HostRequest>> hostReqs = new ArrayList<>();
+    public final List<Observed<Release>> releases = new ArrayList<>();
+    public final List<Observed<vtoe.model.txn.Frame>> frames = new ArrayList<>();
+    public final List<TraceRecord> trace = new ArrayList<>();
+    /** PREPINNED blocks the adapter took into a retained ring: (conn, block VA). */
+    private final java.util.Set<List<Long>> takenBlocks = new java.util.HashSet<>();
     private final TimeOrderedDispatch dispatch = new TimeOrderedDispatch(TRACE_LAG);
     private final RunStreams streams;
     private final SimRun run;
@@ -135,6 +153,15 @@ public final class AdapterTb implements AutoCloseable {
     private long traceRecords;
 
     public AdapterTb(SimRun run, Timing timing) {
+        this(run, timing, h -> List.of());
+    }
+
+    /**
+     * @param dmaErrors ranges of host memory whose reads fail, chosen once the host's frame placement
+     *                  is known (bad-input tests)
+     */
+    public AdapterTb(SimRun run, Timing timing,
+            java.util.function.Function<HostStub, List<AxiReadResponder.ErrorRange>> dmaErrors) {
         this.run = run;
         this.streams = new RunStreams(run.seed());
         this.dut = Dut.open(DutOptions.of("VtoeAdapter").seed(run.seed()).waves(run.wavesPath(), run.wavesFrom()));
@@ -143,7 +170,6 @@ public final class AdapterTb implements AutoCloseable {
             this.sched = new Scheduler(dut);
             this.mem = new PhysicalMemory(SparseMemory.allocate(MEMORY_BYTES));
             dut.hostMemory(mem.buffer());
-            AxiReadResponder.attach(dut, "m_dma_ar", "s_dma_r", timing.dma());
             this.lockstep = new Lockstep(run::context)
                     .port("m_csr_resp")
                     .port("m_hostreq")
@@ -163,6 +189,7 @@ public final class AdapterTb implements AutoCloseable {
             rx = new AxisFrameSource(dut, "s_axis_rx");
             rx.pause(timing.rxValid());
             this.host = new HostStub(params, sched, mem, hostResp, streams.stream("host-placement"), timing.hostLatency());
+            AxiReadResponder.attach(dut, "m_dma_ar", "s_dma_r", timing.dma().withErrors(dmaErrors.apply(host)));
 
             // Inputs: to the model in effective order.
             input("s_csr", CsrRequest.class);
@@ -176,7 +203,10 @@ public final class AdapterTb implements AutoCloseable {
                 hostReqs.add(o);
                 host.hostRequest(o);
             });
-            output("m_release", Release.class, timing.releaseReady(), host::release);
+            output("m_release", Release.class, timing.releaseReady(), o -> {
+                releases.add(o);
+                host.release(o);
+            });
             output("m_completion", Completion.class, timing.completionReady(), this::completion);
             output("m_event", AdapterEvent.class, timing.eventReady(), events::add);
             new StreamMonitor<>(dut, "m_dma_ar", DmaReadRequest.class).subscribe(o -> {
@@ -188,6 +218,10 @@ public final class AdapterTb implements AutoCloseable {
             });
             new StreamSink<>(dut, "m_trace", TraceRecord.class).retain(false).subscribe(o -> {
                 traceRecords++;
+                trace.add(o.txn());
+                if (o.txn().op() == vtoe.model.adapter.Op.DESC.code && o.txn().tag() == 0) {
+                    takenBlocks.add(List.of((long) o.txn().conn(), o.txn().seq() & 0xffffffffL));
+                }
                 long eff = o.txn().time() + traceOffset;
                 if (o.endCycle() - eff > TRACE_LAG || o.endCycle() < eff) {
                     throw new LockstepMismatchError("m_trace", o.endCycle(), "trace record " + o.txn() + " left at cycle "
@@ -202,6 +236,7 @@ public final class AdapterTb implements AutoCloseable {
             dut.wakeOnLast("m_axis_tx");
             this.txFrames = new AxisFrameMonitor(dut, "m_axis_tx").subscribe(o -> {
                 pcap.write(o.endCycle() * 4, o.txn().bytes());
+                frames.add(o);
                 int c = vtoe.model.adapter.TxFramerModel.connOf(o.txn().bytes(), params.numConns());
                 Conn conn = conns.get(c);
                 if (conn != null) {
@@ -295,6 +330,7 @@ public final class AdapterTb implements AutoCloseable {
                 long[] run0 = host.runs(conn, bva, len).get(0);
                 len = (int) run0[1];
                 host.pinBlock(conn, bva, len);
+                c.blockSeq.put(bva, Integer.toUnsignedLong(c.nextSeq));
                 c.pending.addLast(new Descriptor(bva, 0, len, c.nextSeq, run0[0]));
             } else {
                 c.pending.addLast(new Descriptor(bva, 0, len, c.nextSeq, 0));
@@ -303,6 +339,17 @@ public final class AdapterTb implements AutoCloseable {
             off += len;
         }
         post(c);
+    }
+
+    /** Writes one descriptor as given into a free slot and rings for it; returns its VA (bad-input tests). */
+    public long postRaw(int conn, Descriptor d) {
+        Conn c = conns.get(conn);
+        int slot = c.freeSlots.nextSetBit(0);
+        c.freeSlots.clear(slot);
+        mem.write(c.regionPa + 32L * slot, d.encode());
+        long va = c.regionVa + 32L * slot;
+        doorbell.push(new Doorbell(conn, va));
+        return va;
     }
 
     /** Writes as many pending blocks as there are free descriptor slots as one chain, and rings. */
@@ -353,12 +400,39 @@ public final class AdapterTb implements AutoCloseable {
         return conns.keySet().stream().allMatch(this::delivered);
     }
 
+    /**
+     * Nothing in flight: no tag held by any connection (retransmissions cut after the last ACK still
+     * finish), nothing waiting to retire or drain, and every prediction produced.
+     */
+    public boolean quiescent() {
+        return conns.keySet().stream().noneMatch(c -> model.csu().busy(c)) && lockstep.predictionsWaiting() == 0
+                && dispatch.pending() == 0 && hostResp.queued() == 0;
+    }
+
     public String sentSha256(int conn) {
         try {
             return HexFormat.of().formatHex(((MessageDigest) conns.get(conn).sent.clone()).digest());
         } catch (CloneNotSupportedException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /**
+     * The driver's teardown of a stopped connection: unpins the PREPINNED blocks the adapter never took
+     * (it cannot release what it never saw); a block it took and did not release is a leak.
+     */
+    public void teardown(int conn) {
+        Conn c = conns.get(conn);
+        for (long[] b : host.pinnedBlocks(conn)) {
+            long seq = c.blockSeq.getOrDefault(b[0], -1L);
+            if (takenBlocks.contains(List.of((long) conn, seq))) {
+                host.violations().add("connection " + conn + ": the adapter took the block at VA 0x" + Long.toHexString(b[0])
+                        + " and never released it");
+            } else {
+                host.unpinBlock(conn, b[0], (int) b[1]);
+            }
+        }
+        c.pending.clear();
     }
 
     /** Runs until {@code done}, settles, and checks the scoreboard, the trace model and the host's ledger. */
@@ -379,7 +453,7 @@ public final class AdapterTb implements AutoCloseable {
 
     /** Runs until every posted byte is delivered and acknowledged; then {@link #finish(java.util.function.BooleanSupplier, long)}. */
     public void finish(long maxCycles) {
-        finish(this::allDelivered, maxCycles);
+        finish(() -> allDelivered() && quiescent(), maxCycles);
         if (host.pinsOutstanding() != 0) {
             throw new AssertionError("pins left at the end: " + host.pinReport() + "\n" + run.context());
         }

@@ -53,6 +53,7 @@ public final class HostStub {
     private final List<Block> pinnedBlocks = new ArrayList<>();
     private final List<String> violations = new ArrayList<>();
     private Predicate<HostRequest> faultIf = r -> false;
+    private java.util.function.Function<HostRequest, List<HostResponse>> misbehave = r -> null;
     private long requests;
     private long retransmitRequests;
     private long faults;
@@ -84,8 +85,23 @@ public final class HostStub {
         }
     }
 
+    /** PA of the i-th frame send buffers will get (placement is fixed by the seed before any data). */
+    public long frameAt(int i) {
+        return frames[i];
+    }
+
     public void faultIf(Predicate<HostRequest> pred) {
         this.faultIf = pred;
+    }
+
+    /** Replaces the answer to a request with these beats when it returns non-null (bad-input tests). */
+    public void misbehave(java.util.function.Function<HostRequest, List<HostResponse>> answers) {
+        this.misbehave = answers;
+    }
+
+    /** Pins the host believes it granted for a tag it answered with extents (even a malformed answer). */
+    public void grantAnyway(HostRequest r) {
+        grants.put(r.tag(), new Grant(r.conn(), r.va(), r.len(), runs(r.conn(), r.va(), Integer.toUnsignedLong(r.len()))));
     }
 
     /** Physically contiguous, permanently pinned kernel memory (descriptor regions). */
@@ -185,6 +201,11 @@ public final class HostStub {
 
     private void answer(HostRequest r, boolean fault) {
         int d = p.dataBytes();
+        List<HostResponse> odd = misbehave.apply(r);
+        if (odd != null) {
+            odd.forEach(resp::push);
+            return;
+        }
         if (fault) {
             faults++;
             resp.push(new HostResponse(r.tag(), HostResponse.FAULT, Bytes.wrap(new byte[d]), 0, 0, true));
@@ -270,6 +291,24 @@ public final class HostStub {
             }
         }
         violations.add("cycle " + o.endCycle() + ": " + ar + " reads outside every granted range");
+    }
+
+    /** Blocks of a connection still pinned (PREPINNED). */
+    public List<long[]> pinnedBlocks(int conn) {
+        List<long[]> l = new ArrayList<>();
+        for (Block b : pinnedBlocks) {
+            if (b.conn == conn) {
+                l.add(new long[] {b.va, b.len});
+            }
+        }
+        return l;
+    }
+
+    /** The driver unpins a block itself (teardown of blocks the adapter never took). */
+    public void unpinBlock(int conn, long va, int len) {
+        if (!pinnedBlocks.remove(new Block(conn, va, len))) {
+            throw new IllegalStateException("block 0x" + Long.toHexString(va) + " of connection " + conn + " is not pinned");
+        }
     }
 
     public List<String> violations() {

@@ -1,0 +1,140 @@
+package vtoe.tb.adapter;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.apache.commons.rng.UniformRandomProvider;
+import org.apache.commons.rng.sampling.PermutationSampler;
+import vtoe.cosim.AxiReadResponder;
+import vtoe.cosim.PausePattern;
+import vtoe.model.AdapterParams;
+import vtoe.model.net.Link;
+import vtoe.tb.stim.Biased;
+import vtoe.tb.stim.RunStreams;
+
+/**
+ * A constrained-random run of the complete adapter: 1..4 connections on random connection numbers in
+ * random modes; MSS, block sizes and windows at their edges (1, MSS-1, MSS, MSS+1, page sizes, 64 KiB);
+ * first sequence numbers near the 2^32 wrap; links with latency, loss (ACKs too), duplication,
+ * reordering and corruption; host answer latency profiles up to 500 cycles and beyond; DMA latency
+ * and reordering; backpressure on every stream; and, sometimes, a receiver that stops reading for a
+ * while so the window closes and reopens. Each agent draws from its own stream of the run's seed.
+ */
+public final class AdapterScenario {
+    /** One connection's part. */
+    public record Part(ConnSetup setup, int bytes, int blockBytes, long pauseAt, long resumeAt) {}
+
+    public final long seed;
+    public final AdapterTb.Timing timing;
+    public final List<Part> parts = new ArrayList<>();
+
+    public static AdapterScenario generate(AdapterParams p, long seed) {
+        return new AdapterScenario(p, seed, 1);
+    }
+
+    /** @param scale multiplies the bytes per connection (regressions and the demo run bigger ones) */
+    public static AdapterScenario generate(AdapterParams p, long seed, int scale) {
+        return new AdapterScenario(p, seed, scale);
+    }
+
+    private AdapterScenario(AdapterParams p, long seed, int scale) {
+        this.seed = seed;
+        RunStreams s = new RunStreams(seed);
+        UniformRandomProvider shape = s.stream("adapter-shape");
+        UniformRandomProvider sizes = s.stream("adapter-sizes");
+        UniformRandomProvider links = s.stream("adapter-links");
+        UniformRandomProvider win = s.stream("adapter-window");
+        int n = 1 + shape.nextInt(4);
+        int[] connNos = PermutationSampler.natural(p.numConns());
+        PermutationSampler.shuffle(shape, connNos);
+        for (int i = 0; i < n; i++) {
+            int conn = connNos[i];
+            int mode = shape.nextInt(3);
+            int mss = (int) Biased.between(sizes, 1, p.slotBytes(), 64, 536, 1459, 1460, 1461);
+            int iss = (int) Biased.between(sizes, Integer.MIN_VALUE, Integer.MAX_VALUE, -1, -2000, 0);
+            // Enough segments to matter, few enough for a unit-test budget.
+            int bytes = (int) Math.min(Biased.between(sizes, 1, 60_000L * scale, 1, mss, 4096), 250L * mss * scale);
+            int block = (int) Biased.between(sizes, 1, 65536, Math.max(1, mss - 1), mss, mss + 1, 4095, 4096, 4097);
+            int buffer = (int) Biased.between(win, 1, 65535, Math.min(65535, mss), Math.min(65535, 2 * mss), 8192);
+            buffer = Math.max(buffer, Math.min(65535, mss)); // a window below one MSS only slows things down
+            double read = win.nextInt(4) == 0 ? 0.5 + win.nextDouble() * 4 : Double.POSITIVE_INFINITY;
+            long rto = 3000 + links.nextInt(20_000);
+            long lat = 20 + links.nextInt(1500);
+            double loss = links.nextInt(3) == 0 ? 0 : links.nextDouble() * 0.05;
+            double ackLoss = links.nextInt(3) == 0 ? 0 : links.nextDouble() * 0.05;
+            double dup = links.nextDouble() * 0.02;
+            double reorder = links.nextDouble() * 0.03;
+            double corrupt = links.nextDouble() * 0.01;
+            Link.Config to = Link.Config.ideal(lat).withImpairments(loss, dup, reorder, 200 + links.nextInt(2000), corrupt);
+            Link.Config from = Link.Config.ideal(lat).withImpairments(ackLoss, dup, reorder, 200 + links.nextInt(2000), corrupt);
+            ConnSetup cs = ConnSetup.of(conn, mode).withMss(mss).withIss(iss).withRto(rto).withWindow(buffer, buffer)
+                    .withReadRate(read).withLinks(to, from);
+            long pauseAt = win.nextInt(4) == 0 ? 2000 + win.nextInt(20_000) : -1;
+            long resumeAt = pauseAt < 0 ? -1 : pauseAt + 5000 + win.nextInt(40_000);
+            parts.add(new Part(cs, bytes, block, pauseAt, resumeAt));
+        }
+        UniformRandomProvider lat = s.stream("adapter-latency");
+        long[] dmaLat = new long[128];
+        int dmaProfile = lat.nextInt(3);
+        for (int i = 0; i < dmaLat.length; i++) {
+            dmaLat[i] = switch (dmaProfile) {
+                case 0 -> 1 + lat.nextInt(10);
+                case 1 -> 10 + lat.nextInt(200);
+                default -> lat.nextDouble() < 0.1 ? 300 + lat.nextInt(500) : 5 + lat.nextInt(40);
+            };
+        }
+        long[] hostLat = new long[256];
+        int hostProfile = lat.nextInt(3);
+        for (int i = 0; i < hostLat.length; i++) {
+            hostLat[i] = switch (hostProfile) {
+                case 0 -> 1 + lat.nextInt(20);
+                case 1 -> 1 + lat.nextInt(500);
+                default -> lat.nextDouble() < 0.05 ? 1000 + lat.nextInt(3000) : 20 + lat.nextInt(100);
+            };
+        }
+        int[] k = {0};
+        LongSupplier host = () -> hostLat[k[0]++ % hostLat.length];
+        UniformRandomProvider bp = s.stream("adapter-backpressure");
+        var dma = new AxiReadResponder.Config(dmaLat, 1 + bp.nextInt(32), bp.nextBoolean(), pause(bp), pause(bp), List.of(),
+                PausePattern.NONE);
+        this.timing = new AdapterTb.Timing(dma, host, pause(bp), pause(bp), pause(bp), pause(bp), pause(bp), pause(bp),
+                pause(bp), pause(bp));
+    }
+
+    private static PausePattern pause(UniformRandomProvider r) {
+        return switch (r.nextInt(5)) {
+            case 0, 1 -> PausePattern.NONE;
+            case 2 -> PausePattern.random(r, 0.3, 256);
+            case 3 -> PausePattern.random(r, 0.7, 512);
+            default -> PausePattern.bursty(r, 40, 20, 2048);
+        };
+    }
+
+    public void apply(AdapterTb tb) {
+        for (Part pt : parts) {
+            tb.openConnection(pt.setup());
+        }
+        long t0 = tb.dut.cycle();
+        for (Part pt : parts) {
+            int c = pt.setup().conn();
+            byte[] d = new byte[pt.bytes()];
+            new RunStreams(seed).stream("payload-" + c).nextBytes(d);
+            tb.send(c, d, pt.blockBytes());
+            if (pt.pauseAt() >= 0) {
+                tb.sched.at(t0 + pt.pauseAt(), () -> tb.peer(c).receiver().pause());
+                tb.sched.at(t0 + pt.resumeAt(), () -> tb.peer(c).receiver().resume());
+            }
+        }
+    }
+
+    public String describe() {
+        StringBuilder s = new StringBuilder();
+        for (Part pt : parts) {
+            ConnSetup c = pt.setup();
+            s.append(String.format("%n    conn %d %s: %d bytes in blocks of %d, MSS %d, window %d, iss %d, RTO %d, link %s",
+                    c.conn(), c.modeName(), pt.bytes(), pt.blockBytes(), c.mss(), c.rcvBuffer(), Integer.toUnsignedLong(c.iss()),
+                    c.rto(), c.toPeer()));
+        }
+        return s.toString();
+    }
+}

@@ -45,12 +45,21 @@ object Elaborate {
       val t0 = System.nanoTime()
       _root_.circt.stage.ChiselStage.emitSystemVerilogFile(gen(), Array("--target-dir", staging.toString), firtoolOpts)
       val json = s"""{"top": "$name", "params": ${p.toJson}, "eventCodes": ${EventCode.toJson}, """ +
-        s""""ops": ${table(Op.all)}, "rxClasses": ${table(RxClass.all)}}"""
+        s""""ops": ${table(Op.all)}, "rxClasses": ${table(RxClass.all)}, "stateBits": ${stateBits(p)}}"""
       Files.writeString(staging.resolve("params.json"), json + "\n")
       val changed = sync(staging, dir)
       println(f"elaborated $name%-12s into $dir (${(System.nanoTime() - t0) / 1e9}%.1f s, $changed file(s) changed)")
     }
     Files.writeString(stamp, fp)
+  }
+
+  /** Bits of on-adapter state per connection, from the RTL's own types (for BENCHMARKS.md). */
+  private def stateBits(p: AdapterParams): String = {
+    val conn = new ConnState(p).getWidth
+    val entry = new RingEntry().getWidth
+    val cfg = new ConnCfg().getWidth
+    s"""{"connState": $conn, "ringEntry": $entry, "retained": ${p.retained}, "connCfg": $cfg, """ +
+      s""""perConnection": ${conn + entry * p.retained + cfg}, "stagingBytes": ${p.stagingBytes}}"""
   }
 
   private def table(t: Seq[(String, Int)]): String = t.map { case (k, v) => s""""$k": $v""" }.mkString("{", ", ", "}")

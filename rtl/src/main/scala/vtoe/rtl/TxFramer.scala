@@ -61,7 +61,8 @@ class TxFramer(p: AdapterParams) extends Module {
     cur.send := !pv.failed && (io.active >> pv.conn)(0)
     rrLast := pick
     beat := 0.U
-    state := Mux(!pv.failed && (io.active >> pv.conn)(0), S.Send, S.Release)
+    state := Mux(!pv.failed && (io.active >> pv.conn)(0), S.Send,
+      Mux(pv.hasGrant || pv.releaseBlock, S.Release, S.Finish))
   }
 
   // ---- header ----
@@ -111,7 +112,7 @@ class TxFramer(p: AdapterParams) extends Module {
   io.tx.bits.last := lastBeat
   when(io.tx.fire) {
     beat := beat + 1.U
-    when(lastBeat) { state := S.Release }
+    when(lastBeat) { state := Mux(v.hasGrant || v.releaseBlock, S.Release, S.Finish) }
   }
 
   // ---- tell the host what it may unpin, then hand the tag back (in this order: see VtoeAdapter) ----

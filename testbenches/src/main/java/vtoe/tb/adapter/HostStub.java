@@ -57,7 +57,6 @@ public final class HostStub {
     private long requests;
     private long retransmitRequests;
     private long faults;
-    private long busyUntil;
 
     public HostStub(AdapterParams p, Timeline t, PhysicalMemory mem, StreamSource<HostResponse> resp, UniformRandomProvider place,
             LongSupplier latency) {
@@ -193,10 +192,8 @@ public final class HostStub {
             violations.add("cycle " + o.endCycle() + ": " + r + " reuses tag " + r.tag() + " before its release");
         }
         boolean fault = mode == null || !inBuffer(r.conn(), r.va(), Integer.toUnsignedLong(r.len())) || faultIf.test(r);
-        // One host CPU: answers go out in request order, each after its service time.
-        long at = Math.max(t.now(), busyUntil) + latency.getAsLong();
-        busyUntil = at;
-        t.at(at, () -> answer(r, fault));
+        // Latency, not service time: answers overlap (a busy host CPU is the driver model's business, issue 5).
+        t.at(t.now() + latency.getAsLong(), () -> answer(r, fault));
     }
 
     private void answer(HostRequest r, boolean fault) {

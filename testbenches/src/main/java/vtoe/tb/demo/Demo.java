@@ -10,35 +10,36 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
-import vtoe.tb.fetch.FetchScenario;
-import vtoe.tb.fetch.FetchTb;
+import vtoe.model.net.Link;
+import vtoe.tb.adapter.StreamRun;
 import vtoe.tb.junit.SeedExtension;
 import vtoe.tb.junit.SimRun;
 
 /**
- * The main job of {@code ./scripts/demo}: descriptor-fetch co-simulations of the Verilated RTL with
- * the Java TLM in lockstep. Runs the random fault scenarios over several seeds and one long
- * fault-free stream, prints a table and writes {@code target/demo/summary.json}.
+ * The main job of {@code ./scripts/demo}: a stream through the complete adapter in each mode, over a
+ * lossy link, on the Verilated RTL with the Java TLM in lockstep on every port. Prints a table per
+ * mode and writes {@code target/demo/summary.json}.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Descriptor-fetch co-simulation, RTL (Verilator) against the TLM in lockstep.")
+        description = "Streams through the adapter (RTL, TLM in lockstep) in each mode over a lossy link.")
 public final class Demo implements Callable<Integer> {
-    @Option(names = "--seeds", description = "random fault scenarios to run (default: ${DEFAULT-VALUE})")
-    int seeds = 8;
+    @Option(names = "--bytes", description = "bytes per mode (default: ${DEFAULT-VALUE})")
+    int bytes = 2_000_000;
 
-    @Option(names = "--seed", description = "master seed of the run (default: ${DEFAULT-VALUE})")
+    @Option(names = "--loss", description = "frame loss in each direction (default: ${DEFAULT-VALUE})")
+    double loss = 0.01;
+
+    @Option(names = "--host-latency", description = "cycles the host takes to answer (default: ${DEFAULT-VALUE})")
+    long hostLatency = 300;
+
+    @Option(names = "--seed", description = "master seed (default: ${DEFAULT-VALUE})")
     long master = SeedExtension.DEFAULT_MASTER;
 
-    @Option(names = "--long-chains", description = "doorbells in the long fault-free run (default: ${DEFAULT-VALUE})")
-    int longChains = 120;
+    @Option(names = "--mode", split = ",", description = "modes to run: PUSH, TRANSLATE, PREPINNED (default: all)")
+    List<String> modes = List.of("PUSH", "TRANSLATE", "PREPINNED");
 
     @Option(names = "--out", description = "summary file (default: ${DEFAULT-VALUE})")
     Path out = Path.of("target", "demo", "summary.json");
-
-    /** One row of summary.json. */
-    public record Run(String scenario, String seed, long cycles, double wallSeconds, long cyclesPerSecond,
-            long transactionsCompared, int mismatches, int descriptors, int events, long faultsInjected,
-            String firstMismatch) {}
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Demo()).execute(args));
@@ -46,51 +47,28 @@ public final class Demo implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        List<Run> runs = new ArrayList<>();
-        var p = FetchTb.elaboratedParams();
-        for (int i = 0; i < seeds; i++) {
-            long seed = SeedExtension.derive(master, "Demo", "fetch-random", i);
-            runs.add(run("fetch-random", seed, FetchScenario.generate(p, seed)));
+        List<StreamRun.Result> runs = new ArrayList<>();
+        Link.Config link = Link.Config.ideal(1000).withImpairments(loss, loss / 5, loss, 1500, 0);
+        List<String> names = List.of("PUSH", "TRANSLATE", "PREPINNED");
+        for (String m : modes) {
+            int mode = names.indexOf(m.toUpperCase());
+            if (mode < 0) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "unknown mode " + m + "; use one of " + names);
+            }
+            long seed = SeedExtension.derive(master, "Demo", "mode" + mode, 0);
+            System.out.printf("running %s, %d bytes ...%n", new String[] {"PUSH", "TRANSLATE", "PREPINNED"}[mode], bytes);
+            runs.add(StreamRun.run(SimRun.of("Demo", "mode" + mode, seed), mode, bytes, hostLatency, link, 20_000));
         }
-        long seed = SeedExtension.derive(master, "Demo", "fetch-long", 0);
-        runs.add(run("fetch-long", seed, FetchScenario.generate(p, seed, new FetchScenario.Shape(longChains, longChains, 48, 0.0))));
-
         Files.createDirectories(out.toAbsolutePath().getParent());
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), runs);
-        print(runs);
+        String fmt = "%-10s %9s %6s %7s %6s %9s %7s %10s %9s %9s %5s%n";
+        System.out.printf(fmt, "mode", "bytes", "sha256", "frames", "retx", "cycles", "wall s", "cycles/s", "compared", "tx util", "mism");
+        for (StreamRun.Result r : runs) {
+            System.out.printf(fmt, r.mode(), r.bytes(), r.sha256Match() ? "ok" : "BAD", r.frames(), r.retransmissions(), r.cycles(),
+                    String.format("%.2f", r.wallSeconds()), r.cyclesPerSecond(), r.transactionsCompared(),
+                    String.format("%.1f%%", 100 * r.txPayloadBeats()), r.mismatches());
+        }
         System.out.println("summary: " + out.toAbsolutePath());
-        return runs.stream().anyMatch(r -> r.mismatches() > 0) ? 1 : 0;
-    }
-
-    private Run run(String scenario, long seed, FetchScenario sc) {
-        SimRun run = SimRun.of("Demo", scenario, seed);
-        try (FetchTb tb = new FetchTb(run, sc.timing)) {
-            long t0 = System.nanoTime();
-            String mismatch = null;
-            try {
-                sc.apply(tb);
-                tb.finish(50_000_000);
-                sc.verify(tb);
-            } catch (AssertionError e) { // LockstepMismatchError or a scenario check
-                mismatch = e.getMessage();
-                System.err.println(e.getMessage());
-            }
-            double wall = (System.nanoTime() - t0) / 1e9;
-            long cycles = tb.dut.cycle();
-            return new Run(scenario, run.seedHex(), cycles, Math.round(wall * 1000) / 1000.0, Math.round(cycles / wall),
-                    tb.lockstep.compared(), mismatch == null ? 0 : 1, tb.descs.size(), tb.events.size(), sc.faults(),
-                    mismatch == null ? null : mismatch.lines().findFirst().orElse(""));
-        }
-    }
-
-    private static void print(List<Run> runs) {
-        String fmt = "%-13s %-19s %9s %8s %11s %9s %6s %6s %7s %10s%n";
-        System.out.printf(fmt, "scenario", "seed", "cycles", "wall s", "cycles/s", "compared", "descs", "events", "faults",
-                "mismatches");
-        for (Run r : runs) {
-            System.out.printf(fmt, r.scenario(), r.seed(), r.cycles(), String.format("%.3f", r.wallSeconds()),
-                    r.cyclesPerSecond(), r.transactionsCompared(), r.descriptors(), r.events(), r.faultsInjected(),
-                    r.mismatches());
-        }
+        return runs.stream().allMatch(r -> r.mismatches() == 0 && r.sha256Match()) ? 0 : 1;
     }
 }

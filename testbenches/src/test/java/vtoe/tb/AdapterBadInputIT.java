@@ -20,7 +20,7 @@ import vtoe.model.txn.EventCode;
 import vtoe.model.txn.HostRequest;
 import vtoe.model.txn.HostResponse;
 import vtoe.tb.adapter.AdapterTb;
-import vtoe.tb.adapter.ConnSetup;
+import vtoe.model.world.ConnSetup;
 import vtoe.tb.adapter.HostStub;
 import vtoe.tb.junit.SimRun;
 

@@ -21,7 +21,7 @@ import vtoe.model.txn.HostRequest;
 import vtoe.model.txn.Observed;
 import vtoe.model.txn.TraceRecord;
 import vtoe.tb.adapter.AdapterTb;
-import vtoe.tb.adapter.ConnSetup;
+import vtoe.model.world.ConnSetup;
 import vtoe.tb.junit.SimRun;
 
 /**

@@ -13,7 +13,7 @@ import vtoe.model.txn.Observed;
 import vtoe.model.txn.Release;
 import vtoe.model.txn.TraceRecord;
 import vtoe.tb.adapter.AdapterTb;
-import vtoe.tb.adapter.ConnSetup;
+import vtoe.model.world.ConnSetup;
 import vtoe.tb.junit.SimRun;
 
 /**

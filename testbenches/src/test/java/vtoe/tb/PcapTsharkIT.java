@@ -7,7 +7,7 @@ import vtoe.model.adapter.CsrMap;
 import vtoe.model.net.Link;
 import vtoe.model.net.TsharkCheck;
 import vtoe.tb.adapter.AdapterTb;
-import vtoe.tb.adapter.ConnSetup;
+import vtoe.model.world.ConnSetup;
 import vtoe.tb.junit.SimRun;
 
 /**

@@ -1,5 +1,6 @@
 package vtoe.tb.adapter;
 
+import vtoe.model.world.ConnSetup;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;

@@ -1,5 +1,7 @@
 package vtoe.tb.adapter;
 
+import vtoe.model.world.ConnSetup;
+import vtoe.model.world.Peer;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayDeque;
@@ -89,10 +91,6 @@ public final class AdapterTb implements AutoCloseable {
         return elaborated;
     }
 
-    /** Host physical memory: 256 MiB of PA space, mapped lazily. */
-    public static final long MEMORY_BYTES = 256L << 20;
-    /** Cycles a trace record may lag its change; the dispatch waits this long before releasing. */
-    static final long TRACE_LAG = 64;
     static final int REGION_BYTES = 16384;
 
     private final class Conn {
@@ -111,7 +109,7 @@ public final class AdapterTb implements AutoCloseable {
 
         Conn(ConnSetup s) {
             this.s = s;
-            this.peer = new Peer(s, sched, streams, rx);
+            this.peer = new Peer(s, sched, streams::stream, f -> rx.send(f, sched.now()));
             this.regionVa = 0x6000_0000_0000L + ((long) s.conn() << 24);
             this.regionPa = host.kernelAlloc(REGION_BYTES);
             freeSlots.set(0, REGION_BYTES / 32);
@@ -124,6 +122,7 @@ public final class AdapterTb implements AutoCloseable {
         }
     }
 
+    public final AdapterHarness h;
     public final Dut dut;
     public final AdapterParams params;
     public final Scheduler sched;
@@ -144,13 +143,9 @@ public final class AdapterTb implements AutoCloseable {
     public final List<TraceRecord> trace = new ArrayList<>();
     /** PREPINNED blocks the adapter took into a retained ring: (conn, block VA). */
     private final java.util.Set<List<Long>> takenBlocks = new java.util.HashSet<>();
-    private final TimeOrderedDispatch dispatch = new TimeOrderedDispatch(TRACE_LAG);
     private final RunStreams streams;
     private final SimRun run;
     private final Map<Integer, Conn> conns = new HashMap<>();
-    private final PcapWriter pcap;
-    private final AxisFrameMonitor txFrames;
-    private long traceRecords;
 
     public AdapterTb(SimRun run, Timing timing) {
         this(run, timing, h -> List.of());
@@ -164,117 +159,71 @@ public final class AdapterTb implements AutoCloseable {
             java.util.function.Function<HostStub, List<AxiReadResponder.ErrorRange>> dmaErrors) {
         this.run = run;
         this.streams = new RunStreams(run.seed());
-        this.dut = Dut.open(DutOptions.of("VtoeAdapter").seed(run.seed()).waves(run.wavesPath(), run.wavesFrom()));
-        try {
-            this.params = dut.params();
-            this.sched = new Scheduler(dut);
-            this.mem = new PhysicalMemory(SparseMemory.allocate(MEMORY_BYTES));
-            dut.hostMemory(mem.buffer());
-            this.lockstep = new Lockstep(run::context)
-                    .port("m_csr_resp")
-                    .port("m_hostreq")
-                    .port("m_dma_ar", t -> ((DmaReadRequest) t).id())
-                    .port("m_release", AdapterModel.RELEASE_FLOW)
-                    .port("m_completion")
-                    .port("m_event", AdapterModel.EVENT_SOURCE);
-            long traceOffset = dut.options().resetCycles();
-            this.model = new AdapterModel(params, lockstep, traceOffset, run::context);
-            lockstep.port("m_axis_tx", model.frameFlow());
-            this.pcap = new PcapWriter(Path.of("target", "pcap", run.testClass(), run.method() + "[seed=" + run.seedHex() + "].pcap"));
+        this.h = new AdapterHarness(run, timing, new AdapterHarness.WorldSide() {
+            @Override
+            public void csrResponse(Observed<CsrResponse> o) {
+                csrResps.add(o);
+            }
 
-            csr = new StreamSource<>(dut, "s_csr", CsrRequest.class);
-            doorbell = new StreamSource<>(dut, "s_doorbell", Doorbell.class);
-            hostResp = new StreamSource<>(dut, "s_hostresp", HostResponse.class);
-            hostResp.pause(timing.hostRespValid());
-            rx = new AxisFrameSource(dut, "s_axis_rx");
-            rx.pause(timing.rxValid());
-            this.host = new HostStub(params, sched, mem, hostResp, streams.stream("host-placement"), timing.hostLatency());
-            AxiReadResponder.attach(dut, "m_dma_ar", "s_dma_r", timing.dma().withErrors(dmaErrors.apply(host)));
-
-            // Inputs: to the model in effective order.
-            input("s_csr", CsrRequest.class);
-            input("s_doorbell", Doorbell.class);
-            input("s_dma_r", DmaReadBeat.class);
-            input("s_hostresp", HostResponse.class);
-            input("s_axis_rx", AxisBeat.class);
-            // Outputs: the world reacts at once; the scoreboard and model in effective order.
-            output("m_csr_resp", CsrResponse.class, timing.csrRespReady(), csrResps::add);
-            output("m_hostreq", HostRequest.class, timing.hostReqReady(), o -> {
+            @Override
+            public void hostRequest(Observed<HostRequest> o) {
                 hostReqs.add(o);
                 host.hostRequest(o);
-            });
-            output("m_release", Release.class, timing.releaseReady(), o -> {
+            }
+
+            @Override
+            public void release(Observed<Release> o) {
                 releases.add(o);
                 host.release(o);
-            });
-            output("m_completion", Completion.class, timing.completionReady(), this::completion);
-            output("m_event", AdapterEvent.class, timing.eventReady(), events::add);
-            new StreamMonitor<>(dut, "m_dma_ar", DmaReadRequest.class).subscribe(o -> {
+            }
+
+            @Override
+            public void completion(Observed<Completion> o) {
+                AdapterTb.this.completion(o);
+            }
+
+            @Override
+            public void event(Observed<AdapterEvent> o) {
+                events.add(o);
+            }
+
+            @Override
+            public void dmaRead(Observed<DmaReadRequest> o) {
                 host.dmaRead(o);
-                dispatch.add(o.endCycle(), order("m_dma_ar"), () -> {
-                    lockstep.observe("m_dma_ar", o);
-                    model.outputObserved("m_dma_ar", o.txn(), o.endCycle());
-                });
-            });
-            new StreamSink<>(dut, "m_trace", TraceRecord.class).retain(false).subscribe(o -> {
-                traceRecords++;
-                trace.add(o.txn());
-                if (o.txn().op() == vtoe.model.adapter.Op.DESC.code && o.txn().tag() == 0) {
-                    takenBlocks.add(List.of((long) o.txn().conn(), o.txn().seq() & 0xffffffffL));
-                }
-                long eff = o.txn().time() + traceOffset;
-                if (o.endCycle() - eff > TRACE_LAG || o.endCycle() < eff) {
-                    throw new LockstepMismatchError("m_trace", o.endCycle(), "trace record " + o.txn() + " left at cycle "
-                            + o.endCycle() + ", " + (o.endCycle() - eff) + " cycles after its change (allowed: 0.." + TRACE_LAG
-                            + ")\n" + run.context());
-                }
-                dispatch.add(eff, order("m_trace"), () -> model.outputObserved("m_trace", o.txn(), eff));
-            });
-            dut.wake("m_trace", false);
-            StreamSink<AxisBeat> txSink = new StreamSink<>(dut, "m_axis_tx", AxisBeat.class).retain(false);
-            txSink.pause(timing.txReady());
-            dut.wakeOnLast("m_axis_tx");
-            this.txFrames = new AxisFrameMonitor(dut, "m_axis_tx").subscribe(o -> {
-                pcap.write(o.endCycle() * 4, o.txn().bytes());
+            }
+
+            @Override
+            public void txFrame(Observed<vtoe.model.txn.Frame> o) {
                 frames.add(o);
-                int c = vtoe.model.adapter.TxFramerModel.connOf(o.txn().bytes(), params.numConns());
-                Conn conn = conns.get(c);
+                Conn conn = conns.get(vtoe.model.adapter.TxFramerModel.connOf(o.txn().bytes(), params.numConns()));
                 if (conn != null) {
                     conn.peer.fromAdapter(o.txn().bytes());
                 }
-                dispatch.add(o.endCycle(), order("m_axis_tx"), () -> {
-                    model.expectFrame(o.txn(), o.startCycle());
-                    lockstep.observe("m_axis_tx", o);
-                });
+            }
+        });
+        try {
+            this.dut = h.dut;
+            this.params = h.params;
+            this.sched = h.sched;
+            this.mem = h.mem;
+            this.lockstep = h.lockstep;
+            this.model = h.model;
+            this.csr = h.csr;
+            this.doorbell = h.doorbell;
+            this.hostResp = h.hostResp;
+            this.rx = h.rx;
+            this.host = new HostStub(params, sched, mem, hostResp, streams.stream("host-placement"), timing.hostLatency());
+            AxiReadResponder.attach(dut, "m_dma_ar", "s_dma_r", timing.dma().withErrors(dmaErrors.apply(host)));
+            h.onTrace(r -> {
+                trace.add(r);
+                if (r.op() == vtoe.model.adapter.Op.DESC.code && r.tag() == 0) {
+                    takenBlocks.add(List.of((long) r.conn(), r.seq() & 0xffffffffL));
+                }
             });
-            new AxisFrameMonitor(dut, "s_axis_rx").subscribe(o -> pcap.write(o.endCycle() * 4, o.txn().bytes()));
-            dut.afterStep(() -> dispatch.release(dut.cycle()));
         } catch (RuntimeException e) {
-            dut.close();
+            h.close();
             throw e;
         }
-    }
-
-    private int order(String port) {
-        return (dut.port(port).input() ? 0 : 1 << 16) | dut.port(port).index();
-    }
-
-    private <T extends Record & Txn> void input(String port, Class<T> type) {
-        new StreamMonitor<>(dut, port, type).subscribe(o -> dispatch.add(o.endCycle(), order(port),
-                () -> model.input(port, o.txn(), o.endCycle())));
-    }
-
-    private <T extends Record & Txn> void output(String port, Class<T> type, PausePattern ready,
-            java.util.function.Consumer<Observed<T>> world) {
-        StreamSink<T> s = new StreamSink<>(dut, port, type).retain(false);
-        s.pause(ready);
-        s.subscribe(o -> {
-            world.accept(o);
-            dispatch.add(o.endCycle(), order(port), () -> {
-                lockstep.observe(port, o);
-                model.outputObserved(port, o.txn(), o.endCycle());
-            });
-        });
     }
 
     // ---- the driver ----
@@ -405,8 +354,7 @@ public final class AdapterTb implements AutoCloseable {
      * finish), nothing waiting to retire or drain, and every prediction produced.
      */
     public boolean quiescent() {
-        return conns.keySet().stream().noneMatch(c -> model.csu().busy(c)) && lockstep.predictionsWaiting() == 0
-                && dispatch.pending() == 0 && hostResp.queued() == 0;
+        return conns.keySet().stream().noneMatch(c -> model.csu().busy(c)) && h.settled();
     }
 
     public String sentSha256(int conn) {
@@ -438,14 +386,7 @@ public final class AdapterTb implements AutoCloseable {
     /** Runs until {@code done}, settles, and checks the scoreboard, the trace model and the host's ledger. */
     public void finish(java.util.function.BooleanSupplier done, long maxCycles) {
         sched.runUntil(done, maxCycles, this::diagnostics);
-        sched.run(2000);
-        dispatch.flush();
-        lockstep.checkEmpty();
-        List<String> left = model.leftovers();
-        if (!left.isEmpty()) {
-            throw new LockstepMismatchError("m_trace", dut.cycle(), "MODEL LEFTOVERS at the end:\n  " + String.join("\n  ", left)
-                    + "\n" + run.context());
-        }
+        h.checkEnd();
         if (!host.violations().isEmpty()) {
             throw new AssertionError("host side violations:\n  " + String.join("\n  ", host.violations()) + "\n" + run.context());
         }
@@ -467,8 +408,7 @@ public final class AdapterTb implements AutoCloseable {
     }
 
     public String diagnostics() {
-        StringBuilder s = new StringBuilder("scoreboard: " + lockstep.pending() + ", dispatch pending " + dispatch.pending()
-                + ", host events " + sched.pending() + ", trace records " + traceRecords + "\n");
+        StringBuilder s = new StringBuilder(h.diagnostics());
         for (Conn c : conns.values()) {
             s.append("  conn ").append(c.s.conn()).append(" ").append(c.s.modeName()).append(": posted ").append(c.bytesPosted)
                     .append(", completed ").append(c.bytesCompleted).append(", received ")
@@ -479,11 +419,11 @@ public final class AdapterTb implements AutoCloseable {
     }
 
     public Path pcapFile() {
-        return pcap.file();
+        return h.pcapFile();
     }
 
     public long txFrames() {
-        return txFrames.frames();
+        return h.txFrames();
     }
 
     public SimRun run() {
@@ -496,7 +436,6 @@ public final class AdapterTb implements AutoCloseable {
 
     @Override
     public void close() {
-        pcap.close();
-        dut.close();
+        h.close();
     }
 }

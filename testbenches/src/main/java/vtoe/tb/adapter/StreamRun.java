@@ -1,5 +1,6 @@
 package vtoe.tb.adapter;
 
+import vtoe.model.world.ConnSetup;
 import vtoe.model.net.Link;
 import vtoe.tb.junit.SimRun;
 

@@ -1,4 +1,4 @@
-package vtoe.tb.adapter;
+package vtoe.model.world;
 
 import vtoe.model.adapter.CsrMap;
 import vtoe.model.net.Link;

@@ -1,0 +1,50 @@
+package vtoe.model.world;
+
+import java.util.function.Consumer;
+import java.util.function.Function;
+import org.apache.commons.rng.UniformRandomProvider;
+import vtoe.model.net.Link;
+import vtoe.model.net.TcpReceiver;
+import vtoe.model.sim.Timeline;
+import vtoe.model.txn.Bytes;
+
+/**
+ * The far end of one connection: the link there, the destination TCP receiver, and the link back
+ * into the adapter's receive port. Each link draws from its own named stream so that impairing one
+ * direction does not change the other's draws.
+ */
+public final class Peer {
+    private final Link toPeer;
+    private final Link fromPeer;
+    private final TcpReceiver receiver;
+
+    /**
+     * @param streams   the run's named random streams
+     * @param toAdapter delivers a frame into the adapter's s_axis_rx (the co-simulation's frame source,
+     *                  or the standalone TLM)
+     */
+    public Peer(ConnSetup s, Timeline t, Function<String, UniformRandomProvider> streams, Consumer<Bytes> toAdapter) {
+        this.fromPeer = new Link(s.fromPeer(), t, streams.apply("link-from-peer-" + s.conn()), toAdapter);
+        this.receiver = new TcpReceiver(new TcpReceiver.Endpoint(s.peerMac(), s.peerIp(), s.peerPort()),
+                new TcpReceiver.Endpoint(s.ourMac(), s.ourIp(), s.ourPort()), s.iss(), s.rcvBuffer(), s.readRate(), t,
+                fromPeer::send);
+        this.toPeer = new Link(s.toPeer(), t, streams.apply("link-to-peer-" + s.conn()), receiver::receive);
+    }
+
+    /** A frame the adapter sent on this connection. */
+    public void fromAdapter(Bytes frame) {
+        toPeer.send(frame);
+    }
+
+    public TcpReceiver receiver() {
+        return receiver;
+    }
+
+    public Link toPeer() {
+        return toPeer;
+    }
+
+    public Link fromPeer() {
+        return fromPeer;
+    }
+}

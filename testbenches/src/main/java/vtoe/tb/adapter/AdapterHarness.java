@@ -1,0 +1,236 @@
+package vtoe.tb.adapter;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.function.Consumer;
+import vtoe.cosim.AxisFrameMonitor;
+import vtoe.cosim.AxisFrameSource;
+import vtoe.cosim.Dut;
+import vtoe.cosim.DutOptions;
+import vtoe.cosim.PausePattern;
+import vtoe.cosim.Scheduler;
+import vtoe.cosim.SparseMemory;
+import vtoe.cosim.StreamMonitor;
+import vtoe.cosim.StreamSink;
+import vtoe.cosim.StreamSource;
+import vtoe.cosim.TimeOrderedDispatch;
+import vtoe.model.AdapterParams;
+import vtoe.model.adapter.AdapterModel;
+import vtoe.model.adapter.Op;
+import vtoe.model.check.Lockstep;
+import vtoe.model.check.LockstepMismatchError;
+import vtoe.model.host.PhysicalMemory;
+import vtoe.model.net.PcapWriter;
+import vtoe.model.txn.AdapterEvent;
+import vtoe.model.txn.AxisBeat;
+import vtoe.model.txn.Completion;
+import vtoe.model.txn.CsrRequest;
+import vtoe.model.txn.CsrResponse;
+import vtoe.model.txn.DmaReadBeat;
+import vtoe.model.txn.DmaReadRequest;
+import vtoe.model.txn.Doorbell;
+import vtoe.model.txn.Frame;
+import vtoe.model.txn.HostRequest;
+import vtoe.model.txn.HostResponse;
+import vtoe.model.txn.Observed;
+import vtoe.model.txn.Release;
+import vtoe.model.txn.TraceRecord;
+import vtoe.model.txn.Txn;
+import vtoe.tb.junit.SimRun;
+
+/**
+ * The Verilated VtoeAdapter with its bus models and the TLM in lockstep on every output port: what
+ * every adapter-level testbench shares. The host and network side is the owner's business: it gets
+ * each output transaction through {@link WorldSide} at the cycle it left the RTL, and drives the
+ * input sources. The DMA responder is attached by the owner (its error ranges may depend on where
+ * the owner's host placed data).
+ */
+public final class AdapterHarness implements AutoCloseable {
+    /** What the world sees of the adapter's outputs, each when its handshake completes. */
+    public interface WorldSide {
+        void csrResponse(Observed<CsrResponse> o);
+
+        void hostRequest(Observed<HostRequest> o);
+
+        void release(Observed<Release> o);
+
+        void completion(Observed<Completion> o);
+
+        void event(Observed<AdapterEvent> o);
+
+        void dmaRead(Observed<DmaReadRequest> o);
+
+        void txFrame(Observed<Frame> o);
+    }
+
+    /** Host physical memory: 256 MiB of PA space, mapped lazily. */
+    public static final long MEMORY_BYTES = 256L << 20;
+    /** Cycles a trace record may lag its change; the dispatch waits this long before releasing. */
+    static final long TRACE_LAG = 64;
+
+    public final Dut dut;
+    public final AdapterParams params;
+    public final Scheduler sched;
+    public final PhysicalMemory mem;
+    public final Lockstep lockstep;
+    public final AdapterModel model;
+    public final StreamSource<CsrRequest> csr;
+    public final StreamSource<Doorbell> doorbell;
+    public final StreamSource<HostResponse> hostResp;
+    public final AxisFrameSource rx;
+    private final TimeOrderedDispatch dispatch = new TimeOrderedDispatch(TRACE_LAG);
+    private final SimRun run;
+    private final PcapWriter pcap;
+    private final AxisFrameMonitor txFrames;
+    private final List<Consumer<TraceRecord>> traceListeners = new java.util.ArrayList<>();
+    private long traceRecords;
+
+    public AdapterHarness(SimRun run, AdapterTb.Timing timing, WorldSide world) {
+        this.run = run;
+        this.dut = Dut.open(DutOptions.of("VtoeAdapter").seed(run.seed()).waves(run.wavesPath(), run.wavesFrom()));
+        try {
+            this.params = dut.params();
+            this.sched = new Scheduler(dut);
+            this.mem = new PhysicalMemory(SparseMemory.allocate(MEMORY_BYTES));
+            dut.hostMemory(mem.buffer());
+            this.lockstep = new Lockstep(run::context)
+                    .port("m_csr_resp")
+                    .port("m_hostreq")
+                    .port("m_dma_ar", t -> ((DmaReadRequest) t).id())
+                    .port("m_release", AdapterModel.RELEASE_FLOW)
+                    .port("m_completion")
+                    .port("m_event", AdapterModel.EVENT_SOURCE);
+            long traceOffset = dut.options().resetCycles();
+            this.model = new AdapterModel(params, lockstep, traceOffset, run::context);
+            lockstep.port("m_axis_tx", model.frameFlow());
+            this.pcap = new PcapWriter(Path.of("target", "pcap", run.testClass(), run.method() + "[seed=" + run.seedHex() + "].pcap"));
+
+            csr = new StreamSource<>(dut, "s_csr", CsrRequest.class);
+            doorbell = new StreamSource<>(dut, "s_doorbell", Doorbell.class);
+            hostResp = new StreamSource<>(dut, "s_hostresp", HostResponse.class);
+            hostResp.pause(timing.hostRespValid());
+            rx = new AxisFrameSource(dut, "s_axis_rx");
+            rx.pause(timing.rxValid());
+
+            // Inputs: to the model in effective order.
+            input("s_csr", CsrRequest.class);
+            input("s_doorbell", Doorbell.class);
+            input("s_dma_r", DmaReadBeat.class);
+            input("s_hostresp", HostResponse.class);
+            input("s_axis_rx", AxisBeat.class);
+            // Outputs: the world reacts at once; the scoreboard and model in effective order.
+            output("m_csr_resp", CsrResponse.class, timing.csrRespReady(), world::csrResponse);
+            output("m_hostreq", HostRequest.class, timing.hostReqReady(), world::hostRequest);
+            output("m_release", Release.class, timing.releaseReady(), world::release);
+            output("m_completion", Completion.class, timing.completionReady(), world::completion);
+            output("m_event", AdapterEvent.class, timing.eventReady(), world::event);
+            new StreamMonitor<>(dut, "m_dma_ar", DmaReadRequest.class).subscribe(o -> {
+                world.dmaRead(o);
+                dispatch.add(o.endCycle(), order("m_dma_ar"), () -> {
+                    lockstep.observe("m_dma_ar", o);
+                    model.outputObserved("m_dma_ar", o.txn(), o.endCycle());
+                });
+            });
+            new StreamSink<>(dut, "m_trace", TraceRecord.class).retain(false).subscribe(o -> {
+                traceRecords++;
+                traceListeners.forEach(l -> l.accept(o.txn()));
+                long eff = o.txn().time() + traceOffset;
+                if (o.endCycle() - eff > TRACE_LAG || o.endCycle() < eff) {
+                    throw new LockstepMismatchError("m_trace", o.endCycle(), "trace record " + o.txn() + " left at cycle "
+                            + o.endCycle() + ", " + (o.endCycle() - eff) + " cycles after its change (allowed: 0.." + TRACE_LAG
+                            + ")\n" + run.context());
+                }
+                dispatch.add(eff, order("m_trace"), () -> model.outputObserved("m_trace", o.txn(), eff));
+            });
+            dut.wake("m_trace", false);
+            StreamSink<AxisBeat> txSink = new StreamSink<>(dut, "m_axis_tx", AxisBeat.class).retain(false);
+            txSink.pause(timing.txReady());
+            dut.wakeOnLast("m_axis_tx");
+            this.txFrames = new AxisFrameMonitor(dut, "m_axis_tx").subscribe(o -> {
+                pcap.write(o.endCycle() * 4, o.txn().bytes());
+                world.txFrame(o);
+                dispatch.add(o.endCycle(), order("m_axis_tx"), () -> {
+                    model.expectFrame(o.txn(), o.startCycle());
+                    lockstep.observe("m_axis_tx", o);
+                });
+            });
+            new AxisFrameMonitor(dut, "s_axis_rx").subscribe(o -> pcap.write(o.endCycle() * 4, o.txn().bytes()));
+            dut.afterStep(() -> dispatch.release(dut.cycle()));
+        } catch (RuntimeException e) {
+            dut.close();
+            throw e;
+        }
+    }
+
+    private int order(String port) {
+        return (dut.port(port).input() ? 0 : 1 << 16) | dut.port(port).index();
+    }
+
+    private <T extends Record & Txn> void input(String port, Class<T> type) {
+        new StreamMonitor<>(dut, port, type).subscribe(o -> dispatch.add(o.endCycle(), order(port),
+                () -> model.input(port, o.txn(), o.endCycle())));
+    }
+
+    private <T extends Record & Txn> void output(String port, Class<T> type, PausePattern ready, Consumer<Observed<T>> world) {
+        StreamSink<T> s = new StreamSink<>(dut, port, type).retain(false);
+        s.pause(ready);
+        s.subscribe(o -> {
+            world.accept(o);
+            dispatch.add(o.endCycle(), order(port), () -> {
+                lockstep.observe(port, o);
+                model.outputObserved(port, o.txn(), o.endCycle());
+            });
+        });
+    }
+
+    /** Every trace record as it leaves the RTL (before the model checks it). */
+    public void onTrace(Consumer<TraceRecord> l) {
+        traceListeners.add(l);
+    }
+
+    /** Nothing the lockstep still has to see: no prediction outstanding, nothing held for ordering. */
+    public boolean settled() {
+        return lockstep.predictionsWaiting() == 0 && dispatch.pending() == 0 && hostResp.queued() == 0;
+    }
+
+    /**
+     * Runs a little past the end, then fails on anything the scoreboard or the trace model still holds.
+     */
+    public void checkEnd() {
+        sched.run(2000);
+        dispatch.flush();
+        lockstep.checkEmpty();
+        List<String> left = model.leftovers();
+        if (!left.isEmpty()) {
+            throw new LockstepMismatchError("m_trace", dut.cycle(), "MODEL LEFTOVERS at the end:\n  " + String.join("\n  ", left)
+                    + "\n" + run.context());
+        }
+    }
+
+    public String diagnostics() {
+        return "scoreboard: " + lockstep.pending() + ", dispatch pending " + dispatch.pending() + ", host events "
+                + sched.pending() + ", trace records " + traceRecords + "\n";
+    }
+
+    public long traceRecords() {
+        return traceRecords;
+    }
+
+    public Path pcapFile() {
+        return pcap.file();
+    }
+
+    public long txFrames() {
+        return txFrames.frames();
+    }
+
+    public SimRun run() {
+        return run;
+    }
+
+    @Override
+    public void close() {
+        pcap.close();
+        dut.close();
+    }
+}

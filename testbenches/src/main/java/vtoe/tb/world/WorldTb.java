@@ -1,0 +1,196 @@
+package vtoe.tb.world;
+
+import java.util.ArrayList;
+import java.util.List;
+import vtoe.cosim.AxiReadResponder;
+import vtoe.model.txn.AdapterEvent;
+import vtoe.model.txn.Bytes;
+import vtoe.model.txn.Completion;
+import vtoe.model.txn.CsrRequest;
+import vtoe.model.txn.CsrResponse;
+import vtoe.model.txn.DmaReadRequest;
+import vtoe.model.txn.Doorbell;
+import vtoe.model.txn.Frame;
+import vtoe.model.txn.HostRequest;
+import vtoe.model.txn.HostResponse;
+import vtoe.model.txn.Observed;
+import vtoe.model.txn.Release;
+import vtoe.model.world.AdapterPorts;
+import vtoe.model.world.ConnSetup;
+import vtoe.model.world.World;
+import vtoe.tb.adapter.AdapterHarness;
+import vtoe.tb.adapter.AdapterTb;
+import vtoe.tb.junit.SimRun;
+import vtoe.tb.stim.RunStreams;
+
+/**
+ * The whole world around the Verilated adapter: the device driver over a paging virtual memory with
+ * data storage, lossy links and the destination TCP receivers ({@link World}), with the TLM in
+ * lockstep on every output port ({@link AdapterHarness}). {@link #finish} runs until every stream
+ * has arrived (or its connection was stopped), then checks the lockstep's leftovers and the world's
+ * verdict: SHA-256 per stream, no pin left, no pinned page evicted, no read outside a grant.
+ */
+public final class WorldTb implements AutoCloseable {
+    public final AdapterHarness h;
+    public final World world;
+    public final List<Observed<AdapterEvent>> events = new ArrayList<>();
+    private final RunStreams streams;
+    private long framesSent;
+    private final java.util.ArrayDeque<vtoe.model.txn.TraceRecord> recentTrace = new java.util.ArrayDeque<>();
+
+    public WorldTb(SimRun run, AdapterTb.Timing timing, World.Config cfg) {
+        this.streams = new RunStreams(run.seed());
+        World[] w = new World[1];
+        this.h = new AdapterHarness(run, timing, new AdapterHarness.WorldSide() {
+            @Override
+            public void csrResponse(Observed<CsrResponse> o) {
+                w[0].csrResponse(o.txn());
+            }
+
+            @Override
+            public void hostRequest(Observed<HostRequest> o) {
+                w[0].hostRequest(o.txn());
+            }
+
+            @Override
+            public void release(Observed<Release> o) {
+                w[0].release(o.txn());
+            }
+
+            @Override
+            public void completion(Observed<Completion> o) {
+                w[0].completion(o.txn());
+            }
+
+            @Override
+            public void event(Observed<AdapterEvent> o) {
+                events.add(o);
+                w[0].event(o.txn());
+            }
+
+            @Override
+            public void dmaRead(Observed<DmaReadRequest> o) {
+                w[0].dmaRead(o.txn());
+            }
+
+            @Override
+            public void txFrame(Observed<Frame> o) {
+                framesSent++;
+                w[0].txFrame(o.txn().bytes());
+            }
+        });
+        try {
+            AdapterPorts ports = new AdapterPorts() {
+                @Override
+                public void csr(CsrRequest r) {
+                    h.csr.push(r);
+                }
+
+                @Override
+                public void doorbell(Doorbell d) {
+                    h.doorbell.push(d);
+                }
+
+                @Override
+                public void hostResponse(HostResponse r) {
+                    h.hostResp.push(r);
+                }
+
+                @Override
+                public void rxFrame(Bytes frame) {
+                    h.rx.send(frame, h.sched.now());
+                }
+            };
+            this.world = new World(h.params, h.sched, h.mem, ports, cfg, streams::stream);
+            w[0] = world;
+            AxiReadResponder.attach(h.dut, "m_dma_ar", "s_dma_r", timing.dma());
+            h.onTrace(r -> {
+                recentTrace.addLast(r);
+                if (recentTrace.size() > 24) {
+                    recentTrace.removeFirst();
+                }
+            });
+        } catch (RuntimeException e) {
+            h.close();
+            throw e;
+        }
+    }
+
+    /** Opens a connection and waits until the adapter has accepted every context write. */
+    public void open(ConnSetup s) {
+        int before = world.driver().csrResponses().size();
+        world.open(s);
+        long want = h.csr.pushed();
+        h.sched.runUntil(() -> world.driver().csrResponses().size() >= want, 100_000, this::diagnostics);
+        for (CsrResponse r : world.driver().csrResponses().subList(before, world.driver().csrResponses().size())) {
+            if (!r.ok()) {
+                throw new IllegalStateException("opening connection " + s.conn() + " failed: " + r + "\n" + h.run().context());
+            }
+        }
+    }
+
+    /**
+     * Runs until the world is done and the adapter quiet, then checks everything; fails with the
+     * world's and the scoreboard's state if that takes more than {@code maxCycles}.
+     */
+    public void finish(long maxCycles) {
+        try {
+            h.sched.runUntil(() -> world.done() && quiet(), maxCycles, this::diagnostics);
+        } catch (RuntimeException timeout) {
+            // What the scoreboard still holds usually names the block that stopped moving.
+            try {
+                h.lockstep.checkEmpty();
+            } catch (Throwable leftovers) {
+                timeout.addSuppressed(leftovers);
+            }
+            throw timeout;
+        }
+        h.checkEnd();
+        world.driver().teardownStopped();
+        List<String> f = world.failures();
+        if (!f.isEmpty()) {
+            throw new AssertionError("end-of-run checks failed:\n  " + String.join("\n  ", f) + "\n" + diagnostics());
+        }
+    }
+
+    /** No tag in flight anywhere and nothing the lockstep still waits for. */
+    public boolean quiet() {
+        for (int c = 0; c < h.params.numConns(); c++) {
+            if (h.model.csu().busy(c)) {
+                return false;
+            }
+        }
+        return h.settled();
+    }
+
+    public long framesSent() {
+        return framesSent;
+    }
+
+    public RunStreams streams() {
+        return streams;
+    }
+
+    public String diagnostics() {
+        StringBuilder t = new StringBuilder("  TLM: free tags " + h.model.csu().freeTags() + ", connections with tags in flight "
+                + h.model.csu().tagsInUse());
+        for (int c : h.model.csu().tagsInUse()) {
+            t.append("\n    conn ").append(c).append(": ").append(h.model.csu().state(c));
+        }
+        for (int tag = 0; tag < h.params.tags(); tag++) {
+            var e = h.model.hostHandshake().entry(tag);
+            if (e.inUse) {
+                t.append("\n    tag ").append(tag).append(": ").append(e.job).append(" respDone=").append(e.respDone).append(" failed=")
+                        .append(h.model.hostHandshake().failed(tag)).append(" complete=").append(h.model.hostHandshake().complete(tag));
+            }
+        }
+        t.append("\n  last ConnStateUnit ops:");
+        recentTrace.forEach(r -> t.append("\n    ").append(r));
+        return h.diagnostics() + world.diagnostics() + "\n" + t + "\n" + h.run().context();
+    }
+
+    @Override
+    public void close() {
+        h.close();
+    }
+}

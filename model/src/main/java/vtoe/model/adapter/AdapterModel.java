@@ -75,10 +75,21 @@ public final class AdapterModel implements LockstepModel {
      * @param context     seed and REPRODUCE lines for failures
      */
     public AdapterModel(AdapterParams p, Lockstep lockstep, long traceOffset, Supplier<String> context) {
+        this(p, lockstep, lockstep::expect, traceOffset, context);
+    }
+
+    /**
+     * The same blocks with their outputs going to {@code out} instead of a scoreboard: the standalone
+     * TLM, which decides what the RTL's trace would otherwise tell ({@link ConnStateUnitModel#decide}).
+     */
+    public AdapterModel(AdapterParams p, OutputSink out, Supplier<String> context) {
+        this(p, null, out, 0, context);
+    }
+
+    private AdapterModel(AdapterParams p, Lockstep lockstep, OutputSink toBoard, long traceOffset, Supplier<String> context) {
         this.p = p;
         this.lockstep = lockstep;
         this.traceOffset = traceOffset;
-        OutputSink toBoard = lockstep::expect;
         CsrFileModel[] csrRef = new CsrFileModel[1];
         ConnStateUnitModel[] csuRef = new ConnStateUnitModel[1];
         OutputSink fetchOut = (port, txn, est, actual) -> {
@@ -180,6 +191,14 @@ public final class AdapterModel implements LockstepModel {
         }
     }
 
+    /** A whole received frame, as the parser sees it after its last beat (the standalone TLM). */
+    public void rxFrame(Bytes frame) {
+        AckParserModel.Verdict v = parser.frame(frame);
+        if (v.ack() != null) {
+            csu.expectAck(v.ack());
+        }
+    }
+
     private void rxBeat(AxisBeat b) {
         for (int i = 0; i < b.data().length(); i++) {
             if ((b.keep() >>> i & 1) != 0) {
@@ -220,6 +239,10 @@ public final class AdapterModel implements LockstepModel {
 
     public List<String> leftovers() {
         return new ArrayList<>(csu.leftovers());
+    }
+
+    public DmaReadMuxModel mux() {
+        return mux;
     }
 
     public ConnStateUnitModel csu() {

@@ -36,6 +36,37 @@ public final class ConnState {
     public boolean draining;
     public int drainPtr;
 
+    /** A copy, to work out what an op would do without doing it (the standalone TLM's decisions). */
+    public ConnState copy() {
+        ConnState c = new ConnState();
+        c.state = state;
+        c.mode = mode;
+        c.sndUna = sndUna;
+        c.sndNxt = sndNxt;
+        c.sndMax = sndMax;
+        c.fetchedEnd = fetchedEnd;
+        c.peerWnd = peerWnd;
+        c.mss = mss;
+        c.rto = rto;
+        c.backoff = backoff;
+        c.retries = retries;
+        c.dupAcks = dupAcks;
+        c.timerOn = timerOn;
+        c.deadline = deadline;
+        c.fastRetx = fastRetx;
+        c.probe = probe;
+        c.retirePending = retirePending;
+        c.head = head;
+        c.tail = tail;
+        c.cursor = cursor;
+        c.tagsInFlight = tagsInFlight;
+        c.lastTag = lastTag;
+        c.lastTagValid = lastTagValid;
+        c.draining = draining;
+        c.drainPtr = drainPtr;
+        return c;
+    }
+
     public boolean active() {
         return state == ACTIVE;
     }

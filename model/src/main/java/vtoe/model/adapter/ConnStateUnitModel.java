@@ -346,6 +346,99 @@ public final class ConnStateUnitModel {
         }
     }
 
+    // ---- deciding instead of following (the standalone TLM) ----
+
+    /**
+     * The op the RTL's unit would do in cycle {@code t}, in its priority order (drain, fault,
+     * tag-done, retire, control, ACK, descriptor, timer, segment), as the trace record it would emit;
+     * null when there is nothing to do. Feeding the record to {@link #onTrace} applies it, with every
+     * check the lockstep uses, so the standalone TLM runs exactly the rules the RTL is held to.
+     *
+     * @param doneTag a tag the framer has finished with (-1: none), its connection and whether it was sent
+     */
+    public TraceRecord decide(long t, int doneTag, int doneConn, boolean doneSent) {
+        int n = p.numConns();
+        for (int c = 0; c < n; c++) {
+            ConnState s = st[c];
+            if (s.draining) {
+                RingEntry e = ring[c][s.drainPtr & (p.retained() - 1)];
+                return rec(Op.DRAIN, c, e.releaseIssued ? 0 : 1, e.seq, e.size, e.va, t);
+            }
+        }
+        for (Map.Entry<Integer, Deque<PendingFault>> f : faults.entrySet()) {
+            PendingFault pf = f.getValue().peekFirst();
+            if (pf != null) {
+                return rec(Op.FAULT, pf.conn, f.getKey(), 0, 0, pf.code, t);
+            }
+        }
+        if (doneTag >= 0) {
+            return rec(Op.TAG_DONE, doneConn, doneTag, 0, 0, doneSent ? 1 : 0, t);
+        }
+        for (int c = 0; c < n; c++) {
+            ConnState s = st[c];
+            if (s.retirePending) {
+                RingEntry e = ring[c][s.head & (p.retained() - 1)];
+                return rec(Op.RETIRE, c, 0, e.end(), 0, e.descVa, t);
+            }
+        }
+        Ctl k = ctl.peekFirst();
+        if (k != null) {
+            if (!k.open) {
+                return rec(Op.STOP, k.conn, 0, 0, 0, 0, t);
+            }
+            ConnCfg cfg = csr.cfg(k.conn);
+            return rec(Op.OPEN, k.conn, 0, cfg.iss(), (int) cfg.peerWnd(), (cfg.rto() << 16) | cfg.mss(), t);
+        }
+        AckInfo a = acks.peekFirst();
+        if (a != null) {
+            ConnState s = st[a.conn()].copy();
+            RingEntry head = ring[a.conn()][s.head & (p.retained() - 1)];
+            RetransmitFsm.AckOutcome o = RetransmitFsm.onAck(s, head == null ? new RingEntry(0, 0, 0, 0, 0) : head, a.ack(), a.wnd(),
+                    a.hasPayload());
+            return rec(Op.ACK, a.conn(), 0, a.ack(), a.wnd(), o.result().ordinal() | (long) s.dupAcks << 4, t);
+        }
+        FetchedDescriptor d = descs.peekFirst();
+        if (d != null) {
+            ConnState s = st[d.conn()];
+            boolean full = ((s.tail - s.head) & ringMask) == p.retained();
+            if (!s.active() || !full) {
+                return rec(Op.DESC, d.conn(), s.active() ? 0 : 1, d.seq(), d.size(), d.descVa(), t);
+            }
+        }
+        for (int c = 0; c < n; c++) {
+            if (RetransmitFsm.due(st[c], t)) {
+                ConnState s = st[c].copy();
+                RetransmitFsm.TimerOutcome o = RetransmitFsm.onTimer(s, p.maxRetries(), p.maxBackoff());
+                return rec(Op.TIMER, c, 0, 0, 0, o.kind().ordinal() | (long) s.backoff << 4 | (long) s.retries << 8, t);
+            }
+        }
+        int c = rrChoice();
+        Integer tag = freeTags.peekFirst();
+        if (c >= 0 && tag != null) {
+            ConnState s = st[c];
+            RingEntry e = ring[c][(s.fastRetx ? s.head : s.cursor) & (p.retained() - 1)];
+            Segmenter.Cut cut = Segmenter.cut(s, e);
+            long aux = cut.kind() | (cut.psh() ? 4 : 0) | (cut.prepinned() ? 8 : 0) | (cut.releaseBlock() ? 16 : 0);
+            return rec(Op.SEG, c, tag, cut.seq(), cut.len(), aux, t);
+        }
+        return null;
+    }
+
+    private static TraceRecord rec(Op op, int conn, int tag, int seq, int len, long aux, long t) {
+        return new TraceRecord(op.code, conn, tag, seq, len, aux, t);
+    }
+
+    /** The earliest cycle a timer will fall due (Long.MAX_VALUE: none is running). */
+    public long nextDeadline() {
+        long d = Long.MAX_VALUE;
+        for (ConnState s : st) {
+            if (s.active() && s.timerOn && !s.retirePending) {
+                d = Math.min(d, s.deadline);
+            }
+        }
+        return d;
+    }
+
     // ---- shared rules ----
 
     private void timerRule(ConnState n, boolean restart, long t) {

@@ -85,9 +85,15 @@ public final class TxFramerModel {
             throw fail(startCycle, "tag " + tag + " of connection " + conn + " was not complete when the framer latched it "
                     + "at cycle " + latch + " (last input at " + e.lastInput + ", complete now: " + hh.complete(tag) + ")");
         }
+        return frame(tag, latch);
+    }
+
+    /** Builds the frame of a complete tag latched at {@code latch} and marks it framed (the standalone TLM's framer). */
+    public Frame frame(int tag, long latch) {
         framed.add(tag);
         frames++;
-        Job j = e.job;
+        Job j = hh.entry(tag).job;
+        int conn = j.conn();
         ConnCfg c = csr.cfg(conn);
         long rcv = csr.rcvAt(conn, latch);
         byte[] payload = java.util.Arrays.copyOf(staging[tag], j.len());
@@ -95,6 +101,16 @@ public final class TxFramerModel {
                 j.seq(), (int) rcv, TcpFrame.ACK | (j.psh() ? TcpFrame.PSH : 0), (int) (rcv >>> 32) & 0xffff,
                 Bytes.wrap(payload));
         return new Frame(f.encode());
+    }
+
+    /** The connection's tags in segment order, not yet handed back. */
+    public List<Integer> tags(int conn) {
+        return java.util.Collections.unmodifiableList(perConn.get(conn));
+    }
+
+    /** Whether a tag's segment must be dropped rather than sent (it failed, or its connection stopped). */
+    public boolean dropAt(int tag, long latch) {
+        return mustDrop(tag, hh.entry(tag).job.conn(), latch);
     }
 
     public void tagDone(int tag, int conn, boolean sent, long t) {

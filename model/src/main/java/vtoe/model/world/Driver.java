@@ -173,6 +173,7 @@ public final class Driver {
     private long extentsAnswered;
     private long retransmitsFromSwap;
     private long pinCalls;
+    private long csrWrites;
 
     /**
      * @param kernelLimit first PA above the kernel memory the descriptor regions come from (the pager's frames start there)
@@ -246,6 +247,7 @@ public final class Driver {
     }
 
     private void csrWrite(int conn, int reg, long value) {
+        csrWrites++;
         ports.csr(CsrRequest.write(CsrMap.conn(conn, reg), value));
     }
 
@@ -672,6 +674,11 @@ public final class Driver {
 
     public List<AdapterEvent> events() {
         return events;
+    }
+
+    /** CSR accesses issued and not yet answered. */
+    public long csrOutstanding() {
+        return csrWrites - csrResponses.size();
     }
 
     public List<CsrResponse> csrResponses() {

@@ -32,7 +32,7 @@ import vtoe.model.txn.Release;
  * every connection that was not stopped on purpose, no pin left behind, no page evicted while pinned,
  * no DMA read outside what was granted, and the virtual memory's own invariants.
  */
-public final class World {
+public final class World implements AdapterOutputs {
     /**
      * @param frames       4 KiB frames the pager may use for send buffers (RAM; fewer than the data means swapping)
      * @param storageRead  page-in service time of the storage controller
@@ -168,31 +168,38 @@ public final class World {
 
     // ---- the adapter's outputs ----
 
+    @Override
     public void hostRequest(HostRequest r) {
         driver.hostRequest(r);
     }
 
+    @Override
     public void release(Release r) {
         driver.release(r);
     }
 
+    @Override
     public void completion(Completion c) {
         driver.completion(c);
     }
 
+    @Override
     public void event(AdapterEvent e) {
         driver.event(e);
     }
 
+    @Override
     public void csrResponse(CsrResponse r) {
         driver.csrResponse(r);
     }
 
+    @Override
     public void dmaRead(DmaReadRequest ar) {
         driver.dmaRead(ar);
     }
 
     /** A frame from m_axis_tx: to the peer its source port names (frames of no open connection go nowhere). */
+    @Override
     public void txFrame(Bytes frame) {
         Peer peer = peers.get(TxFramerModel.connOf(frame, p.numConns()));
         if (peer != null) {

@@ -120,8 +120,7 @@ public final class WorldTb implements AutoCloseable {
     public void open(ConnSetup s) {
         int before = world.driver().csrResponses().size();
         world.open(s);
-        long want = h.csr.pushed();
-        h.sched.runUntil(() -> world.driver().csrResponses().size() >= want, 100_000, this::diagnostics);
+        h.sched.runUntil(() -> world.driver().csrOutstanding() == 0, 100_000, this::diagnostics);
         for (CsrResponse r : world.driver().csrResponses().subList(before, world.driver().csrResponses().size())) {
             if (!r.ok()) {
                 throw new IllegalStateException("opening connection " + s.conn() + " failed: " + r + "\n" + h.run().context());

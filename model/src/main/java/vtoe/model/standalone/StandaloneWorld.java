@@ -1,0 +1,72 @@
+package vtoe.model.standalone;
+
+import java.util.List;
+import java.util.function.Function;
+import org.apache.commons.rng.UniformRandomProvider;
+import vtoe.model.AdapterParams;
+import vtoe.model.host.PhysicalMemory;
+import vtoe.model.sim.EventKernel;
+import vtoe.model.txn.CsrResponse;
+import vtoe.model.world.ConnSetup;
+import vtoe.model.world.Driver;
+import vtoe.model.world.World;
+
+/**
+ * The standalone TLM in the same world the RTL co-simulation uses: a discrete-event kernel, host
+ * physical memory, the {@link StandaloneAdapter} and the {@link World}. What the co-simulation's
+ * {@code WorldTb} is for the RTL, this is for the TLM, with the same calls and the same verdict.
+ */
+public final class StandaloneWorld {
+    public final EventKernel kernel = new EventKernel();
+    public final PhysicalMemory mem;
+    public final StandaloneAdapter adapter;
+    public final World world;
+    private final Function<String, UniformRandomProvider> streams;
+
+    public StandaloneWorld(AdapterParams p, World.Config cfg, StandaloneAdapter.Timing timing,
+            Function<String, UniformRandomProvider> streams, java.util.function.Supplier<String> context) {
+        long bytes = World.POOL_BASE + (long) cfg.frames() * Driver.PAGE;
+        if (bytes > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException(cfg.frames() + " frames do not fit the standalone TLM's 2 GiB physical memory");
+        }
+        this.streams = streams;
+        this.mem = PhysicalMemory.allocate((int) bytes);
+        this.adapter = new StandaloneAdapter(p, kernel, mem, timing, context);
+        this.world = new World(p, kernel, mem, adapter, cfg, streams);
+        adapter.connect(world);
+    }
+
+    /** Opens a connection and runs until the adapter has answered every context write. */
+    public void open(ConnSetup s) {
+        int before = world.driver().csrResponses().size();
+        world.open(s);
+        kernel.runUntil(() -> world.driver().csrOutstanding() == 0, kernel.now() + 100_000);
+        for (CsrResponse r : world.driver().csrResponses().subList(before, world.driver().csrResponses().size())) {
+            if (!r.ok()) {
+                throw new IllegalStateException("opening connection " + s.conn() + " failed: " + r);
+            }
+        }
+    }
+
+    /**
+     * Runs until every stream has arrived or its connection was stopped and the adapter is quiet;
+     * returns the world's failures (empty: the run passed). A run that does not finish in
+     * {@code maxCycles} fails with the world's state.
+     */
+    public List<String> finish(long maxCycles) {
+        boolean ok = kernel.runUntil(() -> world.done() && adapter.quiet(), maxCycles);
+        if (!ok) {
+            throw new IllegalStateException("the standalone run did not finish within " + maxCycles + " cycles\n" + world.diagnostics());
+        }
+        world.driver().teardownStopped();
+        return world.failures();
+    }
+
+    public long cycle() {
+        return kernel.now();
+    }
+
+    public Function<String, UniformRandomProvider> streams() {
+        return streams;
+    }
+}

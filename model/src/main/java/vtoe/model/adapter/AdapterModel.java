@@ -94,7 +94,7 @@ public final class AdapterModel implements LockstepModel {
         ConnStateUnitModel[] csuRef = new ConnStateUnitModel[1];
         OutputSink fetchOut = (port, txn, est, actual) -> {
             if (port.equals("desc")) {
-                csuRef[0].expectDesc((FetchedDescriptor) txn);
+                csuRef[0].expectDesc((FetchedDescriptor) txn, actual);
             } else {
                 toBoard.emit(port, txn, est, actual);
             }

@@ -57,6 +57,7 @@ public final class ConnStateUnitModel {
     private long ackOld;
     private final Deque<Ctl> ctl = new ArrayDeque<>();
     private final Deque<FetchedDescriptor> descs = new ArrayDeque<>();
+    private final Deque<java.util.function.LongConsumer> descTaken = new ArrayDeque<>();
     private final Deque<AckInfo> acks = new ArrayDeque<>();
     private final Map<Integer, Deque<PendingFault>> faults = new HashMap<>();
     private final List<TreeMap<Long, Boolean>> activeHistory = new ArrayList<>();
@@ -92,8 +93,10 @@ public final class ConnStateUnitModel {
         ctl.addLast(new Ctl(conn, open));
     }
 
-    public void expectDesc(FetchedDescriptor d) {
+    /** A descriptor the fetch hands on; {@code taken} hears the cycle the unit took it (the fetch waits for that). */
+    public void expectDesc(FetchedDescriptor d, java.util.function.LongConsumer taken) {
         descs.addLast(d);
+        descTaken.addLast(taken);
     }
 
     public void expectAck(AckInfo a) {
@@ -227,6 +230,7 @@ public final class ConnStateUnitModel {
         } else if (s.mode == CsrMap.MODE_PREPINNED) {
             out.release(new Release(0, d.conn(), d.va(), d.size(), true), t);
         }
+        descTaken.pollFirst().accept(t);
     }
 
     private void seg(TraceRecord r, long t, ConnState s) {

@@ -161,16 +161,20 @@ public class SerialDescriptorFetch implements DescriptorFetch {
         } else if (csr.cfg(conn).mode() == CsrMap.MODE_PREPINNED && d.pa() == 0) {
             endWith(EventCode.DESC_BAD_PA, va);
         } else {
-            out.emit(descPort, new FetchedDescriptor(conn, va, d.va(), d.size(), d.seq(), d.pa()), t, actual -> t = actual + 1);
             expSeq += d.size();
             descSeq[conn] = expSeq;
-            if (d.next() == 0) {
-                busy = false;
-                startNext();
-            } else {
-                va = d.next();
-                check();
-            }
+            // Like the RTL, the fetch goes on only once the descriptor has been handed over: a full
+            // retained ring holds the chain here, and the next check sees the connection as it is then.
+            out.emit(descPort, new FetchedDescriptor(conn, va, d.va(), d.size(), d.seq(), d.pa()), t, actual -> {
+                t = actual + 1;
+                if (d.next() == 0) {
+                    busy = false;
+                    startNext();
+                } else {
+                    va = d.next();
+                    check();
+                }
+            });
         }
     }
 

@@ -236,6 +236,16 @@ public final class AddressSpace {
         }
     }
 
+    /** Whether one of this space's pages is in swap slot {@code slot} (failure injection aimed at one process). */
+    public boolean ownsSlot(long slot) {
+        for (Page p : pages.values()) {
+            if (p.slot == slot) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public int pinCount(long va) {
         Page p = pages.get(firstPage(va));
         return p == null ? 0 : p.pins;

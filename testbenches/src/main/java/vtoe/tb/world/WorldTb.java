@@ -133,8 +133,16 @@ public final class WorldTb implements AutoCloseable {
      * world's and the scoreboard's state if that takes more than {@code maxCycles}.
      */
     public void finish(long maxCycles) {
+        finish(maxCycles, () -> {});
+    }
+
+    /** {@link #finish(long)}, calling {@code onCheck} every time the run looks whether it is done (progress reports). */
+    public void finish(long maxCycles, Runnable onCheck) {
         try {
-            h.sched.runUntil(() -> world.done() && quiet(), maxCycles, this::diagnostics);
+            h.sched.runUntil(() -> {
+                onCheck.run();
+                return world.done() && quiet();
+            }, maxCycles, this::diagnostics);
         } catch (RuntimeException timeout) {
             // What the scoreboard still holds usually names the block that stopped moving.
             try {

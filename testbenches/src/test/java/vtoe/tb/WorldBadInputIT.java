@@ -105,7 +105,7 @@ class WorldBadInputIT {
             tb.finish(20_000_000);
             assertThat(tb.world.storageController().failedReads()).isPositive();
             assertThat(tb.world.driver().stopped(1)).isTrue();
-            assertThat(tb.world.driver().errors()).anyMatch(e -> e.contains("page-in") && e.contains("media error"));
+            assertThat(tb.world.driver().errors()).anyMatch(e -> e.contains("page-in of VA") && e.contains("swap slot"));
             if (mode != CsrMap.MODE_PREPINNED) {
                 // PREPINNED pins before posting: a failed pin stops the driver's posting, not the adapter.
                 assertThat(tb.events).extracting(e -> e.txn().eventCode()).contains(EventCode.HOST_FAULT);

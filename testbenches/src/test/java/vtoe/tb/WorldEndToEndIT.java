@@ -38,15 +38,15 @@ class WorldEndToEndIT {
     }
 
     /**
-     * More data than RAM: 1 MiB through 96 frames (384 KiB), 1% loss each way, and another process
-     * writing 80 pages of its own in turn, so send-buffer pages are written out to storage between
+     * More data than RAM: 1 MiB through 48 frames (192 KiB), 1% loss each way, and another process
+     * writing 64 pages of its own in turn, so send-buffer pages are written out to storage between
      * their first send and their retransmission and come back through the storage controller when the
      * adapter asks for them again.
      */
     @ParameterizedTest(name = "{0}")
     @ValueSource(ints = {0, 1, 2})
     void ramPressureLossyLink(int mode, TestInfo info) {
-        World.Config cfg = World.Config.defaults().withFrames(64).withMemoryHog(80, 40)
+        World.Config cfg = World.Config.defaults().withFrames(48).withMemoryHog(64, 20)
                 .withStorage(new Latency(400, 0.5), new Latency(400, 0.5)).withDriver(new Driver.Config(8192, 16384, 32 << 10, 20_000));
         Link.Config link = Link.Config.ideal(3000).withImpairments(0.01, 0.002, 0.01, 1500, 0);
         try (WorldTb tb = tb(info, mode, cfg)) {
@@ -59,7 +59,7 @@ class WorldEndToEndIT {
             assertThat(f.retransmissions()).as("retransmissions went back to the host").isPositive();
             assertThat(f.pageOuts()).as("pages were swapped out").isPositive();
             assertThat(f.retransmitsFromSwap()).as("some retransmission found its pages swapped out: %s", f).isPositive();
-            assertThat(f.maxPinnedPages()).as("pins stay bounded by what is in flight").isLessThan(64);
+            assertThat(f.maxPinnedPages()).as("pins stay bounded by what is in flight").isLessThan(48);
             assertThat(tb.world.vm().stats().pinnedPages()).isZero();
         }
     }

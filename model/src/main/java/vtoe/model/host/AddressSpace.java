@@ -1,244 +1,204 @@
 package vtoe.model.host;
 
 import java.util.ArrayList;
-import java.util.HashMap;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
+import java.util.TreeMap;
 import java.util.function.Consumer;
+import vtoe.model.sim.Timeline;
 
 /**
- * One process's page table: VA pages mapped to a frame, a swap slot, or nothing yet (never touched:
- * zero, needs no page-in). The application reads and writes synchronously; the driver pins
- * asynchronously because a pin may have to wait for the storage controller.
+ * One process's virtual address space: a page table from VA page to frame, swap slot, or
+ * not-yet-touched (reads as zeros, costs nothing). Reads and writes are the application's own,
+ * synchronous accesses; {@link #pin} is the driver's asynchronous request to make a range resident
+ * and keep it there for DMA.
  */
 public final class AddressSpace {
-    private static final int PAGE = Pager.PAGE;
+    private static final int PAGE = Pager.PAGE_SIZE;
 
     private final String name;
-    private final VirtualMemory vm;
     private final Pager pager;
-    final Map<Long, Page> pages = new HashMap<>();
+    private final Timeline timeline;
+    private final TreeMap<Long, Page> table = new TreeMap<>();
 
-    AddressSpace(String name, VirtualMemory vm, Pager pager) {
+    AddressSpace(String name, Pager pager, Timeline timeline) {
         this.name = name;
-        this.vm = vm;
         this.pager = pager;
+        this.timeline = timeline;
     }
 
     public String name() {
         return name;
     }
 
-    private static long firstPage(long va) {
-        return Math.floorDiv(va, PAGE);
+    @Override
+    public String toString() {
+        return "AddressSpace " + name + " (" + table.size() + " pages mapped)";
     }
 
-    private static long endPage(long va, long len) {
-        return Math.floorDiv(va + len + PAGE - 1, PAGE);
-    }
+    // ---- mapping ----
 
-    /** Reserves [va, va+bytes), page granular; the pages read as zero until written. */
+    /** Reserves the pages covering {@code [va, va+bytes)}; they read as zeros until written. */
     public void map(long va, long bytes) {
-        if (bytes <= 0 || va < 0) {
-            throw new IllegalArgumentException("space %s: cannot map %d bytes at VA 0x%x".formatted(name, bytes, va));
+        checkRange("map", va, bytes);
+        if (bytes == 0) {
+            return;
         }
-        for (long v = firstPage(va); v < endPage(va, bytes); v++) {
-            if (pages.containsKey(v)) {
-                throw new IllegalArgumentException("space %s: VA page 0x%x is already mapped (mapping [0x%x, 0x%x))"
-                        .formatted(name, v * PAGE, va, va + bytes));
-            }
+        long first = va / PAGE;
+        long end = endVpn(va, bytes);
+        Long clash = table.ceilingKey(first);
+        if (clash != null && clash < end) {
+            throw new IllegalArgumentException("map of VA range [0x%x, 0x%x) in space %s overlaps the existing mapping at VA 0x%x"
+                    .formatted(va, va + bytes, name, clash * PAGE));
         }
-        for (long v = firstPage(va); v < endPage(va, bytes); v++) {
-            pages.put(v, new Page(this, v));
+        for (long v = first; v < end; v++) {
+            table.put(v, new Page(this, v));
         }
     }
 
+    /** True if every page touching {@code [va, va+len)} is mapped (an empty range is). */
     public boolean mapped(long va, long len) {
-        if (len <= 0) {
+        if (va < 0 || len < 0 || va + len < va) {
             return false;
         }
-        for (long v = firstPage(va); v < endPage(va, len); v++) {
-            if (!pages.containsKey(v)) {
-                return false;
-            }
+        if (len == 0) {
+            return true;
         }
-        return true;
+        return firstUnmapped(va, len) < 0;
     }
 
-    /** Frees the pages of [va, va+bytes): frames and swap slots. Refused, with nothing changed, if any is pinned or paging in. */
+    /** Releases the pages covering the range with their frames and swap slots; all or nothing. */
     public void unmap(long va, long bytes) {
-        List<Page> ps = range(va, bytes);
-        for (Page p : ps) {
-            if (p.pins > 0 || p.inTransit) {
-                throw new IllegalStateException("space %s: cannot unmap %s".formatted(name, p));
-            }
-        }
-        for (Page p : ps) {
-            pager.lru.remove(p);
-            if (p.frame >= 0) {
-                pager.freeFrame(p.frame);
-                p.frame = -1;
-            }
-            if (p.slot >= 0) {
-                pager.storage().free(p.slot);
-                p.slot = -1;
-            }
-            p.unmapped = true;
-            pages.remove(p.vpn);
-        }
-        pager.wakeFrameWaiters();
-    }
-
-    private List<Page> range(long va, long len) {
-        List<Page> l = new ArrayList<>();
-        for (long v = firstPage(va); v < endPage(va, len); v++) {
-            Page p = pages.get(v);
-            if (p == null) {
-                throw new IllegalArgumentException("space %s: VA 0x%x is not mapped (access to [0x%x, 0x%x))"
-                        .formatted(name, Math.max(va, v * PAGE), va, va + len));
-            }
-            l.add(p);
-        }
-        return l;
-    }
-
-    /** Makes a page resident for a synchronous access. */
-    private void residentNow(Page p) {
-        if (p.inTransit) {
-            throw new IllegalStateException("space " + name + ": " + p + " is being paged in; a synchronous access would block");
-        }
-        if (p.frame >= 0) {
-            pager.touch(p);
+        checkRange("unmap", va, bytes);
+        if (bytes == 0) {
             return;
         }
-        if (p.slot >= 0) {
-            pager.pageInNow(p);
-            return;
+        requireMapped("unmap", va, bytes);
+        long end = endVpn(va, bytes);
+        for (long v = va / PAGE; v < end; v++) {
+            Page p = table.get(v);
+            if (p.pinCount > 0) {
+                throw new IllegalStateException("unmap of VA range [0x%x, 0x%x) in space %s: VA 0x%x is pinned (count %d); unpin it first"
+                        .formatted(va, va + bytes, name, p.va(), p.pinCount));
+            }
+            if (p.state == Page.State.IN_TRANSIT) {
+                throw new IllegalStateException("unmap of VA range [0x%x, 0x%x) in space %s: VA 0x%x is being paged in for a pin; wait for the pin to complete and unpin it"
+                        .formatted(va, va + bytes, name, p.va()));
+            }
         }
-        pager.install(p, pager.frameNow(p), null);
-        pager.lru.add(p);
+        for (long v = va / PAGE; v < end; v++) {
+            pager.discard(table.remove(v));
+        }
+        pager.serveWaiters();
     }
+
+    // ---- synchronous access ----
 
     public void write(long va, byte[] data) {
-        if (data.length == 0) {
-            return;
+        checkRange("write", va, data.length);
+        requireMapped("write", va, data.length);
+        pager.beginAccess(firstNeedingFrame(va, data.length));
+        try {
+            writeResident(va, data);
+        } finally {
+            pager.endAccess();
         }
-        range(va, data.length); // all mapped, or nothing is written
-        for (int i = 0; i < data.length;) {
-            long a = va + i;
-            Page p = pages.get(firstPage(a));
-            residentNow(p);
-            int n = (int) Math.min(data.length - i, PAGE - Math.floorMod(a, PAGE));
+    }
+
+    private void writeResident(long va, byte[] data) {
+        int done = 0;
+        while (done < data.length) {
+            long a = va + done;
+            int off = (int) (a % PAGE);
+            int n = Math.min(PAGE - off, data.length - done);
+            Page p = table.get(a / PAGE);
+            pager.makeResidentSync(p);
             byte[] chunk = new byte[n];
-            System.arraycopy(data, i, chunk, 0, n);
-            pager.memory().write(pager.pa(p.frame) + Math.floorMod(a, PAGE), chunk);
-            i += n;
+            System.arraycopy(data, done, chunk, 0, n);
+            pager.memory().write(pager.framePa(p.frame) + off, chunk);
+            pager.touch(p);
+            done += n;
         }
     }
 
     public byte[] read(long va, int len) {
-        byte[] out = new byte[len];
-        if (len == 0) {
-            return out;
+        checkRange("read", va, len);
+        requireMapped("read", va, len);
+        pager.beginAccess(firstNeedingFrame(va, len));
+        try {
+            return readResident(va, len);
+        } finally {
+            pager.endAccess();
         }
-        range(va, len);
-        for (int i = 0; i < len;) {
-            long a = va + i;
-            Page p = pages.get(firstPage(a));
-            residentNow(p);
-            int n = (int) Math.min(len - i, PAGE - Math.floorMod(a, PAGE));
-            System.arraycopy(pager.memory().read(pager.pa(p.frame) + Math.floorMod(a, PAGE), n), 0, out, i, n);
-            i += n;
+    }
+
+    private byte[] readResident(long va, int len) {
+        byte[] out = new byte[len];
+        int done = 0;
+        while (done < len) {
+            long a = va + done;
+            int off = (int) (a % PAGE);
+            int n = Math.min(PAGE - off, len - done);
+            Page p = table.get(a / PAGE);
+            pager.makeResidentSync(p);
+            System.arraycopy(pager.memory().read(pager.framePa(p.frame) + off, n), 0, out, done, n);
+            pager.touch(p);
+            done += n;
         }
         return out;
     }
 
+    // ---- pinning ----
+
     /**
-     * Pins [va, va+len) page by page in VA order, paging in what is swapped out; each page is pinned as
-     * soon as it is resident, so a page pinned early cannot be evicted while a later one is paged in.
-     * {@code done} runs once, on the timeline, with the extents or the reason; a failure leaves none of
-     * this call's pins behind.
+     * Makes {@code [va, va+len)} resident and pins it, page by page in VA order; {@code done} runs
+     * exactly once, always from the timeline, never inside this call.
      */
     public void pin(long va, long len, Consumer<PinResult> done) {
-        vm.pinCalls++;
-        long now = pager.timeline().now();
-        if (len <= 0 || !mapped(va, len)) {
-            String why = "space %s: VA range [0x%x, 0x%x) is not mapped".formatted(name, va, va + len);
-            pager.timeline().at(now, () -> done.accept(PinResult.failed(why)));
+        pager.pinCalls++;
+        String bad = null;
+        if (va < 0 || len < 0 || va + len < va) {
+            bad = "pin of VA range starting 0x%x with length %d in space %s: the range is invalid".formatted(va, len, name);
+        } else if (len > 0 && firstUnmapped(va, len) >= 0) {
+            bad = "VA range [0x%x, 0x%x) of space %s is not mapped (first unmapped page at VA 0x%x)"
+                    .formatted(va, va + len, name, firstUnmapped(va, len));
+        }
+        if (bad != null) {
+            PinResult r = PinResult.failed(bad);
+            timeline.at(timeline.now(), () -> done.accept(r));
             return;
         }
-        pinFrom(range(va, len), 0, va, len, done);
-    }
-
-    private void pinFrom(List<Page> ps, int i, long va, long len, Consumer<PinResult> done) {
-        for (; i < ps.size(); i++) {
-            Page p = ps.get(i);
-            if (p.unmapped) {
-                fail(ps, i, "space %s: VA 0x%x was unmapped while being pinned".formatted(name, p.va()), done);
-                return;
-            }
-            if (p.resident()) {
-                pinOne(p);
-                continue;
-            }
-            int at = i;
-            pager.bringIn(p, ok -> {
-                if (!ok) {
-                    fail(ps, at, "space %s: page-in of VA 0x%x failed: %s".formatted(name, p.va(), p.error), done);
-                    return;
-                }
-                pinOne(p);
-                pinFrom(ps, at + 1, va, len, done);
-            });
+        if (len == 0) {
+            timeline.at(timeline.now(), () -> done.accept(PinResult.ok(List.of())));
             return;
         }
-        List<Extent> ext = extents(va, len);
-        pager.timeline().at(pager.timeline().now(), () -> done.accept(PinResult.ok(ext)));
+        new PinOp(va, len, done).step();
     }
 
-    private void pinOne(Page p) {
-        if (p.pins == 0) {
-            pager.lru.remove(p);
-            vm.pinnedPages++;
-            vm.maxPinnedPages = Math.max(vm.maxPinnedPages, vm.pinnedPages);
-        }
-        p.pins++;
-        vm.pagesPinned++;
-    }
-
-    private void fail(List<Page> ps, int upTo, String why, Consumer<PinResult> done) {
-        for (int j = 0; j < upTo; j++) {
-            unpinOne(ps.get(j));
-        }
-        pager.wakeFrameWaiters();
-        pager.timeline().at(pager.timeline().now(), () -> done.accept(PinResult.failed(why)));
-    }
-
-    /** Drops one pin from each page of the range; refused, with nothing changed, if any page is not pinned. */
+    /** Releases one pin of every page in the range; all or nothing. */
     public void unpin(long va, long len) {
-        List<Page> ps = range(va, len);
-        for (Page p : ps) {
-            if (p.pins <= 0) {
-                throw new IllegalStateException("space %s: unpin of VA 0x%x (range [0x%x, 0x%x)): page is not pinned"
-                        .formatted(name, p.va(), va, va + len));
+        checkRange("unpin", va, len);
+        if (len == 0) {
+            return;
+        }
+        requireMapped("unpin", va, len);
+        long end = endVpn(va, len);
+        for (long v = va / PAGE; v < end; v++) {
+            Page p = table.get(v);
+            if (p.pinCount <= 0) {
+                throw new IllegalStateException("unpin of VA 0x%x in space %s: page is not pinned (range [0x%x, 0x%x))"
+                        .formatted(p.va(), name, va, va + len));
             }
         }
-        ps.forEach(this::unpinOne);
-        vm.unpins++;
-        pager.wakeFrameWaiters();
-    }
-
-    private void unpinOne(Page p) {
-        p.pins--;
-        if (p.pins == 0) {
-            vm.pinnedPages--;
-            pager.lru.add(p);
+        for (long v = va / PAGE; v < end; v++) {
+            pager.unpin(table.get(v));
+            pager.unpins++;
         }
     }
 
     /** Whether one of this space's pages is in swap slot {@code slot} (failure injection aimed at one process). */
     public boolean ownsSlot(long slot) {
-        for (Page p : pages.values()) {
+        for (Page p : table.values()) {
             if (p.slot == slot) {
                 return true;
             }
@@ -247,43 +207,229 @@ public final class AddressSpace {
     }
 
     public int pinCount(long va) {
-        Page p = pages.get(firstPage(va));
-        return p == null ? 0 : p.pins;
+        Page p = pageOrNull(va / PAGE);
+        return p == null ? 0 : p.pinCount;
     }
 
     public boolean isResident(long va) {
-        Page p = pages.get(firstPage(va));
-        return p != null && p.resident();
+        Page p = pageOrNull(va / PAGE);
+        return p != null && p.state == Page.State.RESIDENT;
     }
 
-    /** PA of the byte at {@code va}, or -1 when its page is not resident. */
+    /** The PA backing {@code va}, or -1 when the page is not resident (or not mapped). */
     public long pa(long va) {
-        Page p = pages.get(firstPage(va));
-        return p == null || !p.resident() ? -1 : pager.pa(p.frame) + Math.floorMod(va, PAGE);
+        if (va < 0) {
+            return -1;
+        }
+        Page p = pageOrNull(va / PAGE);
+        return p == null || p.state != Page.State.RESIDENT ? -1 : pager.framePa(p.frame) + va % PAGE;
     }
 
     /** Physical runs of a resident range in VA order, adjacent frames merged. */
     public List<Extent> extents(long va, long len) {
+        checkRange("extents", va, len);
+        requireMapped("extents", va, len);
         List<Extent> out = new ArrayList<>();
-        for (long a = va; a < va + len;) {
-            long pa = pa(a);
-            if (pa < 0) {
-                throw new IllegalStateException("space %s: VA 0x%x is not resident".formatted(name, a));
+        long done = 0;
+        while (done < len) {
+            long a = va + done;
+            int off = (int) (a % PAGE);
+            int n = (int) Math.min(PAGE - off, len - done);
+            Page p = table.get(a / PAGE);
+            if (p.state != Page.State.RESIDENT) {
+                throw new IllegalStateException("extents of VA range [0x%x, 0x%x) in space %s: VA 0x%x is not resident (%s); pin the range first"
+                        .formatted(va, va + len, name, p.va(), p.state));
             }
-            int n = (int) Math.min(va + len - a, PAGE - Math.floorMod(a, PAGE));
+            long pa = pager.framePa(p.frame) + off;
             Extent last = out.isEmpty() ? null : out.get(out.size() - 1);
-            if (last != null && last.pa() + last.len() == pa) {
+            if (last != null && last.end() == pa && (long) last.len() + n <= Integer.MAX_VALUE) {
                 out.set(out.size() - 1, new Extent(last.pa(), last.len() + n));
             } else {
                 out.add(new Extent(pa, n));
             }
-            a += n;
+            done += n;
         }
         return out;
     }
 
-    @Override
-    public String toString() {
-        return "AddressSpace[" + name + ", " + pages.size() + " pages]";
+    // ---- internals ----
+
+    Page pageOrNull(long vpn) {
+        return table.get(vpn);
+    }
+
+    Collection<Page> pages() {
+        return table.values();
+    }
+
+    private static long endVpn(long va, long bytes) {
+        return (va + bytes + PAGE - 1) / PAGE;
+    }
+
+    /** The first page of a mapped range that an access would have to give a frame, or null. */
+    private Page firstNeedingFrame(long va, long len) {
+        if (len == 0) {
+            return null;
+        }
+        long end = endVpn(va, len);
+        for (long v = va / PAGE; v < end; v++) {
+            Page p = table.get(v);
+            if (p.state == Page.State.UNTOUCHED || p.state == Page.State.SWAPPED) {
+                return p;
+            }
+        }
+        return null;
+    }
+
+    /** VA of the first unmapped page touching the range, or -1. */
+    private long firstUnmapped(long va, long len) {
+        long end = endVpn(va, len);
+        for (long v = va / PAGE; v < end; v++) {
+            if (!table.containsKey(v)) {
+                return v * PAGE;
+            }
+        }
+        return -1;
+    }
+
+    private void checkRange(String op, long va, long len) {
+        if (va < 0 || len < 0 || va + len < va) {
+            throw new IllegalArgumentException("%s of VA range starting 0x%x with length %d in space %s: the range is invalid"
+                    .formatted(op, va, len, name));
+        }
+    }
+
+    private void requireMapped(String op, long va, long len) {
+        long bad = len == 0 ? -1 : firstUnmapped(va, len);
+        if (bad >= 0) {
+            throw new IllegalArgumentException("%s of VA range [0x%x, 0x%x) in space %s: VA 0x%x is not mapped"
+                    .formatted(op, va, va + len, name, bad));
+        }
+    }
+
+    /** One pin call in progress: walks the range in VA order, pinning each page as it becomes resident. */
+    private final class PinOp implements Pager.PageInWaiter {
+        private final long va;
+        private final long len;
+        private final long end;
+        private long next;
+        private final List<Page> pinned = new ArrayList<>();
+        private final Consumer<PinResult> done;
+        private boolean finished;
+
+        PinOp(long va, long len, Consumer<PinResult> done) {
+            this.va = va;
+            this.len = len;
+            this.end = endVpn(va, len);
+            this.next = va / PAGE;
+            this.done = done;
+        }
+
+        private String range() {
+            return "[0x%x, 0x%x) of space %s".formatted(va, va + len, name);
+        }
+
+        void step() {
+            while (next < end) {
+                Page p = table.get(next);
+                if (p == null) {
+                    fail("pin of VA range %s failed: VA 0x%x was unmapped while the pin was in progress".formatted(range(), next * PAGE));
+                    return;
+                }
+                switch (p.state) {
+                    case RESIDENT -> pinHere(p);
+                    case IN_TRANSIT -> {
+                        pager.joinPageIn(p, this);
+                        return;
+                    }
+                    case UNTOUCHED, SWAPPED -> {
+                        int f = pager.tryObtainFrame();
+                        if (f < 0) {
+                            pager.awaitFrame(this::granted);
+                            return;
+                        }
+                        if (!useFrame(p, f)) {
+                            return;
+                        }
+                    }
+                    case UNMAPPED -> throw new IllegalStateException("page table of space %s holds unmapped %s".formatted(name, p));
+                }
+            }
+            finished = true;
+            PinResult r = PinResult.ok(extents(va, len));
+            timeline.at(timeline.now(), () -> done.accept(r));
+        }
+
+        private void pinHere(Page p) {
+            pager.pin(p);
+            pinned.add(p);
+            next++;
+        }
+
+        /** Puts a just-obtained frame to use for {@code p}; false if the op now waits for a page-in. */
+        private boolean useFrame(Page p, int f) {
+            if (p.state == Page.State.UNTOUCHED) {
+                pager.installZero(p, f);
+                pinHere(p);
+                return true;
+            }
+            pager.startPageIn(p, f, this);
+            return false;
+        }
+
+        /** A frame arrived after waiting; the page may have changed meanwhile, so look again. */
+        private void granted(int f) {
+            Page p = table.get(next);
+            if (p == null) {
+                pager.releaseFrame(f);
+                fail("pin of VA range %s failed: VA 0x%x was unmapped while the pin waited for a frame".formatted(range(), next * PAGE));
+                return;
+            }
+            switch (p.state) {
+                case UNTOUCHED, SWAPPED -> {
+                    if (useFrame(p, f)) {
+                        step();
+                    }
+                }
+                case RESIDENT -> {
+                    pager.releaseFrame(f);
+                    pinHere(p);
+                    step();
+                }
+                case IN_TRANSIT -> {
+                    pager.releaseFrame(f);
+                    pager.joinPageIn(p, this);
+                }
+                case UNMAPPED -> throw new IllegalStateException("page table of space %s holds unmapped %s".formatted(name, p));
+            }
+        }
+
+        @Override
+        public void arrived(Page p) {
+            pinHere(p);
+            // Continue from the timeline so every waiter of this page-in pins it before anyone can evict it.
+            timeline.at(timeline.now(), this::step);
+        }
+
+        @Override
+        public void failed(Page p, String message) {
+            fail("pin of VA range %s failed: page-in of VA 0x%x from swap slot %d failed: %s"
+                    .formatted(range(), p.va(), p.slot, message));
+        }
+
+        private void fail(String message) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            for (Page p : pinned) {
+                if (p.pinCount > 0 && p.state == Page.State.RESIDENT) {
+                    pager.unpin(p);
+                }
+            }
+            pinned.clear();
+            PinResult r = PinResult.failed(message);
+            timeline.at(timeline.now(), () -> done.accept(r));
+        }
     }
 }

@@ -1,52 +1,88 @@
 package vtoe.model.host;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
-/** The second memory: swap slots of one page each. Timing is the {@link StorageController}'s business. */
+/**
+ * The swap device's contents: slots of one page each. Timing lives in {@link StorageController};
+ * this class is the instant, synchronous store behind it.
+ */
 public final class DataStorage {
-    public static final int PAGE = 4096;
+    public static final int PAGE_SIZE = 4096;
+
+    private final long capacity;
+    /** Allocated slots; a slot allocated but never written reads as zeros. */
     private final Map<Long, byte[]> slots = new HashMap<>();
-    private final Deque<Long> freeSlots = new ArrayDeque<>();
-    private long nextSlot;
+    private final Set<Long> allocated = new HashSet<>();
+    /** Freed slots are reused lowest first so that runs are reproducible. */
+    private final TreeSet<Long> freed = new TreeSet<>();
+    private long next;
+
+    /** Unbounded swap. */
+    public DataStorage() {
+        this(Long.MAX_VALUE);
+    }
+
+    public DataStorage(long capacitySlots) {
+        if (capacitySlots <= 0) {
+            throw new IllegalArgumentException("swap capacity must be at least one slot, got " + capacitySlots);
+        }
+        this.capacity = capacitySlots;
+    }
 
     public long allocate() {
-        Long s = freeSlots.pollFirst();
-        long slot = s != null ? s : nextSlot++;
-        slots.put(slot, new byte[PAGE]);
+        long slot;
+        if (!freed.isEmpty()) {
+            slot = freed.pollFirst();
+        } else if (next < capacity) {
+            slot = next++;
+        } else {
+            throw new IllegalStateException("swap is full: all " + capacity + " slots are in use");
+        }
+        allocated.add(slot);
         return slot;
     }
 
     public void free(long slot) {
-        if (slots.remove(slot) == null) {
-            throw new IllegalStateException("swap slot " + slot + " is not allocated");
-        }
-        freeSlots.addLast(slot);
+        requireAllocated(slot, "free");
+        allocated.remove(slot);
+        slots.remove(slot);
+        freed.add(slot);
+    }
+
+    public boolean isAllocated(long slot) {
+        return allocated.contains(slot);
+    }
+
+    public int usedSlots() {
+        return allocated.size();
+    }
+
+    public long capacity() {
+        return capacity;
+    }
+
+    /** A copy of the slot's page. */
+    public byte[] read(long slot) {
+        requireAllocated(slot, "read");
+        byte[] page = slots.get(slot);
+        return page == null ? new byte[PAGE_SIZE] : page.clone();
     }
 
     public void write(long slot, byte[] page) {
-        if (page.length != PAGE) {
-            throw new IllegalArgumentException("a swap slot holds " + PAGE + " bytes, not " + page.length);
+        requireAllocated(slot, "write");
+        if (page.length != PAGE_SIZE) {
+            throw new IllegalArgumentException("write of swap slot %d: page must be %d bytes, got %d".formatted(slot, PAGE_SIZE, page.length));
         }
-        System.arraycopy(page, 0, slot(slot), 0, PAGE);
+        slots.put(slot, page.clone());
     }
 
-    public byte[] read(long slot) {
-        return slot(slot).clone();
-    }
-
-    private byte[] slot(long slot) {
-        byte[] b = slots.get(slot);
-        if (b == null) {
-            throw new IllegalStateException("swap slot " + slot + " is not allocated");
+    private void requireAllocated(long slot, String op) {
+        if (!allocated.contains(slot)) {
+            throw new IllegalArgumentException("%s of swap slot %d: the slot is not allocated (freed or never handed out)".formatted(op, slot));
         }
-        return b;
-    }
-
-    /** Slots in use. */
-    public int used() {
-        return slots.size();
     }
 }

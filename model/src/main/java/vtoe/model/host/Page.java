@@ -1,38 +1,37 @@
 package vtoe.model.host;
 
-import java.util.ArrayList;
-import java.util.List;
-import java.util.function.Consumer;
-
-/** One virtual page of an address space: where its bytes are (a frame, a swap slot, or nowhere yet) and its pins. */
+/** One virtual page of an address space: where its bytes are and how often it is pinned. */
 final class Page {
+    enum State { UNTOUCHED, RESIDENT, IN_TRANSIT, SWAPPED, UNMAPPED }
+
     final AddressSpace space;
     final long vpn;
+    State state = State.UNTOUCHED;
+    /** Owned frame when RESIDENT, reserved frame when IN_TRANSIT, else -1. */
     int frame = -1;
+    /** Swap slot when SWAPPED or IN_TRANSIT, else -1. */
     long slot = -1;
-    int pins;
-    boolean inTransit;
-    boolean unmapped;
-    /** Pins waiting for this page's page-in: true when it arrived, false when it failed (with {@link #error}). */
-    final List<Consumer<Boolean>> waiters = new ArrayList<>();
-    String error;
+    int pinCount;
+    /** The page-in in progress, so that a late completion of a superseded one is recognised and dropped. */
+    Pager.PageIn pageIn;
 
     Page(AddressSpace space, long vpn) {
         this.space = space;
         this.vpn = vpn;
     }
 
-    boolean resident() {
-        return frame >= 0 && !inTransit;
+    long va() {
+        return vpn * Pager.PAGE_SIZE;
     }
 
-    long va() {
-        return vpn * Pager.PAGE;
+    /** "VA 0x.. of space X", the way every message names a page. */
+    String describe() {
+        return "VA 0x%x of space %s".formatted(va(), space.name());
     }
 
     @Override
     public String toString() {
-        return "space %s VA 0x%x (%s, pins %d)".formatted(space.name(), va(),
-                inTransit ? "paging in" : frame >= 0 ? "frame " + frame : slot >= 0 ? "swap slot " + slot : "untouched", pins);
+        return describe() + " [" + state + (frame >= 0 ? " frame " + frame : "") + (slot >= 0 ? " slot " + slot : "")
+                + (pinCount > 0 ? " pinned " + pinCount : "") + "]";
     }
 }

@@ -1,60 +1,111 @@
 package vtoe.model.host;
 
 import java.util.ArrayDeque;
-import java.util.Deque;
-import java.util.Iterator;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.IntConsumer;
-import vtoe.model.sim.Timeline;
 
 /**
- * The frames of RAM the send buffers live in, and the policy that moves pages between them and data
- * storage: when no frame is free, the least recently used resident page that is neither pinned nor
- * being paged in is written to a swap slot and its frame reused. Pinned pages are never candidates:
- * they are not in the LRU list at all, and {@link #evict} checks it again and counts a breach before
- * failing, so the end-of-run check sees it even if the exception were swallowed.
+ * The frame pool and its replacement policy. Owns {@code frames} frames at
+ * {@code poolBasePa + i * 4096}. A frame is free, owned by one resident page, or reserved for one
+ * page-in. Only resident, unpinned pages that are not in transit sit in the LRU, so the victim
+ * choice cannot reach a pinned page; {@link #evict} checks it anyway, because a DMA into a frame
+ * that was handed to another page corrupts memory silently.
  */
 public final class Pager {
-    public static final int PAGE = 4096;
+    public static final int PAGE_SIZE = 4096;
+
+    /** Something waiting for a page-in to finish. */
+    interface PageInWaiter {
+        /** The page is resident; the waiter must pin it before returning (nothing may evict it in between). */
+        void arrived(Page p);
+
+        void failed(Page p, String message);
+    }
+
+    /** One page-in through the storage controller; pins of the same page join its waiters. */
+    static final class PageIn {
+        final Page page;
+        final int frame;
+        final long slot;
+        final List<PageInWaiter> waiters = new ArrayList<>();
+
+        PageIn(Page page, int frame, long slot) {
+            this.page = page;
+            this.frame = frame;
+            this.slot = slot;
+        }
+    }
 
     private final PhysicalMemory mem;
     private final long poolBasePa;
     private final int frames;
-    private final Timeline t;
     private final StorageController sc;
+    private final DataStorage storage;
+
     private final Page[] owner;
-    private final boolean[] reserved;
-    private final Deque<Integer> free = new ArrayDeque<>();
-    /** Resident, unpinned, not in transit: eviction candidates, least recently used first. */
-    final LinkedHashSet<Page> lru = new LinkedHashSet<>();
-    private final Deque<IntConsumer> frameWaiters = new ArrayDeque<>();
+    private final Page[] reservedFor;
+    private final boolean[] isFree;
+    private final ArrayDeque<Integer> free = new ArrayDeque<>();
+    /** Iteration order is recency: first = least recently used. */
+    private final LinkedHashSet<Page> lru = new LinkedHashSet<>();
+    private final ArrayDeque<IntConsumer> frameWaiters = new ArrayDeque<>();
+    private boolean serving;
+    /** Open synchronous accesses; waiters are served when the last one ends (see {@link #beginAccess}). */
+    private int accessDepth;
+    /**
+     * Pages evicted but not yet on the device. A page-in must see the evicted bytes even if it
+     * overtakes the write (synchronous access, or a read on another channel).
+     */
+    private final Map<Long, byte[]> inFlight = new HashMap<>();
+    /** Slots released while their write was still in flight; freed when the write lands. */
+    private final Set<Long> freeWhenWritten = new HashSet<>();
+
     long pageIns;
     long syncPageIns;
     long pageOuts;
+    long pinCalls;
+    long pagesPinned;
+    long unpins;
+    int pinnedPages;
+    int maxPinnedPages;
     long frameWaits;
     long failedPageIns;
-    long evictionsOfPinned;
+    long evictionsOfPinnedPages;
 
-    Pager(PhysicalMemory mem, long poolBasePa, int frames, Timeline t, StorageController sc) {
-        if (frames < 1 || poolBasePa % PAGE != 0 || poolBasePa + (long) frames * PAGE > mem.size()) {
-            throw new IllegalArgumentException("%d frames at PA 0x%x do not fit page-aligned in %d bytes of physical memory"
-                    .formatted(frames, poolBasePa, mem.size()));
+    /** Built by {@link VirtualMemory}, which owns the address spaces whose pages live here. */
+    Pager(PhysicalMemory mem, long poolBasePa, int frames, StorageController sc) {
+        if (frames < 1) {
+            throw new IllegalArgumentException("the pager needs at least one frame, got " + frames);
+        }
+        if (poolBasePa < 0 || poolBasePa % PAGE_SIZE != 0) {
+            throw new IllegalArgumentException("frame pool base PA 0x%x must be non-negative and page aligned".formatted(poolBasePa));
+        }
+        if (poolBasePa + (long) frames * PAGE_SIZE > mem.size()) {
+            throw new IllegalArgumentException("frame pool [0x%x, 0x%x) of %d frames lies outside physical memory of %d bytes"
+                    .formatted(poolBasePa, poolBasePa + (long) frames * PAGE_SIZE, frames, mem.size()));
         }
         this.mem = mem;
         this.poolBasePa = poolBasePa;
         this.frames = frames;
-        this.t = t;
         this.sc = sc;
+        this.storage = sc.storage();
         this.owner = new Page[frames];
-        this.reserved = new boolean[frames];
-        for (int f = 0; f < frames; f++) {
-            free.addLast(f);
+        this.reservedFor = new Page[frames];
+        this.isFree = new boolean[frames];
+        Arrays.fill(isFree, true);
+        for (int i = 0; i < frames; i++) {
+            free.add(i);
         }
     }
 
-    public long pa(int frame) {
-        return poolBasePa + (long) frame * PAGE;
-    }
+    // ---- public queries ----
 
     public int frames() {
         return frames;
@@ -64,177 +115,431 @@ public final class Pager {
         return free.size();
     }
 
+    public int residentPages() {
+        int n = 0;
+        for (Page p : owner) {
+            if (p != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public int framesInTransit() {
+        int n = 0;
+        for (Page p : reservedFor) {
+            if (p != null) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    public long framePa(int frame) {
+        if (frame < 0 || frame >= frames) {
+            throw new IllegalArgumentException("frame %d does not exist (pool has %d frames)".formatted(frame, frames));
+        }
+        return poolBasePa + (long) frame * PAGE_SIZE;
+    }
+
     PhysicalMemory memory() {
         return mem;
     }
 
-    /** Marks a page most recently used (if it is a candidate at all). */
-    void touch(Page p) {
-        if (lru.remove(p)) {
-            lru.add(p);
-        }
+    public long poolBasePa() {
+        return poolBasePa;
     }
 
-    /** A frame now, evicting if needed; -1 if every frame is pinned or in transit. */
-    private int tryFrame() {
-        Integer f = free.pollFirst();
+    /** Evictable pages, least recently used first, as "space X VA 0x..". */
+    public List<String> lruOrder() {
+        List<String> out = new ArrayList<>();
+        for (Page p : lru) {
+            out.add("space %s VA 0x%x".formatted(p.space.name(), p.va()));
+        }
+        return out;
+    }
+
+    /** Page-ins waiting for a frame now. */
+    public int waitingForFrame() {
+        return frameWaiters.size();
+    }
+
+    /** Evicts the least recently used unpinned page and frees its frame; returns that frame. */
+    public int evict() {
+        if (lru.isEmpty()) {
+            throw new IllegalStateException("evict: no page is evictable: " + outOfMemoryDetail());
+        }
+        int f = evictVictim();
+        releaseFrame(f);
+        return f;
+    }
+
+    // ---- frames ----
+
+    /** A frame for immediate use (free, else by eviction), or -1 if every frame is pinned or in transit. */
+    int tryObtainFrame() {
+        Integer f = free.poll();
         if (f != null) {
+            isFree[f] = false;
             return f;
         }
-        if (lru.isEmpty()) {
-            return -1;
+        if (!lru.isEmpty()) {
+            return evictVictim();
         }
-        return evict();
+        return -1;
     }
 
-    /** A frame for a synchronous access (the application's own read or write), or a clear error. */
-    int frameNow(Page forPage) {
-        int f = tryFrame();
+    int obtainFrameSync(Page forPage) {
+        int f = tryObtainFrame();
         if (f < 0) {
-            throw new IllegalStateException("out of memory: all %d frames are pinned or in transit, none can take %s"
-                    .formatted(frames, forPage));
+            throw new IllegalStateException("out of memory: all %d frames are pinned or in transit (%s); cannot make %s resident — unpin something first"
+                    .formatted(frames, outOfMemoryDetail(), forPage.describe()));
         }
         return f;
     }
 
-    /** A frame as soon as one can be had: waits for an unpin or unmap if every frame is pinned or in transit. */
-    void frameLater(IntConsumer got) {
-        int f = frameWaiters.isEmpty() ? tryFrame() : -1;
-        if (f >= 0) {
-            got.accept(f);
-        } else {
-            frameWaits++;
-            frameWaiters.addLast(got);
-        }
+    private String outOfMemoryDetail() {
+        return "%d pinned, %d in transit, %d free, %d waiting for a frame".formatted(
+                pinnedPages, framesInTransit(), free.size(), frameWaiters.size());
     }
 
-    /** Something became free or evictable: serve waiting page-ins in order. */
-    void wakeFrameWaiters() {
-        while (!frameWaiters.isEmpty()) {
-            int f = tryFrame();
-            if (f < 0) {
-                return;
+    /** Queues an asynchronous request for a frame; served in FIFO order as frames free up or become evictable. */
+    void awaitFrame(IntConsumer k) {
+        frameWaits++;
+        frameWaiters.add(k);
+    }
+
+    void releaseFrame(int f) {
+        owner[f] = null;
+        reservedFor[f] = null;
+        isFree[f] = true;
+        free.push(f);
+        serveWaiters();
+    }
+
+    void serveWaiters() {
+        // Re-entry (a waiter handing its frame back) is absorbed by the outer loop, keeping FIFO order.
+        if (serving || accessDepth > 0) {
+            return;
+        }
+        serving = true;
+        try {
+            while (!frameWaiters.isEmpty()) {
+                int f = tryObtainFrame();
+                if (f < 0) {
+                    break;
+                }
+                frameWaiters.poll().accept(f);
             }
-            frameWaiters.pollFirst().accept(f);
+        } finally {
+            serving = false;
         }
-    }
-
-    int evict() {
-        Iterator<Page> it = lru.iterator();
-        Page v = it.next();
-        if (v.pins != 0 || v.inTransit || v.frame < 0) {
-            evictionsOfPinned++;
-            throw new IllegalStateException("pager picked " + v + " for eviction: only resident, unpinned pages may go");
-        }
-        it.remove();
-        int f = v.frame;
-        byte[] data = mem.read(pa(f), PAGE);
-        long slot = sc.storage().allocate();
-        v.slot = slot;
-        v.frame = -1;
-        owner[f] = null;
-        pageOuts++;
-        sc.write(slot, data, () -> {});
-        return f;
-    }
-
-    /** Gives a frame to a page whose bytes follow (zeroes when {@code data} is null). */
-    void install(Page p, int f, byte[] data) {
-        owner[f] = p;
-        reserved[f] = false;
-        p.frame = f;
-        mem.write(pa(f), data == null ? new byte[PAGE] : data);
-    }
-
-    void reserve(int f) {
-        reserved[f] = true;
-    }
-
-    void freeFrame(int f) {
-        owner[f] = null;
-        reserved[f] = false;
-        free.addLast(f);
-    }
-
-    /** Brings a swapped page back now (the application touched it): counted, but takes no simulated time. */
-    void pageInNow(Page p) {
-        int f = frameNow(p);
-        byte[] data = sc.storage().read(p.slot);
-        sc.storage().free(p.slot);
-        p.slot = -1;
-        install(p, f, data);
-        syncPageIns++;
-        lru.add(p);
     }
 
     /**
-     * Makes a non-resident page resident: a zero frame for a page never touched, else a page-in
-     * through the storage controller. {@code done} gets true when it is resident; callers that
-     * arrive while it is under way share it.
+     * Starts a synchronous access that will need frames for {@code needFrame} (null if every page is
+     * resident or in transit). Fails before anything changes if no frame can be had; otherwise the
+     * access cannot run out part-way, because waiting pins are not served (and cannot take the
+     * access's own, now evictable, pages) until {@link #endAccess}.
      */
-    void bringIn(Page p, java.util.function.Consumer<Boolean> done) {
-        p.waiters.add(done);
-        if (p.inTransit) {
-            return;
+    void beginAccess(Page needFrame) {
+        if (needFrame != null && free.isEmpty() && lru.isEmpty()) {
+            throw new IllegalStateException("out of memory: all %d frames are pinned or in transit (%s); cannot make %s resident — unpin something first"
+                    .formatted(frames, outOfMemoryDetail(), needFrame.describe()));
         }
-        p.inTransit = true;
-        if (p.slot < 0) {
-            frameLater(f -> {
-                install(p, f, null);
-                p.inTransit = false;
-                lru.add(p);
-                finishWaiters(p, true);
-            });
-            return;
+        accessDepth++;
+    }
+
+    void endAccess() {
+        accessDepth--;
+        serveWaiters();
+    }
+
+    private int evictVictim() {
+        Page v = lru.iterator().next();
+        if (v.pinCount != 0 || v.state != Page.State.RESIDENT || v.pageIn != null) {
+            evictionsOfPinnedPages++;
+            throw new IllegalStateException("eviction picked %s (frame %d, pin count %d, state %s), which is pinned or in transit: the LRU must hold only unpinned resident pages"
+                    .formatted(v.describe(), v.frame, v.pinCount, v.state));
         }
-        frameLater(f -> {
-            reserve(f);
-            p.frame = f; // reserved for this page while the read is under way
-            owner[f] = p;
-            sc.read(p.slot, data -> {
-                sc.storage().free(p.slot);
+        lru.remove(v);
+        int f = v.frame;
+        byte[] copy = mem.read(framePa(f), PAGE_SIZE);
+        long slot = storage.allocate();
+        inFlight.put(slot, copy);
+        sc.write(slot, copy, () -> writeLanded(slot));
+        v.slot = slot;
+        v.frame = -1;
+        v.state = Page.State.SWAPPED;
+        owner[f] = null;
+        pageOuts++;
+        return f;
+    }
+
+    private void writeLanded(long slot) {
+        inFlight.remove(slot);
+        if (freeWhenWritten.remove(slot)) {
+            storage.free(slot);
+        }
+    }
+
+    // ---- pages ----
+
+    void installZero(Page p, int f) {
+        mem.write(framePa(f), new byte[PAGE_SIZE]);
+        own(p, f);
+    }
+
+    private void own(Page p, int f) {
+        owner[f] = p;
+        reservedFor[f] = null;
+        p.frame = f;
+        p.state = Page.State.RESIDENT;
+    }
+
+    private byte[] swapData(long slot) {
+        byte[] pending = inFlight.get(slot);
+        return pending != null ? pending.clone() : storage.read(slot);
+    }
+
+    private void releaseSlot(long slot) {
+        if (inFlight.containsKey(slot)) {
+            freeWhenWritten.add(slot);
+        } else {
+            storage.free(slot);
+        }
+    }
+
+    /** Brings a page back at once (the application's own access); leaves it out of the LRU for the caller to {@link #touch}. */
+    void makeResidentSync(Page p) {
+        switch (p.state) {
+            case RESIDENT -> { }
+            case UNTOUCHED -> installZero(p, obtainFrameSync(p));
+            case SWAPPED -> {
+                int f = obtainFrameSync(p);
+                byte[] data = swapData(p.slot);
+                mem.write(framePa(f), data);
+                releaseSlot(p.slot);
                 p.slot = -1;
-                install(p, f, data);
-                p.inTransit = false;
+                own(p, f);
                 pageIns++;
-                lru.add(p);
-                finishWaiters(p, true);
-            }, err -> {
-                failedPageIns++;
-                p.frame = -1;
-                freeFrame(f);
-                p.inTransit = false;
-                p.error = err;
-                finishWaiters(p, false);
-                wakeFrameWaiters();
-            });
-        });
+                syncPageIns++;
+            }
+            case IN_TRANSIT -> {
+                // The frame is already reserved; finish the page-in now and ignore the device's later answer.
+                syncPageIns++;
+                completePageIn(p.pageIn, swapData(p.slot));
+            }
+            case UNMAPPED -> throw new IllegalStateException(p.describe() + " was unmapped");
+        }
     }
 
-    private void finishWaiters(Page p, boolean ok) {
-        var ws = new java.util.ArrayList<>(p.waiters);
-        p.waiters.clear();
-        ws.forEach(w -> w.accept(ok));
+    /** Marks a resident page most recently used (if unpinned). */
+    void touch(Page p) {
+        if (p.state != Page.State.RESIDENT || p.pinCount > 0) {
+            return;
+        }
+        if (lru.remove(p)) {
+            lru.add(p);
+        } else {
+            lru.add(p);
+            serveWaiters();
+        }
     }
 
-    /** Frame bookkeeping as the invariant check sees it. */
-    Page owner(int f) {
-        return owner[f];
+    /** Starts the asynchronous page-in of a swapped page into reserved frame {@code f}. */
+    void startPageIn(Page p, int f, PageInWaiter w) {
+        PageIn in = new PageIn(p, f, p.slot);
+        in.waiters.add(w);
+        reservedFor[f] = p;
+        p.frame = f;
+        p.state = Page.State.IN_TRANSIT;
+        p.pageIn = in;
+        sc.read(in.slot, data -> completePageIn(in, data), msg -> failPageIn(in, msg));
     }
 
-    boolean reserved(int f) {
-        return reserved[f];
+    void joinPageIn(Page p, PageInWaiter w) {
+        p.pageIn.waiters.add(w);
     }
 
-    boolean isFree(int f) {
-        return free.contains(f);
+    private void completePageIn(PageIn in, byte[] deviceData) {
+        Page p = in.page;
+        if (p.pageIn != in) {
+            return;
+        }
+        // The device may answer before the eviction's write landed (several channels); the in-flight copy is the truth.
+        byte[] pending = inFlight.get(in.slot);
+        byte[] data = pending != null ? pending : deviceData;
+        mem.write(framePa(in.frame), data);
+        releaseSlot(in.slot);
+        p.slot = -1;
+        p.pageIn = null;
+        own(p, in.frame);
+        pageIns++;
+        for (PageInWaiter w : in.waiters) {
+            w.arrived(p);
+        }
+        if (p.pinCount == 0) {
+            touch(p);
+        }
     }
 
-    DataStorage storage() {
-        return sc.storage();
+    private void failPageIn(PageIn in, String message) {
+        Page p = in.page;
+        if (p.pageIn != in) {
+            return;
+        }
+        failedPageIns++;
+        p.pageIn = null;
+        p.frame = -1;
+        p.state = Page.State.SWAPPED;
+        reservedFor[in.frame] = null;
+        isFree[in.frame] = true;
+        free.push(in.frame);
+        for (PageInWaiter w : in.waiters) {
+            w.failed(p, message);
+        }
+        serveWaiters();
     }
 
-    Timeline timeline() {
-        return t;
+    /** Drops a page's frame or slot for unmap. The caller has checked it is neither pinned nor in transit. */
+    void discard(Page p) {
+        switch (p.state) {
+            case RESIDENT -> {
+                lru.remove(p);
+                int f = p.frame;
+                owner[f] = null;
+                isFree[f] = true;
+                free.push(f);
+            }
+            case SWAPPED -> releaseSlot(p.slot);
+            case UNTOUCHED, UNMAPPED -> { }
+            case IN_TRANSIT -> throw new IllegalStateException("cannot discard %s: it is being paged in".formatted(p.describe()));
+        }
+        p.frame = -1;
+        p.slot = -1;
+        p.state = Page.State.UNMAPPED;
+    }
+
+    // ---- pins ----
+
+    void pin(Page p) {
+        if (p.state != Page.State.RESIDENT) {
+            throw new IllegalStateException("pin of %s: page is not resident (%s)".formatted(p.describe(), p.state));
+        }
+        if (p.pinCount == 0) {
+            lru.remove(p);
+            pinnedPages++;
+            maxPinnedPages = Math.max(maxPinnedPages, pinnedPages);
+        }
+        p.pinCount++;
+        pagesPinned++;
+    }
+
+    void unpin(Page p) {
+        if (p.pinCount <= 0) {
+            throw new IllegalStateException("unpin of %s: page is not pinned".formatted(p.describe()));
+        }
+        p.pinCount--;
+        if (p.pinCount == 0) {
+            pinnedPages--;
+            touch(p);
+        }
+    }
+
+    // ---- invariants ----
+
+    void checkFrames(List<Page> allPages) {
+        int freeCount = 0;
+        int owned = 0;
+        int reserved = 0;
+        Set<Integer> inFreeList = new HashSet<>();
+        for (int f : free) {
+            if (!inFreeList.add(f)) {
+                throw new IllegalStateException("frame %d is on the free list twice".formatted(f));
+            }
+        }
+        for (int f = 0; f < frames; f++) {
+            int roles = (isFree[f] ? 1 : 0) + (owner[f] != null ? 1 : 0) + (reservedFor[f] != null ? 1 : 0);
+            if (roles != 1) {
+                throw new IllegalStateException("frame %d (PA 0x%x) must be exactly one of free/owned/reserved, but free=%s owner=%s reservedFor=%s"
+                        .formatted(f, framePa(f), isFree[f], owner[f], reservedFor[f]));
+            }
+            if (isFree[f] != inFreeList.contains(f)) {
+                throw new IllegalStateException("frame %d: free flag %s disagrees with the free list".formatted(f, isFree[f]));
+            }
+            if (isFree[f]) {
+                freeCount++;
+            } else if (owner[f] != null) {
+                owned++;
+                Page p = owner[f];
+                if (p.state != Page.State.RESIDENT || p.frame != f) {
+                    throw new IllegalStateException("frame %d is owned by %s, which does not map back to it".formatted(f, p));
+                }
+                if (p.space.pageOrNull(p.vpn) != p) {
+                    throw new IllegalStateException("frame %d is owned by %s, which is no longer in its page table".formatted(f, p));
+                }
+            } else {
+                reserved++;
+                Page p = reservedFor[f];
+                if (p.state != Page.State.IN_TRANSIT || p.frame != f || p.pageIn == null) {
+                    throw new IllegalStateException("frame %d is reserved for %s, which is not being paged into it".formatted(f, p));
+                }
+            }
+        }
+        if (freeCount + owned + reserved != frames) {
+            throw new IllegalStateException("free %d + owned %d + reserved %d != %d frames".formatted(freeCount, owned, reserved, frames));
+        }
+        Set<Page> expectedLru = new HashSet<>();
+        int pinned = 0;
+        for (Page p : allPages) {
+            if (p.pinCount < 0) {
+                throw new IllegalStateException("%s has negative pin count %d".formatted(p.describe(), p.pinCount));
+            }
+            if (p.pinCount > 0) {
+                pinned++;
+                if (p.state != Page.State.RESIDENT) {
+                    throw new IllegalStateException("%s is pinned (count %d) but not resident (%s)".formatted(p.describe(), p.pinCount, p.state));
+                }
+            }
+            switch (p.state) {
+                case RESIDENT -> {
+                    if (p.frame < 0 || p.frame >= frames || owner[p.frame] != p) {
+                        throw new IllegalStateException("%s is resident in frame %d, which is not owned by it".formatted(p.describe(), p.frame));
+                    }
+                    if (p.slot != -1 || p.pageIn != null) {
+                        throw new IllegalStateException("%s is resident but still holds slot %d or a page-in".formatted(p.describe(), p.slot));
+                    }
+                    if (p.pinCount == 0) {
+                        expectedLru.add(p);
+                    }
+                }
+                case IN_TRANSIT -> {
+                    if (p.frame < 0 || p.frame >= frames || reservedFor[p.frame] != p || p.pageIn == null) {
+                        throw new IllegalStateException("%s is in transit but frame %d is not reserved for it".formatted(p.describe(), p.frame));
+                    }
+                    if (!storage.isAllocated(p.slot)) {
+                        throw new IllegalStateException("%s is being paged in from slot %d, which is not allocated".formatted(p.describe(), p.slot));
+                    }
+                }
+                case SWAPPED -> {
+                    if (p.frame != -1 || !storage.isAllocated(p.slot) || freeWhenWritten.contains(p.slot)) {
+                        throw new IllegalStateException("%s is swapped but frame=%d slot=%d is not a live slot".formatted(p.describe(), p.frame, p.slot));
+                    }
+                }
+                case UNTOUCHED -> {
+                    if (p.frame != -1 || p.slot != -1) {
+                        throw new IllegalStateException("%s is untouched but holds frame %d / slot %d".formatted(p.describe(), p.frame, p.slot));
+                    }
+                }
+                case UNMAPPED -> throw new IllegalStateException("%s is in a page table but marked unmapped".formatted(p.describe()));
+            }
+        }
+        if (!expectedLru.equals(new HashSet<>(lru)) || expectedLru.size() != lru.size()) {
+            throw new IllegalStateException("LRU %s differs from the resident unpinned pages %s".formatted(lru, expectedLru));
+        }
+        if (pinned != pinnedPages) {
+            throw new IllegalStateException("%d pages are pinned but the pager counts %d".formatted(pinned, pinnedPages));
+        }
     }
 }

@@ -1,41 +1,40 @@
 package vtoe.model.host;
 
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Set;
+import java.util.Map;
 import vtoe.model.sim.Timeline;
 
-/**
- * The host's virtual memory (design brief section 6): the {@link Pager}'s frames in physical memory,
- * address spaces with their page tables, swap through a {@link StorageController}, pin counts, and
- * the counters and invariant check the end-of-run verdict uses.
- */
+/** The host's virtual memory: address spaces over one frame pool, with pinning and swap. */
 public final class VirtualMemory {
-    /** Counters since creation; {@code pinnedPages} is the current count, {@code maxPinnedPages} its peak. */
-    public record Stats(long pageIns, long syncPageIns, long pageOuts, long pinCalls, long pagesPinned, long unpins, int pinnedPages,
-            int maxPinnedPages, int residentPages, int freeFrames, long frameWaits, long failedPageIns) {}
+    /**
+     * Counters since creation and current levels. {@code pageIns} counts every page brought back
+     * from swap, {@code syncPageIns} those brought back by the application's own access; {@code pageOuts}
+     * counts evictions; {@code pagesPinned} and {@code unpins} count page pin-count increments and the
+     * decrements made by {@link AddressSpace#unpin} (a failed pin's own rollback is not an unpin);
+     * {@code frameWaits} counts page-ins that had to queue for a frame; {@code pinnedPages} is the number
+     * of pages pinned now.
+     */
+    public record Stats(long pageIns, long syncPageIns, long pageOuts, long pinCalls, long pagesPinned, long unpins,
+                        int pinnedPages, int maxPinnedPages, int residentPages, int freeFrames, long frameWaits,
+                        long failedPageIns) {}
 
     private final Pager pager;
-    private final List<AddressSpace> spaces = new ArrayList<>();
-    long pinCalls;
-    long pagesPinned;
-    long unpins;
-    int pinnedPages;
-    int maxPinnedPages;
+    private final Timeline timeline;
+    private final Map<String, AddressSpace> spaces = new LinkedHashMap<>();
 
     public VirtualMemory(PhysicalMemory mem, long poolBasePa, int frames, Timeline t, StorageController sc) {
-        this.pager = new Pager(mem, poolBasePa, frames, t, sc);
+        this.pager = new Pager(mem, poolBasePa, frames, sc);
+        this.timeline = t;
     }
 
     public AddressSpace newAddressSpace(String name) {
-        for (AddressSpace s : spaces) {
-            if (s.name().equals(name)) {
-                throw new IllegalArgumentException("an address space named " + name + " exists already");
-            }
+        if (spaces.containsKey(name)) {
+            throw new IllegalArgumentException("address space " + name + " already exists; names identify spaces in every message");
         }
-        AddressSpace s = new AddressSpace(name, this, pager);
-        spaces.add(s);
+        AddressSpace s = new AddressSpace(name, pager, timeline);
+        spaces.put(name, s);
         return s;
     }
 
@@ -43,110 +42,43 @@ public final class VirtualMemory {
         return pager;
     }
 
-    public int pinnedPages() {
-        return pinnedPages;
-    }
-
-    /** Times the pager picked a pinned or in-transit page for eviction: must stay 0. */
-    public long evictionsOfPinnedPages() {
-        return pager.evictionsOfPinned;
-    }
-
     public Stats stats() {
-        int resident = 0;
-        for (AddressSpace s : spaces) {
-            for (Page p : s.pages.values()) {
-                if (p.resident()) {
-                    resident++;
-                }
-            }
-        }
-        return new Stats(pager.pageIns, pager.syncPageIns, pager.pageOuts, pinCalls, pagesPinned, unpins, pinnedPages, maxPinnedPages,
-                resident, pager.freeFrames(), pager.frameWaits, pager.failedPageIns);
+        Pager p = pager;
+        return new Stats(p.pageIns, p.syncPageIns, p.pageOuts, p.pinCalls, p.pagesPinned, p.unpins, p.pinnedPages,
+                p.maxPinnedPages, p.residentPages(), p.freeFrames(), p.frameWaits, p.failedPageIns);
     }
 
-    /** Every page still pinned, for a leak report. */
-    public List<String> pinLedger() {
-        List<String> l = new ArrayList<>();
-        for (AddressSpace s : spaces) {
-            s.pages.values().stream().filter(p -> p.pins > 0).sorted((a, b) -> Long.compare(a.vpn, b.vpn))
-                    .forEach(p -> l.add("space %s VA 0x%x count %d".formatted(s.name(), p.va(), p.pins)));
-        }
-        return l;
-    }
-
-    /** Checks the bookkeeping of frames, pages, pins and the LRU list; throws naming the first broken rule. */
+    /** Throws IllegalStateException describing the first broken rule of the frame pool and page tables. */
     public void checkInvariants() {
-        int owned = 0;
-        int reservedFrames = 0;
-        int freeFrames = 0;
-        Set<Page> seen = new HashSet<>();
-        for (int f = 0; f < pager.frames(); f++) {
-            Page o = pager.owner(f);
-            boolean free = pager.isFree(f);
-            if (free && o != null) {
-                throw new IllegalStateException("frame " + f + " is on the free list and owned by " + o);
-            }
-            if (free) {
-                freeFrames++;
-                continue;
-            }
-            if (o == null) {
-                throw new IllegalStateException("frame " + f + " is neither free nor owned (leaked)");
-            }
-            if (o.frame != f) {
-                throw new IllegalStateException("frame " + f + " is owned by " + o + ", which names frame " + o.frame);
-            }
-            if (!seen.add(o)) {
-                throw new IllegalStateException(o + " owns two frames");
-            }
-            if (pager.reserved(f)) {
-                if (!o.inTransit) {
-                    throw new IllegalStateException("frame " + f + " is reserved for " + o + ", which is not paging in");
-                }
-                reservedFrames++;
-            } else {
-                owned++;
-            }
+        List<Page> all = new ArrayList<>();
+        for (AddressSpace s : spaces.values()) {
+            all.addAll(s.pages());
         }
-        if (owned + reservedFrames + freeFrames != pager.frames()) {
-            throw new IllegalStateException("frames: %d owned + %d reserved + %d free != %d".formatted(owned, reservedFrames, freeFrames,
-                    pager.frames()));
+        pager.checkFrames(all);
+        if (pager.evictionsOfPinnedPages != 0) {
+            throw new IllegalStateException(pager.evictionsOfPinnedPages + " eviction(s) picked a pinned or in-transit page");
         }
-        int pinned = 0;
-        for (AddressSpace s : spaces) {
-            for (Page p : s.pages.values()) {
-                if (p.pins < 0) {
-                    throw new IllegalStateException(p + " has a negative pin count");
-                }
-                if (p.pins > 0) {
-                    pinned++;
-                    if (!p.resident()) {
-                        throw new IllegalStateException(p + " is pinned but not resident");
-                    }
-                }
-                if (p.frame >= 0 && pager.owner(p.frame) != p) {
-                    throw new IllegalStateException(p + " names frame " + p.frame + ", owned by " + pager.owner(p.frame));
-                }
-                if (p.frame >= 0 && p.slot >= 0 && !p.inTransit) {
-                    throw new IllegalStateException(p + " is both in a frame and in a swap slot");
-                }
-                boolean candidate = p.resident() && p.pins == 0;
-                if (candidate != pager.lru.contains(p)) {
-                    throw new IllegalStateException(p + (candidate ? " is evictable but not in the LRU list" : " is in the LRU list but not evictable"));
+    }
+
+    /** Every page still pinned, as "space X VA 0x.. count n", for leak reports. */
+    public List<String> pinLedger() {
+        List<String> out = new ArrayList<>();
+        for (AddressSpace s : spaces.values()) {
+            for (Page p : s.pages()) {
+                if (p.pinCount > 0) {
+                    out.add("space %s VA 0x%x count %d".formatted(s.name(), p.va(), p.pinCount));
                 }
             }
         }
-        for (Page p : pager.lru) {
-            if (p.unmapped) {
-                throw new IllegalStateException(p + " is unmapped but still in the LRU list");
-            }
-        }
-        if (pinned != pinnedPages) {
-            throw new IllegalStateException(pinned + " pages are pinned but the counter says " + pinnedPages);
-        }
-        if (pager.evictionsOfPinned != 0) {
-            throw new IllegalStateException(pager.evictionsOfPinned + " pinned or in-transit page(s) were picked for eviction");
-        }
+        return out;
+    }
+
+    public int pinnedPages() {
+        return pager.pinnedPages;
+    }
+
+    /** Times the eviction guard caught a pinned or in-transit victim; anything but 0 is a bug. */
+    public long evictionsOfPinnedPages() {
+        return pager.evictionsOfPinnedPages;
     }
 }

@@ -71,6 +71,7 @@ public final class StandaloneAdapter implements AdapterPorts {
     private long framesSent;
     private long txBusyCycles;
     private long inFlight; // deliveries scheduled and not yet made
+    private boolean fresh; // a tag became complete this cycle
 
     public StandaloneAdapter(AdapterParams p, Timeline t, PhysicalMemory mem, Timing timing, Supplier<String> context) {
         this.p = p;
@@ -206,9 +207,12 @@ public final class StandaloneAdapter implements AdapterPorts {
     private void step() {
         long now = t.now();
         if (now == lastStep) {
+            // Woken twice in one cycle (an input arrived after this cycle's step): one op per cycle, so the next.
+            schedule(now + 1);
             return;
         }
         lastStep = now;
+        fresh = false;
         boolean did = now >= txFreeAt && frameOne(now);
         Done d = done.peekFirst();
         TraceRecord r = model.csu().decide(now, d == null ? -1 : d.tag, d == null ? 0 : d.conn, d != null && d.sent);
@@ -221,7 +225,7 @@ public final class StandaloneAdapter implements AdapterPorts {
             ops++;
             did = true;
         }
-        if (did) {
+        if (did || fresh) {
             schedule(now + 1);
         } else if (now < txFreeAt) {
             schedule(txFreeAt);
@@ -245,7 +249,11 @@ public final class StandaloneAdapter implements AdapterPorts {
                     break;
                 }
             }
-            if (tag == null || !model.hostHandshake().complete(tag) || model.hostHandshake().entry(tag).lastInput >= now) {
+            if (tag == null || !model.hostHandshake().complete(tag)) {
+                continue;
+            }
+            if (model.hostHandshake().entry(tag).lastInput >= now) {
+                fresh = true; // complete as of this cycle: the framer sees it next cycle, as the RTL's does
                 continue;
             }
             framerLast = c;
@@ -282,6 +290,25 @@ public final class StandaloneAdapter implements AdapterPorts {
             }
         }
         return inFlight == 0 && done.isEmpty();
+    }
+
+    /** The model's state where a stuck run usually shows why: tags in flight, their entries, pending deliveries. */
+    public String diagnostics() {
+        StringBuilder t = new StringBuilder("  TLM: free tags " + model.csu().freeTags() + ", deliveries in flight " + inFlight
+                + ", tags done and waiting " + done + ", next step " + (nextStep == Long.MAX_VALUE ? "none" : nextStep)
+                + ", next deadline " + model.csu().nextDeadline());
+        for (int c : model.csu().tagsInUse()) {
+            t.append("\n    conn ").append(c).append(": ").append(model.csu().state(c));
+        }
+        for (int tag = 0; tag < p.tags(); tag++) {
+            var e = model.hostHandshake().entry(tag);
+            if (e.inUse) {
+                t.append("\n    tag ").append(tag).append(": ").append(e.job).append(" respDone=").append(e.respDone)
+                        .append(" failed=").append(model.hostHandshake().failed(tag)).append(" complete=")
+                        .append(model.hostHandshake().complete(tag)).append(" handled=").append(handled.contains(tag));
+            }
+        }
+        return t.toString();
     }
 
     public AdapterModel model() {

@@ -56,7 +56,7 @@ public final class StandaloneWorld {
     public List<String> finish(long maxCycles) {
         boolean ok = kernel.runUntil(() -> world.done() && adapter.quiet(), maxCycles);
         if (!ok) {
-            throw new IllegalStateException("the standalone run did not finish within " + maxCycles + " cycles\n" + world.diagnostics());
+            throw new IllegalStateException("the standalone run did not finish within " + maxCycles + " cycles\n" + world.diagnostics() + "\n" + adapter.diagnostics());
         }
         world.driver().teardownStopped();
         return world.failures();

@@ -154,6 +154,7 @@ public final class Driver {
     private final long kernelLimit;
     private long kernelNext = KERNEL_BASE;
     private long cpuFreeAt;
+    private int cpuQueued; // operations waiting for or on the CPU
     private final Map<Integer, Conn> conns = new HashMap<>();
     private final List<long[]> regions = new ArrayList<>();
     private final Map<Integer, Grant> grants = new HashMap<>();
@@ -200,7 +201,11 @@ public final class Driver {
     private void onCpu(LongSupplier cost, Runnable work) {
         long start = Math.max(t.now(), cpuFreeAt);
         cpuFreeAt = start + Math.max(0, cost.getAsLong());
-        t.at(cpuFreeAt, work);
+        cpuQueued++;
+        t.at(cpuFreeAt, () -> {
+            cpuQueued--;
+            work.run();
+        });
     }
 
     // ---- connections and data ----
@@ -690,12 +695,16 @@ public final class Driver {
     }
 
     public String pinReport() {
-        return "tags holding pins: " + grants.keySet() + ", PREPINNED pieces still pinned: " + pinnedPieces.values();
+        List<Piece> ps = new ArrayList<>(pinnedPieces.values());
+        ps.sort(java.util.Comparator.comparingLong(Piece::va));
+        return "tags holding pins: " + grants.keySet() + ", PREPINNED pieces still pinned: " + ps.size()
+                + (ps.isEmpty() ? "" : " " + ps.subList(0, Math.min(8, ps.size())) + (ps.size() > 8 ? " ..." : ""));
     }
 
     /** Every piece of work the driver owes the adapter or the pager is done (nothing being pinned, posted or freed). */
     public boolean idle() {
-        return t.now() >= cpuFreeAt && conns.values().stream().allMatch(c -> c.inService == 0);
+        // Counted, not compared with cpuFreeAt: other events of that last cycle may run before the CPU's.
+        return cpuQueued == 0 && conns.values().stream().allMatch(c -> c.inService == 0);
     }
 
     public Stats stats() {

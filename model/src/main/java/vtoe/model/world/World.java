@@ -245,8 +245,10 @@ public final class World implements AdapterOutputs {
         if (driver.grantsOutstanding() != 0) {
             f.add("pins left by the adapter at the end: " + driver.pinReport());
         }
-        if (vm.pinnedPages() != 0) {
-            f.add("pages still pinned at the end: " + vm.pinLedger());
+        // The memory hog may be caught between its pin and its unpin; only pins of the send buffers count.
+        List<String> ledger = vm.pinLedger().stream().filter(l -> !l.contains("space hog ")).toList();
+        if (!ledger.isEmpty()) {
+            f.add("pages still pinned at the end: " + ledger);
         }
         if (vm.evictionsOfPinnedPages() != 0) {
             f.add(vm.evictionsOfPinnedPages() + " pinned page(s) were picked for eviction");

@@ -26,7 +26,7 @@ class StandaloneWorldTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(ints = {0, 1, 2})
     void lossyTransferWithSwapArrivesIntact(int mode) {
-        World.Config cfg = World.Config.defaults().withFrames(64).withMemoryHog(80, 40)
+        World.Config cfg = World.Config.defaults().withFrames(48).withMemoryHog(64, 20)
                 .withStorage(new Latency(400, 0.5), new Latency(400, 0.5)).withDriver(new Driver.Config(8192, 16384, 32 << 10, 20_000));
         Link.Config link = Link.Config.ideal(3000).withImpairments(0.01, 0.002, 0.01, 1500, 0);
         StandaloneWorld w = new StandaloneWorld(AdapterParams.adapterDefaults(), cfg, StandaloneAdapter.Timing.defaults(),

@@ -82,12 +82,12 @@ public final class WorldRun {
     }
 
     /**
-     * The demo's world: 256 KiB of RAM for the send buffers, far less than the stream, and another
-     * process thrashing through 320 KiB of its own, so pages are swapped out between their first send
+     * The demo's world: 192 KiB of RAM for the send buffers, far less than the stream, and another
+     * process thrashing through 256 KiB of its own, so pages are swapped out between their first send
      * and their retransmission.
      */
     public static World.Config pressured() {
-        return World.Config.defaults().withFrames(64).withMemoryHog(80, 40)
+        return World.Config.defaults().withFrames(48).withMemoryHog(64, 20)
                 .withStorage(new vtoe.model.world.Latency(400, 0.5), new vtoe.model.world.Latency(400, 0.5))
                 .withDriver(new vtoe.model.world.Driver.Config(8192, 16384, 32 << 10, 20_000));
     }

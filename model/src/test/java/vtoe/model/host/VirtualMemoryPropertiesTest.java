@@ -23,10 +23,9 @@ import vtoe.model.sim.EventKernel;
  * Random writes, pins, unpins and elapsed time against a shadow of plain byte arrays: after every
  * step the invariants hold, every mapped byte reads as the shadow says, every held pin's extents
  * still hold those bytes in physical memory, and no eviction ever picked a pinned page.
- * Run just this class: {@code ./scripts/test --only VirtualMemoryProperties} (the name does not
- * match Surefire's default *Test pattern, so name it explicitly).
+ * Run just this class: {@code ./scripts/test --only VirtualMemoryPropertiesTest}.
  */
-class VirtualMemoryProperties {
+class VirtualMemoryPropertiesTest {
     private static final int PAGE = 4096;
 
     sealed interface Op permits Write, Read, Pin, Unpin, Run {}

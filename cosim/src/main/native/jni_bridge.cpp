@@ -70,6 +70,12 @@ JNIEXPORT void JNICALL Java_vtoe_cosim_NativeSim_destroy(JNIEnv* env, jclass, jl
     });
 }
 
+JNIEXPORT jboolean JNICALL Java_vtoe_cosim_NativeSim_writeCoverage(JNIEnv* env, jclass, jlong h, jstring path) {
+    return guard(env, [&]() -> jboolean {
+        return reinterpret_cast<Sim*>(h)->writeCoverage(str(env, path)) ? JNI_TRUE : JNI_FALSE;
+    });
+}
+
 JNIEXPORT jstring JNICALL Java_vtoe_cosim_NativeSim_topNames(JNIEnv* env, jclass) {
     return env->NewStringUTF(vtoe::topNames());
 }

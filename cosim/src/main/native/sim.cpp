@@ -9,6 +9,9 @@
 
 #include "verilated.h"
 #include "verilated_fst_c.h"
+#ifdef VTOE_COVERAGE
+#include "verilated_cov.h"
+#endif
 
 namespace vtoe {
 
@@ -411,6 +414,16 @@ void Sim::traceOpen(const std::string& path, uint64_t fromCycle) {
             throw std::runtime_error("cannot open wave file " + path);
         }
     }
+}
+
+bool Sim::writeCoverage(const std::string& path) {
+#ifdef VTOE_COVERAGE
+    ctx_->coveragep()->write(path.c_str());
+    return true;
+#else
+    (void)path;
+    return false;
+#endif
 }
 
 void Sim::traceClose() {

@@ -132,6 +132,8 @@ public:
                              const uint64_t* dupBits, uint64_t dupN);
     void traceOpen(const std::string& path, uint64_t fromCycle);
     void traceClose();
+    /** Writes this run's coverage counters (coverage builds only); false in a normal build. */
+    bool writeCoverage(const std::string& path);
 
     // Called from the Verilator hooks on this thread while this Sim is stepping.
     void onEnd(uint64_t kind, const std::string& what);

@@ -260,12 +260,38 @@ public final class Dut implements AutoCloseable {
         }
     }
 
+    /** Set to a directory, every Dut writes its Verilator coverage there when it closes (coverage builds). */
+    public static final String COVERAGE_PROPERTY = "vtoe.coverage";
+
     @Override
     public void close() {
         if (h != 0) {
             long handle = h;
             h = 0;
-            NativeSim.destroy(handle);
+            try {
+                writeCoverage(handle);
+            } finally {
+                NativeSim.destroy(handle);
+            }
+        }
+    }
+
+    private void writeCoverage(long handle) {
+        String dir = System.getProperty(COVERAGE_PROPERTY);
+        if (dir == null || dir.isBlank()) {
+            return;
+        }
+        try {
+            java.nio.file.Files.createDirectories(java.nio.file.Path.of(dir));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the coverage directory " + dir, e);
+        }
+        String file = java.nio.file.Path.of(dir, "%s-%016x-%d.dat".formatted(options.top(), options.seed(), System.nanoTime()))
+                .toString();
+        if (!NativeSim.writeCoverage(handle, file)) {
+            throw new IllegalStateException("-D" + COVERAGE_PROPERTY + " is set but the loaded library has no coverage counters: "
+                    + "build it with 'mvn -pl cosim -Pcoverage install' and run with -Dvtoe.lib=cosim/target/native-cov/"
+                    + "libvtoe_cosim_cov.so (./scripts/regress --coverage does both)");
         }
     }
 }

@@ -53,4 +53,7 @@ final class NativeSim {
     static native void unmapMemory(long address, long bytes);
 
     static native long bufferAddress(ByteBuffer b);
+
+    /** Writes the run's coverage counters to {@code path}; false when the library was built without coverage. */
+    static native boolean writeCoverage(long h, String path);
 }

@@ -32,6 +32,11 @@ public record SimRun(String testClass, String method, long seed, boolean waves, 
                         + w.toAbsolutePath().toString().replaceFirst("\\.fst$", ".gtkw") + ")" : "");
     }
 
+    /** The same run with waves on. */
+    public SimRun withWaves() {
+        return new SimRun(testClass, method, seed, true, wavesFrom);
+    }
+
     /** A run for code outside JUnit (demo, regressions) or tests that are not seeded. */
     public static SimRun of(String testClass, String method, long seed) {
         return new SimRun(testClass, method, seed, Boolean.getBoolean("waves") || "1".equals(System.getProperty("waves")),

@@ -1,0 +1,270 @@
+package vtoe.tb.regress;
+
+import java.util.List;
+import java.util.function.Function;
+import vtoe.model.txn.Observed;
+import vtoe.model.world.ConnSetup;
+import vtoe.tb.adapter.AdapterScenario;
+import vtoe.tb.adapter.AdapterTb;
+import vtoe.tb.fetch.FetchScenario;
+import vtoe.tb.fetch.FetchTb;
+import vtoe.tb.junit.SimRun;
+import vtoe.tb.world.WorldScenario;
+import vtoe.tb.world.WorldTb;
+
+/**
+ * The constrained-random lockstep cases, written once and run two ways: by their JUnit tests
+ * ({@code FetchRandomIT}, {@code AdapterRandomIT}, {@code WorldRandomIT}) and by {@code ./scripts/regress}.
+ * A case throws on any failure; otherwise it reports what it ran. The REPRODUCE line of a regression
+ * run therefore names the JUnit test, and that test re-runs exactly the same case.
+ */
+public final class RandomCases {
+    /** What one passing run did. */
+    public record Outcome(String config, long cycles, long compared, java.util.Set<String> coverage) {}
+
+    /** One case: its JUnit home and the code. */
+    public enum Case {
+        FETCH("FetchRandomIT", "randomChains", RandomCases::fetch),
+        ADAPTER("AdapterRandomIT", "randomTraffic", RandomCases::adapter),
+        WORLD("WorldRandomIT", "randomWorld", RandomCases::world),
+        FAULTS("FaultRandomIT", "randomFault", RandomCases::faults);
+
+        public final String testClass;
+        public final String method;
+        private final Function<SimRun, Outcome> body;
+
+        Case(String testClass, String method, Function<SimRun, Outcome> body) {
+            this.testClass = testClass;
+            this.method = method;
+            this.body = body;
+        }
+
+        public Outcome run(SimRun run) {
+            return body.apply(run);
+        }
+
+        public static Case named(String name) {
+            for (Case c : values()) {
+                if (c.name().equalsIgnoreCase(name) || c.testClass.equalsIgnoreCase(name)) {
+                    return c;
+                }
+            }
+            throw new IllegalArgumentException("no random case " + name + "; there are " + List.of(values()));
+        }
+    }
+
+    private RandomCases() {}
+
+    /** Attaches the scenario's description to a failure, so the report shows what was run. */
+    private static RuntimeException annotate(Throwable e, String describe) {
+        e.addSuppressed(new RuntimeException("scenario:" + describe, null, false, false) {});
+        if (e instanceof RuntimeException r) {
+            return r;
+        }
+        if (e instanceof Error err) {
+            throw err;
+        }
+        return new RuntimeException(e);
+    }
+
+    public static Outcome fetch(SimRun run) {
+        FetchScenario sc = FetchScenario.generate(FetchTb.elaboratedParams(), run.seed());
+        try (FetchTb tb = new FetchTb(run, sc.timing)) {
+            try {
+                sc.apply(tb);
+                tb.finish(2_000_000);
+                sc.verify(tb);
+            } catch (RuntimeException | AssertionError e) {
+                throw annotate(e, sc.describe());
+            }
+            long outputs = tb.descs.size() + tb.events.size() + tb.reads.size() + tb.csrResps.size();
+            if (tb.lockstep.compared() != outputs) {
+                throw new AssertionError("the scoreboard compared " + tb.lockstep.compared() + " transactions, the ports carried "
+                        + outputs + "\n" + run.context());
+            }
+            return new Outcome(sc.describe(), tb.dut.cycle(), tb.lockstep.compared(), java.util.Set.of());
+        }
+    }
+
+    public static Outcome adapter(SimRun run) {
+        AdapterScenario sc = AdapterScenario.generate(AdapterTb.elaboratedParams(), run.seed());
+        FunctionalCoverage cov = new FunctionalCoverage();
+        cov.timing(sc.timing);
+        try (AdapterTb tb = new AdapterTb(run, sc.timing)) {
+            tb.h.onTrace(cov::trace);
+            try {
+                for (AdapterScenario.Part pt : sc.parts) {
+                    ConnSetup s = pt.setup();
+                    cov.connection(s.conn(), s.mode(), s.mss());
+                }
+                sc.apply(tb);
+                tb.finish(30_000_000);
+            } catch (RuntimeException | AssertionError e) {
+                throw annotate(e, sc.describe());
+            }
+            tb.events.stream().map(Observed::txn).forEach(cov::event);
+            if (!tb.events.isEmpty()) {
+                throw new AssertionError("events in a run without bad input: " + tb.events + "\n" + run.context());
+            }
+            return new Outcome(sc.describe(), tb.dut.cycle(), tb.lockstep.compared(), cov.hits());
+        }
+    }
+
+    /** The bad input a {@link #faults} run injects into one connection (its victim). */
+    public enum Fault {
+        HOST_FAULT, HOST_BAD_RESPONSE, DMA_READ_ERROR, RETRY_LIMIT, ACK_ABOVE
+    }
+
+    /**
+     * Random traffic with one bad input aimed at one connection, chosen among what its mode can
+     * receive: a FAULT answer, a malformed answer, a failing payload read, a peer that vanishes, an ACK
+     * above anything sent. The victim must report exactly that (and stop, where it stops); every other
+     * connection's stream must arrive intact; no pin may be left; the lockstep must agree throughout.
+     */
+    public static Outcome faults(SimRun run) {
+        AdapterScenario sc = AdapterScenario.generate(AdapterTb.elaboratedParams(), run.seed());
+        org.apache.commons.rng.UniformRandomProvider rng = new vtoe.tb.stim.RunStreams(run.seed()).stream("fault-injection");
+        AdapterScenario.Part victim = sc.parts.get(rng.nextInt(sc.parts.size()));
+        int v = victim.setup().conn();
+        int mode = victim.setup().mode();
+        List<Fault> possible = new java.util.ArrayList<>(List.of(Fault.RETRY_LIMIT, Fault.ACK_ABOVE, Fault.HOST_BAD_RESPONSE));
+        if (mode != vtoe.model.adapter.CsrMap.MODE_PREPINNED) {
+            possible.add(Fault.HOST_FAULT); // PREPINNED first sends never ask the host
+        } else {
+            possible.remove(Fault.HOST_BAD_RESPONSE);
+        }
+        if (mode != vtoe.model.adapter.CsrMap.MODE_PUSH) {
+            possible.add(Fault.DMA_READ_ERROR); // PUSH never reads payload
+        }
+        Fault fault = possible.get(rng.nextInt(possible.size()));
+        int segments = Math.max(1, (victim.bytes() + victim.setup().mss() - 1) / victim.setup().mss());
+        int k = rng.nextInt(Math.min(3, segments));
+        int pagesBefore = 0;
+        for (AdapterScenario.Part pt : sc.parts) {
+            if (pt == victim) {
+                break;
+            }
+            pagesBefore += (pt.bytes() + vtoe.tb.adapter.HostStub.PAGE - 1) / vtoe.tb.adapter.HostStub.PAGE;
+        }
+        int badPage = pagesBefore + k * victim.setup().mss() / vtoe.tb.adapter.HostStub.PAGE;
+        String describe = sc.describe() + "\n    fault: " + fault + " on connection " + v + " at its segment/page " + k;
+        FunctionalCoverage cov = new FunctionalCoverage();
+        cov.timing(sc.timing);
+        java.util.function.Function<vtoe.tb.adapter.HostStub, List<vtoe.cosim.AxiReadResponder.ErrorRange>> errors = h -> fault
+                == Fault.DMA_READ_ERROR ? List.of(new vtoe.cosim.AxiReadResponder.ErrorRange(h.frameAt(badPage),
+                        h.frameAt(badPage) + vtoe.tb.adapter.HostStub.PAGE, 2)) : List.of();
+        try (AdapterTb tb = new AdapterTb(run, sc.timing, errors)) {
+            tb.h.onTrace(cov::trace);
+            int[] seen = {0};
+            switch (fault) {
+                case HOST_FAULT -> tb.host.faultIf(r -> r.conn() == v && seen[0]++ == k);
+                case HOST_BAD_RESPONSE -> tb.host.misbehave(r -> {
+                    if (r.conn() != v || seen[0]++ != k) {
+                        return null;
+                    }
+                    int d = tb.params.dataBytes();
+                    if (mode == vtoe.model.adapter.CsrMap.MODE_PUSH) { // one beat too many: never fits
+                        int beats = (r.len() + d - 1) / d + 1;
+                        List<vtoe.model.txn.HostResponse> l = new java.util.ArrayList<>();
+                        for (int i = 0; i < beats; i++) {
+                            l.add(new vtoe.model.txn.HostResponse(r.tag(), vtoe.model.txn.HostResponse.OK,
+                                    vtoe.model.txn.Bytes.wrap(new byte[d]), 0, 0, i == beats - 1));
+                        }
+                        return l;
+                    }
+                    // An empty extent; the host believes it pinned the range, so the adapter's release must still come.
+                    tb.host.grantAnyway(r);
+                    return List.of(new vtoe.model.txn.HostResponse(r.tag(), vtoe.model.txn.HostResponse.OK,
+                            vtoe.model.txn.Bytes.wrap(new byte[d]), 0x300_0000, 0, true));
+                });
+                default -> {
+                }
+            }
+            try {
+                for (AdapterScenario.Part pt : sc.parts) {
+                    cov.connection(pt.setup().conn(), pt.setup().mode(), pt.setup().mss());
+                }
+                sc.apply(tb);
+                if (fault == Fault.RETRY_LIMIT) {
+                    int[] frames = {0};
+                    tb.peer(v).toPeer().dropIf(f -> frames[0]++ >= k);
+                }
+                if (fault == Fault.ACK_ABOVE) {
+                    ConnSetup s = victim.setup();
+                    vtoe.model.net.TcpFrame ack = new vtoe.model.net.TcpFrame(s.ourMac(), s.peerMac(), s.peerIp(), s.ourIp(), 0, 64, true,
+                            s.peerPort(), s.ourPort(), 0x10000, s.iss() + 0x4000_0000, vtoe.model.net.TcpFrame.ACK, 1000,
+                            vtoe.model.txn.Bytes.wrap(new byte[0]));
+                    tb.sched.after(500 + rng.nextInt(5000), () -> tb.rx.send(ack.encode(), tb.sched.now()));
+                }
+                boolean stops = fault != Fault.ACK_ABOVE;
+                java.util.function.IntPredicate others = c -> c == v || tb.delivered(c);
+                tb.finish(() -> sc.parts.stream().allMatch(pt -> others.test(pt.setup().conn()))
+                        && (stops ? tb.events.stream().anyMatch(o -> o.txn().conn() == v) || tb.delivered(v) : tb.delivered(v))
+                        && !tb.model.csu().busy(v) && tb.quiescent(), 40_000_000);
+                tb.teardown(v);
+                List<vtoe.model.txn.AdapterEvent> mine = tb.events.stream().map(Observed::txn).filter(e -> e.conn() == v).toList();
+                mine.forEach(cov::event);
+                if (stops && !mine.isEmpty()) {
+                    String want = fault.name();
+                    if (!mine.get(0).eventCode().name().equals(want)) {
+                        throw new AssertionError("connection " + v + " reported " + mine + " for injected " + fault + "\n" + run.context());
+                    }
+                    // What may follow a stop: the same error from other reads in flight, the fetch cut short, and
+                    // doorbells the testbench's driver still rings for the stopped connection.
+                    java.util.Set<Integer> after = java.util.Set.of(mine.get(0).code(), vtoe.model.txn.EventCode.CONN_DISABLED.code(),
+                            vtoe.model.txn.EventCode.DOORBELL_DISABLED.code());
+                    if (mine.stream().skip(1).anyMatch(e -> !after.contains(e.code()))) {
+                        throw new AssertionError("after its stop connection " + v + " reported more: " + mine + "\n" + run.context());
+                    }
+                } else if (stops && !tb.delivered(v)) {
+                    throw new AssertionError("connection " + v + " neither reported " + fault + " nor delivered\n" + run.context());
+                }
+                if (fault == Fault.ACK_ABOVE && tb.model.csu().ackAbove() == 0) {
+                    throw new AssertionError("the ACK above sndNxt was not counted\n" + run.context());
+                }
+                if (tb.events.stream().anyMatch(o -> o.txn().conn() != v)) {
+                    throw new AssertionError("events on connections without bad input: " + tb.events + "\n" + run.context());
+                }
+                for (AdapterScenario.Part pt : sc.parts) {
+                    int c = pt.setup().conn();
+                    if (c != v && !tb.peer(c).receiver().sha256().equals(tb.sentSha256(c))) {
+                        throw new AssertionError("connection " + c + "'s stream differs from what was sent\n" + run.context());
+                    }
+                }
+                if (tb.host.pinsOutstanding() != 0) {
+                    throw new AssertionError("pins left: " + tb.host.pinReport() + "\n" + run.context());
+                }
+            } catch (RuntimeException | AssertionError e) {
+                throw annotate(e, describe);
+            }
+            return new Outcome(describe, tb.dut.cycle(), tb.lockstep.compared(), cov.hits());
+        }
+    }
+
+    public static Outcome world(SimRun run) {
+        WorldScenario sc = new WorldScenario(AdapterTb.elaboratedParams(), run.seed());
+        FunctionalCoverage cov = new FunctionalCoverage();
+        cov.timing(sc.adapter.timing);
+        try (WorldTb tb = new WorldTb(run, sc.adapter.timing, sc.world)) {
+            tb.h.onTrace(cov::trace);
+            try {
+                for (AdapterScenario.Part pt : sc.adapter.parts) {
+                    ConnSetup s = pt.setup();
+                    cov.connection(s.conn(), s.mode(), s.mss());
+                }
+                sc.apply(tb);
+                tb.finish(40_000_000);
+            } catch (RuntimeException | AssertionError e) {
+                throw annotate(e, sc.describe());
+            }
+            tb.events.stream().map(Observed::txn).forEach(cov::event);
+            if (!tb.events.isEmpty()) {
+                throw new AssertionError("events in a run without bad input: " + tb.events + "\n" + tb.h.run().context());
+            }
+            if (!tb.world.figures().sha256Match() || tb.h.lockstep.compared() == 0) {
+                throw new AssertionError("stream mismatch or nothing compared\n" + tb.h.run().context());
+            }
+            return new Outcome(sc.describe(), tb.h.dut.cycle(), tb.h.lockstep.compared(), cov.hits());
+        }
+    }
+}

@@ -91,6 +91,12 @@ public final class Dut implements AutoCloseable {
                 GtkwSaveFile.write(waves, ports);
             }
             NativeSim.reset(h, o.resetCycles());
+            List<String> raised = validAfterReset(NativeSim.portStates(h));
+            if (!raised.isEmpty()) {
+                throw new IllegalStateException(top + ": output(s) " + raised + " assert valid straight out of reset: a valid "
+                        + "register without a reset value (state starts random here, seeded by the run)?\nport states:\n"
+                        + NativeSim.portStates(h));
+            }
         } catch (IOException e) {
             close();
             throw new UncheckedIOException(e);
@@ -102,6 +108,22 @@ public final class Dut implements AutoCloseable {
 
     private RingView ring(JsonNode r) {
         return new RingView(shared, r.get("offset").asInt(), r.get("capacity").asInt(), r.get("entryWords").asInt());
+    }
+
+    /**
+     * Output ports ({@code m_*}) whose valid is high in a port-state dump: right after reset there must
+     * be none. Verilator simulates two states, so an X shows up as a random value from the run's seed;
+     * a valid without reset is the X that matters most, and this catches it on the first cycle.
+     */
+    static List<String> validAfterReset(String portStates) {
+        List<String> l = new ArrayList<>();
+        for (String line : portStates.split("\n")) {
+            String t = line.strip();
+            if (t.startsWith("m_") && t.contains(": valid=1")) {
+                l.add(t.substring(0, t.indexOf(':')));
+            }
+        }
+        return l;
     }
 
     public static Dut open(DutOptions options) {
@@ -254,10 +276,18 @@ public final class Dut implements AutoCloseable {
             pending.sort((a, b) -> a.end != b.end ? Long.compare(a.end, b.end) : Integer.compare(a.order, b.order));
         }
         for (Pending p : pending) {
+            lastActivity = Math.max(lastActivity, p.end);
             for (RawListener l : listeners.get(p.port)) {
                 l.beat(p.start, p.end, p.entry, 2);
             }
         }
+    }
+
+    private long lastActivity;
+
+    /** The cycle of the latest handshake on any port (what the watchdog watches). */
+    public long lastActivity() {
+        return lastActivity;
     }
 
     /** Set to a directory, every Dut writes its Verilator coverage there when it closes (coverage builds). */

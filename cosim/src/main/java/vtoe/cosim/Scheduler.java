@@ -18,9 +18,28 @@ public final class Scheduler implements vtoe.model.sim.Timeline {
     private final PriorityQueue<Event> events = new PriorityQueue<>(
             (a, b) -> a.cycle != b.cycle ? Long.compare(a.cycle, b.cycle) : Long.compare(a.seq, b.seq));
     private long seq;
+    private long watchdog = Long.getLong(WATCHDOG_PROPERTY, DEFAULT_WATCHDOG);
+
+    /** Cycles without a handshake on any port after which a run is declared hung ({@code -Dvtoe.watchdog}, 0: off). */
+    public static final String WATCHDOG_PROPERTY = "vtoe.watchdog";
+    /**
+     * Above the longest quiet time a healthy run of ours has: an RTO of at most about 25k cycles backed
+     * off 2^6 times is 1.6M cycles between two timer ops (a timer op is a trace handshake, so it counts
+     * as movement). A test with longer timers sets its own.
+     */
+    public static final long DEFAULT_WATCHDOG = 5_000_000;
 
     public Scheduler(Dut dut) {
         this.dut = dut;
+    }
+
+    /** Sets the watchdog: a run fails when no port moves for this many cycles (0 turns it off). */
+    public Scheduler watchdog(long cycles) {
+        if (cycles < 0) {
+            throw new IllegalArgumentException("watchdog cycles must be >= 0, not " + cycles);
+        }
+        this.watchdog = cycles;
+        return this;
     }
 
     @Override
@@ -46,8 +65,15 @@ public final class Scheduler implements vtoe.model.sim.Timeline {
      */
     public void runUntil(BooleanSupplier done, long maxCycles, Supplier<String> diagnostics) {
         long deadline = dut.cycle() + maxCycles;
+        long start = dut.cycle();
         runDue();
         while (!done.getAsBoolean()) {
+            long quiet = dut.cycle() - Math.max(start, dut.lastActivity());
+            if (watchdog > 0 && quiet > watchdog) {
+                throw new SimulationTimeoutException("WATCHDOG: no handshake on any port for " + quiet + " cycles (the last at cycle "
+                        + dut.lastActivity() + ", now " + dut.cycle() + "): the design or its testbench is hung\n" + diagnostics.get()
+                        + "\nport states:\n" + dut.portStates() + (dut.waves() != null ? "waves: " + dut.waves().toAbsolutePath() : ""));
+            }
             if (dut.cycle() >= deadline) {
                 throw new SimulationTimeoutException("no completion within " + maxCycles + " cycles (at cycle "
                         + dut.cycle() + ")\n" + diagnostics.get() + "\nport states:\n" + dut.portStates()

@@ -90,6 +90,40 @@ class AssertProbeIT {
         }
     }
 
+    /** Ready low 63 cycles in 64. */
+    private static PausePattern mostlyStalled() {
+        int[] p = new int[64];
+        java.util.Arrays.fill(p, 1);
+        p[63] = 0;
+        return PausePattern.cycle(p);
+    }
+
+    /** The native output checker: a payload that changes while valid && !ready ends the run as a protocol violation. */
+    @Test
+    void payloadChangingWhileStalledIsAProtocolViolation() {
+        try (Dut dut = open()) {
+            new StreamSource<>(dut, "s_cmd", ProbeCmd.class).push(new ProbeCmd(4, 0));
+            new StreamSink<>(dut, "m_echo", Echo.class).pause(mostlyStalled());
+            assertThatThrownBy(() -> new Scheduler(dut).run(50))
+                    .isInstanceOfSatisfying(SimulationEndedException.class,
+                            e -> assertThat(e.kind()).isEqualTo(SimulationEndedException.Kind.PROTOCOL))
+                    .hasMessageContaining("m_echo: payload changed while valid && !ready");
+        }
+    }
+
+    /** And valid dropping before the handshake. */
+    @Test
+    void validDroppedBeforeTheHandshakeIsAProtocolViolation() {
+        try (Dut dut = open()) {
+            new StreamSource<>(dut, "s_cmd", ProbeCmd.class).push(new ProbeCmd(5, 0));
+            new StreamSink<>(dut, "m_echo", Echo.class).pause(mostlyStalled());
+            assertThatThrownBy(() -> new Scheduler(dut).run(50))
+                    .isInstanceOfSatisfying(SimulationEndedException.class,
+                            e -> assertThat(e.kind()).isEqualTo(SimulationEndedException.Kind.PROTOCOL))
+                    .hasMessageContaining("m_echo: valid dropped before the handshake");
+        }
+    }
+
     @Test
     void unknownTopListsTheOnesBuilt() {
         assertThatThrownBy(() -> Dut.open(DutOptions.of("NoSuchTop")))

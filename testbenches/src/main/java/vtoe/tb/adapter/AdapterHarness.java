@@ -78,6 +78,9 @@ public final class AdapterHarness implements AutoCloseable {
     public final StreamSource<Doorbell> doorbell;
     public final StreamSource<HostResponse> hostResp;
     public final AxisFrameSource rx;
+    /** Bus protocol checkers, on in every run (the ready/valid rules are checked natively). */
+    public final vtoe.model.check.AxiReadChecker dmaChecker;
+    public final vtoe.model.check.AxisFrameChecker txChecker;
     private final TimeOrderedDispatch dispatch = new TimeOrderedDispatch(TRACE_LAG);
     private final SimRun run;
     private final PcapWriter pcap;
@@ -105,6 +108,10 @@ public final class AdapterHarness implements AutoCloseable {
             lockstep.port("m_axis_tx", model.frameFlow());
             this.pcap = new PcapWriter(Path.of("target", "pcap", run.testClass(), run.method() + "[seed=" + run.seedHex() + "].pcap"));
 
+            this.dmaChecker = new vtoe.model.check.AxiReadChecker("m_dma_ar/s_dma_r", params.dataBytes(), params.maxBurstBeats(),
+                    params.dmaIdBits());
+            this.txChecker = new vtoe.model.check.AxisFrameChecker("m_axis_tx", params.dataBytes());
+            new StreamMonitor<>(dut, "s_dma_r", DmaReadBeat.class).subscribe(o -> dmaChecker.beat(o.txn(), o.endCycle()));
             csr = new StreamSource<>(dut, "s_csr", CsrRequest.class);
             doorbell = new StreamSource<>(dut, "s_doorbell", Doorbell.class);
             hostResp = new StreamSource<>(dut, "s_hostresp", HostResponse.class);
@@ -125,6 +132,7 @@ public final class AdapterHarness implements AutoCloseable {
             output("m_completion", Completion.class, timing.completionReady(), world::completion);
             output("m_event", AdapterEvent.class, timing.eventReady(), world::event);
             new StreamMonitor<>(dut, "m_dma_ar", DmaReadRequest.class).subscribe(o -> {
+                dmaChecker.request(o.txn(), o.endCycle());
                 world.dmaRead(o);
                 dispatch.add(o.endCycle(), order("m_dma_ar"), () -> {
                     lockstep.observe("m_dma_ar", o);
@@ -145,6 +153,7 @@ public final class AdapterHarness implements AutoCloseable {
             dut.wake("m_trace", false);
             StreamSink<AxisBeat> txSink = new StreamSink<>(dut, "m_axis_tx", AxisBeat.class).retain(false);
             txSink.pause(timing.txReady());
+            txSink.subscribe(o -> txChecker.beat(o.txn(), o.endCycle()));
             dut.wakeOnLast("m_axis_tx");
             this.txFrames = new AxisFrameMonitor(dut, "m_axis_tx").subscribe(o -> {
                 pcap.write(o.endCycle() * 4, o.txn().bytes());
@@ -200,6 +209,10 @@ public final class AdapterHarness implements AutoCloseable {
         sched.run(2000);
         dispatch.flush();
         lockstep.checkEmpty();
+        if (dmaChecker.outstandingBursts() != 0 || txChecker.midFrame()) {
+            throw new vtoe.model.check.ProtocolError("at the end: " + dmaChecker.outstandingBursts() + " read burst(s) still owed data"
+                    + (txChecker.midFrame() ? ", a frame on m_axis_tx begun and not ended" : "") + "\n" + run.context());
+        }
         List<String> left = model.leftovers();
         if (!left.isEmpty()) {
             throw new LockstepMismatchError("m_trace", dut.cycle(), "MODEL LEFTOVERS at the end:\n  " + String.join("\n  ", left)

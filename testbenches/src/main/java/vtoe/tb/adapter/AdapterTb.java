@@ -214,6 +214,9 @@ public final class AdapterTb implements AutoCloseable {
             this.rx = h.rx;
             this.host = new HostStub(params, sched, mem, hostResp, streams.stream("host-placement"), timing.hostLatency());
             AxiReadResponder.attach(dut, "m_dma_ar", "s_dma_r", timing.dma().withErrors(dmaErrors.apply(host)));
+            if (!timing.dma().duplicate().equals(vtoe.cosim.PausePattern.NONE)) {
+                h.dmaChecker.allowStrayData();
+            }
             h.onTrace(r -> {
                 trace.add(r);
                 if (r.op() == vtoe.model.adapter.Op.DESC.code && r.tag() == 0) {

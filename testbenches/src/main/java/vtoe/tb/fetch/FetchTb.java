@@ -105,8 +105,17 @@ public final class FetchTb implements AutoCloseable {
             new StreamMonitor<>(dut, "s_csr", CsrRequest.class).subscribe(o -> model.input("s_csr", o.txn(), o.endCycle()));
             new StreamMonitor<>(dut, "s_doorbell", Doorbell.class)
                     .subscribe(o -> model.input("s_doorbell", o.txn(), o.endCycle()));
-            new StreamMonitor<>(dut, "s_dma_r", DmaReadBeat.class).subscribe(o -> model.input("s_dma_r", o.txn(), o.endCycle()));
+            vtoe.model.check.AxiReadChecker checker = new vtoe.model.check.AxiReadChecker("m_dma_ar/s_dma_r", params.dataBytes(),
+                    params.maxBurstBeats(), params.dmaIdBits());
+            if (!timing.responder().duplicate().equals(PausePattern.NONE)) {
+                checker.allowStrayData();
+            }
+            new StreamMonitor<>(dut, "s_dma_r", DmaReadBeat.class).subscribe(o -> {
+                checker.beat(o.txn(), o.endCycle());
+                model.input("s_dma_r", o.txn(), o.endCycle());
+            });
             new StreamMonitor<>(dut, "m_dma_ar", DmaReadRequest.class).subscribe(o -> {
+                checker.request(o.txn(), o.endCycle());
                 reads.add(o);
                 lockstep.observe("m_dma_ar", o);
                 model.outputObserved("m_dma_ar", o.txn(), o.endCycle());

@@ -1,0 +1,116 @@
+package vtoe.model.check;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import vtoe.model.txn.DmaReadBeat;
+import vtoe.model.txn.DmaReadRequest;
+
+/**
+ * Protocol checker of an AXI4-style read port (m_dma_ar / s_dma_r), active in every co-simulation:
+ * requests within the burst limit, aligned to the data width, inside 4 KiB, with an id the port has;
+ * read data only for ids with a burst outstanding, bursts of one id answered in order, {@code last}
+ * exactly on each burst's final beat. The first breach throws, naming the rule and the transaction.
+ * (The ready/valid rules of every port are checked natively, beat by beat.)
+ */
+public final class AxiReadChecker {
+    private final String port;
+    private final int dataBytes;
+    private final int maxBurst;
+    private final int ids;
+    private final Map<Integer, Deque<int[]>> outstanding = new HashMap<>(); // id -> {beats left} per burst
+    private final List<String> recent = new ArrayList<>();
+    private long requests;
+    private long beats;
+    private boolean strays;
+    private long strayBeats;
+
+    /**
+     * @param maxBurst the adapter's maxBurstBeats
+     * @param idBits   width of the id field
+     */
+    public AxiReadChecker(String port, int dataBytes, int maxBurst, int idBits) {
+        this.port = port;
+        this.dataBytes = dataBytes;
+        this.maxBurst = maxBurst;
+        this.ids = 1 << idBits;
+    }
+
+    public void request(DmaReadRequest ar, long cycle) {
+        requests++;
+        note(cycle, ar.toString());
+        long end = ar.addr() + (long) ar.beats() * dataBytes;
+        if (ar.beats() < 1 || ar.beats() > maxBurst) {
+            fail(cycle, ar + " has " + ar.beats() + " beats; bursts are 1.." + maxBurst);
+        }
+        if (ar.addr() % dataBytes != 0) {
+            fail(cycle, ar + " is not aligned to the " + dataBytes + "-byte data width");
+        }
+        if (ar.addr() >>> 12 != (end - 1) >>> 12) {
+            fail(cycle, ar + " crosses a 4 KiB boundary (0x%x)".formatted((end - 1) & -4096L));
+        }
+        if (ar.id() < 0 || ar.id() >= ids) {
+            fail(cycle, ar + " uses id " + ar.id() + "; the port has ids 0.." + (ids - 1));
+        }
+        outstanding.computeIfAbsent(ar.id(), k -> new ArrayDeque<>()).addLast(new int[] {ar.beats()});
+    }
+
+    /**
+     * The bus model sends stray or duplicated read data on purpose (a bad-input test of the adapter):
+     * data for an id with nothing outstanding is then counted, not failed.
+     */
+    public AxiReadChecker allowStrayData() {
+        this.strays = true;
+        return this;
+    }
+
+    public void beat(DmaReadBeat r, long cycle) {
+        beats++;
+        Deque<int[]> q = outstanding.get(r.id());
+        if (strays && (q == null || q.isEmpty())) {
+            strayBeats++;
+            return;
+        }
+        if (q == null || q.isEmpty()) {
+            fail(cycle, "read data for id " + r.id() + ", which has no burst outstanding" + (r.last() ? " (last)" : ""));
+        }
+        int[] left = q.peekFirst();
+        left[0]--;
+        boolean shouldBeLast = left[0] == 0;
+        if (r.last() != shouldBeLast) {
+            fail(cycle, "read data for id " + r.id() + (r.last() ? " says last with " + left[0] + " beat(s) of the burst still due"
+                    : " is the burst's final beat but does not say last"));
+        }
+        if (shouldBeLast) {
+            q.pollFirst();
+        }
+    }
+
+    /** Bursts still owed data: at the end of a run there must be none. */
+    public int outstandingBursts() {
+        return outstanding.values().stream().mapToInt(Deque::size).sum();
+    }
+
+    public long requests() {
+        return requests;
+    }
+
+    public long beats() {
+        return beats;
+    }
+
+    private void note(long cycle, String what) {
+        recent.add("cycle " + cycle + ": " + what);
+        if (recent.size() > 6) {
+            recent.remove(0);
+        }
+    }
+
+    private void fail(long cycle, String why) {
+        throw new ProtocolError(port + " protocol violation at cycle " + cycle + ": " + why + "\n  recent requests:\n    "
+                + String.join("\n    ", recent));
+    }
+}

@@ -40,8 +40,8 @@ public final class Regress implements Callable<Integer> {
     @Option(names = "--shard", description = "i/n: run only the i-th of n equal shares (1-based)")
     String shard = "1/1";
 
-    @Option(names = "--cases", split = ",", description = "cases to run: FETCH, ADAPTER, WORLD (default: all)")
-    List<String> cases = List.of("FETCH", "ADAPTER", "WORLD");
+    @Option(names = "--cases", split = ",", description = "cases to run: FETCH, ADAPTER, WORLD, FAULTS (default: all)")
+    List<String> cases = List.of("FETCH", "ADAPTER", "WORLD", "FAULTS");
 
     @Option(names = "--master", description = "master seed (default: the tests' fixed one; 'random' for a new set)")
     String master = "0x" + Long.toHexString(SeedExtension.DEFAULT_MASTER);
@@ -58,8 +58,8 @@ public final class Regress implements Callable<Integer> {
     @Option(names = "--out", description = "output directory (default: ${DEFAULT-VALUE})")
     Path out = Path.of("target", "regress");
 
-    @Option(names = "--worker", hidden = true, description = "internal: run the runs listed in this file")
-    Path worker;
+    @Option(names = "--worker", hidden = true, description = "internal: run the runs given on stdin, one per line")
+    boolean worker;
 
     @Option(names = "--results", hidden = true, description = "internal: where a worker writes its results")
     Path results;
@@ -73,7 +73,7 @@ public final class Regress implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        return worker != null ? work() : lead();
+        return worker ? work() : lead();
     }
 
     // ---- the parent ----
@@ -109,19 +109,19 @@ public final class Regress implements Callable<Integer> {
                 shard, jobs);
         long t0 = System.nanoTime();
         int n = Math.max(1, Math.min(jobs, mine.size()));
-        List<Process> procs = new ArrayList<>();
+        // Runs are handed out one at a time as workers finish them: run times differ by 100x, a fixed split would idle a core.
+        java.util.concurrent.ConcurrentLinkedQueue<Run> todo = new java.util.concurrent.ConcurrentLinkedQueue<>(mine);
+        int[] done = {0};
+        List<Thread> feeders = new ArrayList<>();
         for (int w = 0; w < n; w++) {
-            Path list = dir.resolve("worker-" + w + ".runs");
-            List<String> lines = new ArrayList<>();
-            for (int k = w; k < mine.size(); k += n) {
-                Run r = mine.get(k);
-                lines.add(r.index + " " + r.c.name() + " 0x" + Long.toHexString(r.seed));
-            }
-            Files.write(list, lines);
-            procs.add(spawn(list, dir.resolve("worker-" + w + ".jsonl"), coverage ? covDir.resolve("w" + w) : null, false));
+            Process p = spawn(dir.resolve("worker-" + w + ".jsonl"), coverage ? covDir.resolve("w" + w) : null, false);
+            String name = "worker-" + w;
+            Thread t = new Thread(() -> feed(p, todo, name, done, mine.size()), name);
+            t.start();
+            feeders.add(t);
         }
-        for (Process p : procs) {
-            p.waitFor();
+        for (Thread t : feeders) {
+            t.join();
         }
         double wall = (System.nanoTime() - t0) / 1e9;
         // Join the workers' lines in run order; runs a dead worker never reported are errors.
@@ -168,6 +168,42 @@ public final class Regress implements Callable<Integer> {
         return failed.isEmpty() ? 0 : 1;
     }
 
+    /** Gives a worker one run at a time through its stdin; its stdout says when each is done. */
+    private static void feed(Process p, java.util.Queue<Run> todo, String name, int[] done, int total) {
+        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
+                var to = new java.io.PrintWriter(new java.io.OutputStreamWriter(p.getOutputStream()), true)) {
+            Run r = todo.poll();
+            if (r == null) {
+                to.close();
+            } else {
+                to.println(r.index + " " + r.c.name() + " 0x" + Long.toHexString(r.seed));
+            }
+            String line;
+            while ((line = in.readLine()) != null) {
+                if (line.startsWith(DONE)) {
+                    int k;
+                    synchronized (done) {
+                        k = ++done[0];
+                    }
+                    System.out.printf("[%s] %d/%d %s%n", name, k, total, line.substring(DONE.length()));
+                    r = todo.poll();
+                    if (r == null) {
+                        to.close();
+                    } else {
+                        to.println(r.index + " " + r.c.name() + " 0x" + Long.toHexString(r.seed));
+                    }
+                } else {
+                    System.out.println("[" + name + "] " + line);
+                }
+            }
+            p.waitFor();
+        } catch (IOException | InterruptedException e) {
+            System.out.println("[" + name + "] lost: " + e);
+        }
+    }
+
+    private static final String DONE = "#done ";
+
     static int[] parseShard(String s) {
         String[] p = s.split("/");
         try {
@@ -182,7 +218,7 @@ public final class Regress implements Callable<Integer> {
         throw new IllegalArgumentException("--shard wants i/n with 1 <= i <= n, e.g. 2/4; got " + s);
     }
 
-    private Process spawn(Path list, Path res, Path covDir, boolean waves) throws IOException {
+    private Process spawn(Path res, Path covDir, boolean waves) throws IOException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.add("-Xss4m");
@@ -199,22 +235,21 @@ public final class Regress implements Callable<Integer> {
                 .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
         cmd.add(Regress.class.getName());
         cmd.add("--worker");
-        cmd.add(list.toString());
         cmd.add("--results");
         cmd.add(res.toString());
         // Workers run where the tests run, so waves and pcaps land where REPRODUCE puts them.
-        return new ProcessBuilder(cmd).directory(Path.of("testbenches").toFile()).inheritIO().start();
+        return new ProcessBuilder(cmd).directory(Path.of("testbenches").toFile()).redirectErrorStream(true).start();
     }
 
     private void rerunWithWaves(List<ObjectNode> failed, Path dir) throws Exception {
-        Path list = dir.resolve("worker-waves.runs");
-        List<String> lines = new ArrayList<>();
+        java.util.concurrent.ConcurrentLinkedQueue<Run> todo = new java.util.concurrent.ConcurrentLinkedQueue<>();
         for (ObjectNode o : failed) {
-            lines.add(o.get("index").asInt() + " " + o.get("case").asText() + " " + o.get("seed").asText());
+            todo.add(new Run(o.get("index").asInt(), RandomCases.Case.valueOf(o.get("case").asText()),
+                    SeedExtension.parse(o.get("seed").asText())));
         }
-        Files.write(list, lines);
         System.out.println("re-running " + failed.size() + " failing seed(s) with waves ...");
-        spawn(list, dir.resolve("worker-waves.jsonl"), null, true).waitFor();
+        Process p = spawn(dir.resolve("worker-waves.jsonl"), null, true);
+        feed(p, todo, "waves", new int[1], failed.size());
         for (ObjectNode o : failed) {
             String cls = RandomCases.Case.valueOf(o.get("case").asText()).testClass;
             String method = RandomCases.Case.valueOf(o.get("case").asText()).method;
@@ -238,13 +273,12 @@ public final class Regress implements Callable<Integer> {
 
     private int work() throws Exception {
         ObjectMapper json = new ObjectMapper();
-        List<String> lines = Files.readAllLines(worker);
         CoverageMerge.Accumulator cov = System.getProperty(Dut.COVERAGE_PROPERTY) == null ? null
                 : new CoverageMerge.Accumulator(Path.of(System.getProperty(Dut.COVERAGE_PROPERTY)));
-        String name = worker.getFileName().toString().replace(".runs", "");
+        var stdin = new java.io.BufferedReader(new java.io.InputStreamReader(System.in));
         try (BufferedWriter wr = Files.newBufferedWriter(results)) {
-            int k = 0;
-            for (String line : lines) {
+            String line;
+            while ((line = stdin.readLine()) != null) {
                 String[] f = line.split(" ");
                 Run r = new Run(Integer.parseInt(f[0]), RandomCases.Case.valueOf(f[1]), SeedExtension.parse(f[2]));
                 SimRun run = SimRun.of(r.c.testClass, r.c.method, r.seed);
@@ -276,9 +310,8 @@ public final class Regress implements Callable<Integer> {
                 wr.write(json.writeValueAsString(o));
                 wr.newLine();
                 wr.flush();
-                k++;
-                System.out.printf("[%s] %d/%d %s %s %s%n", name, k, lines.size(), o.get("pass").asBoolean() ? "pass" : "FAIL",
-                        r.c.testClass, o.get("seed").asText());
+                System.out.println(DONE + (o.get("pass").asBoolean() ? "pass " : "FAIL ") + r.c.testClass + " " + o.get("seed").asText());
+                System.out.flush();
             }
         }
         if (cov != null) {

@@ -91,7 +91,7 @@ public final class AdapterTb implements AutoCloseable {
         return elaborated;
     }
 
-    static final int REGION_BYTES = 16384;
+    public static final int REGION_BYTES = 16384;
 
     private final class Conn {
         final ConnSetup s;
@@ -338,6 +338,16 @@ public final class AdapterTb implements AutoCloseable {
         post(c);
     }
 
+    /** VA of the connection's descriptor region (slot 0). */
+    public long regionVa(int conn) {
+        return conns.get(conn).regionVa;
+    }
+
+    /** PA of the connection's descriptor region. */
+    public long regionPa(int conn) {
+        return conns.get(conn).regionPa;
+    }
+
     public Peer peer(int conn) {
         return conns.get(conn).peer;
     }
@@ -412,6 +422,9 @@ public final class AdapterTb implements AutoCloseable {
 
     public String diagnostics() {
         StringBuilder s = new StringBuilder(h.diagnostics());
+        if (!events.isEmpty()) {
+            s.append("events: ").append(events.stream().limit(10).map(o -> o.endCycle() + ": " + o.txn()).toList()).append("\n");
+        }
         for (Conn c : conns.values()) {
             s.append("  conn ").append(c.s.conn()).append(" ").append(c.s.modeName()).append(": posted ").append(c.bytesPosted)
                     .append(", completed ").append(c.bytesCompleted).append(", received ")

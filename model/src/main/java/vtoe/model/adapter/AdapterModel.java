@@ -241,6 +241,22 @@ public final class AdapterModel implements LockstepModel {
         return new ArrayList<>(csu.leftovers());
     }
 
+    /** Tags in flight and their host-handshake entries: where a stuck run usually shows why. */
+    public String stateReport() {
+        StringBuilder t = new StringBuilder("  TLM: free tags " + csu.freeTags() + ", connections with tags in flight " + csu.tagsInUse());
+        for (int c : csu.tagsInUse()) {
+            t.append("\n    conn ").append(c).append(": ").append(csu.state(c));
+        }
+        for (int tag = 0; tag < p.tags(); tag++) {
+            HostHandshakeModel.Entry e = hh.entry(tag);
+            if (e.inUse) {
+                t.append("\n    tag ").append(tag).append(": ").append(e.job).append(" respDone=").append(e.respDone).append(" failed=")
+                        .append(hh.failed(tag)).append(" complete=").append(hh.complete(tag));
+            }
+        }
+        return t.toString();
+    }
+
     public DmaReadMuxModel mux() {
         return mux;
     }

@@ -292,23 +292,11 @@ public final class StandaloneAdapter implements AdapterPorts {
         return inFlight == 0 && done.isEmpty();
     }
 
-    /** The model's state where a stuck run usually shows why: tags in flight, their entries, pending deliveries. */
+    /** The model's state where a stuck run usually shows why, and what the engine still has scheduled. */
     public String diagnostics() {
-        StringBuilder t = new StringBuilder("  TLM: free tags " + model.csu().freeTags() + ", deliveries in flight " + inFlight
-                + ", tags done and waiting " + done + ", next step " + (nextStep == Long.MAX_VALUE ? "none" : nextStep)
-                + ", next deadline " + model.csu().nextDeadline());
-        for (int c : model.csu().tagsInUse()) {
-            t.append("\n    conn ").append(c).append(": ").append(model.csu().state(c));
-        }
-        for (int tag = 0; tag < p.tags(); tag++) {
-            var e = model.hostHandshake().entry(tag);
-            if (e.inUse) {
-                t.append("\n    tag ").append(tag).append(": ").append(e.job).append(" respDone=").append(e.respDone)
-                        .append(" failed=").append(model.hostHandshake().failed(tag)).append(" complete=")
-                        .append(model.hostHandshake().complete(tag)).append(" handled=").append(handled.contains(tag));
-            }
-        }
-        return t.toString();
+        return model.stateReport() + "\n  engine: deliveries in flight " + inFlight + ", tags done and waiting " + done
+                + ", framed or dropped " + handled + ", next step " + (nextStep == Long.MAX_VALUE ? "none" : nextStep)
+                + ", next deadline " + model.csu().nextDeadline();
     }
 
     public AdapterModel model() {

@@ -53,6 +53,30 @@ public record ConnSetup(int conn, int mode, int mss, long rto, int peerWnd, int 
                 bytesPerCycle, toPeer, fromPeer);
     }
 
+    /**
+     * The CSR writes that program this connection's context and descriptor region and enable it, in
+     * the order the adapter accepts them (the region and context first, CTRL last).
+     */
+    public java.util.List<vtoe.model.txn.CsrRequest> contextWrites(long regionVa, long regionPa, int regionBytes) {
+        java.util.List<vtoe.model.txn.CsrRequest> w = new java.util.ArrayList<>();
+        java.util.function.BiConsumer<Integer, Long> reg = (r, v) -> w.add(vtoe.model.txn.CsrRequest.write(CsrMap.conn(conn, r), v));
+        reg.accept(CsrMap.REGION_VA, regionVa);
+        reg.accept(CsrMap.REGION_PA, regionPa);
+        reg.accept(CsrMap.REGION_BYTES, (long) regionBytes);
+        reg.accept(CsrMap.DESC_SEQ, Integer.toUnsignedLong(iss));
+        reg.accept(CsrMap.MAC, ourMac);
+        reg.accept(CsrMap.PEER_MAC, peerMac);
+        reg.accept(CsrMap.IPS, Integer.toUnsignedLong(ourIp) << 32 | Integer.toUnsignedLong(peerIp));
+        reg.accept(CsrMap.PORTS, (long) ourPort << 16 | peerPort);
+        reg.accept(CsrMap.MSS, (long) mss);
+        reg.accept(CsrMap.RTO, rto);
+        reg.accept(CsrMap.PEER_WND, (long) peerWnd);
+        // Our frames acknowledge the peer's (empty) stream; the host's receive side would keep this current.
+        reg.accept(CsrMap.RCV, 0xffffL << 32 | 0x10000);
+        reg.accept(CsrMap.CTRL, CsrMap.ctrl(true, mode));
+        return w;
+    }
+
     public String modeName() {
         return switch (mode) {
             case CsrMap.MODE_PUSH -> "PUSH";

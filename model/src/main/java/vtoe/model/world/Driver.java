@@ -234,26 +234,10 @@ public final class Driver {
         Conn c = new Conn(s, as, 0x7f00_0000_0000L + ((long) s.conn() << 32), regionVa, regionPa);
         conns.put(s.conn(), c);
         regions.add(new long[] {regionPa, cfg.regionBytes()});
-        int n = s.conn();
-        csrWrite(n, CsrMap.REGION_VA, regionVa);
-        csrWrite(n, CsrMap.REGION_PA, regionPa);
-        csrWrite(n, CsrMap.REGION_BYTES, cfg.regionBytes());
-        csrWrite(n, CsrMap.DESC_SEQ, Integer.toUnsignedLong(s.iss()));
-        csrWrite(n, CsrMap.MAC, s.ourMac());
-        csrWrite(n, CsrMap.PEER_MAC, s.peerMac());
-        csrWrite(n, CsrMap.IPS, Integer.toUnsignedLong(s.ourIp()) << 32 | Integer.toUnsignedLong(s.peerIp()));
-        csrWrite(n, CsrMap.PORTS, (long) s.ourPort() << 16 | s.peerPort());
-        csrWrite(n, CsrMap.MSS, s.mss());
-        csrWrite(n, CsrMap.RTO, s.rto());
-        csrWrite(n, CsrMap.PEER_WND, s.peerWnd());
-        // Our frames acknowledge the peer's (empty) stream; the host's receive side would keep this current.
-        csrWrite(n, CsrMap.RCV, 0xffffL << 32 | 0x10000);
-        csrWrite(n, CsrMap.CTRL, CsrMap.ctrl(true, s.mode()));
-    }
-
-    private void csrWrite(int conn, int reg, long value) {
-        csrWrites++;
-        ports.csr(CsrRequest.write(CsrMap.conn(conn, reg), value));
+        for (CsrRequest w : s.contextWrites(regionVa, regionPa, cfg.regionBytes())) {
+            csrWrites++;
+            ports.csr(w);
+        }
     }
 
     private Conn conn(int n) {

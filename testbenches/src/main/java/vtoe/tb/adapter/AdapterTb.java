@@ -243,20 +243,7 @@ public final class AdapterTb implements AutoCloseable {
         host.registerRegion(c.regionPa, REGION_BYTES);
         int before = csrResps.size() + csr.queued();
         int n = s.conn();
-        csrWrite(n, CsrMap.REGION_VA, c.regionVa);
-        csrWrite(n, CsrMap.REGION_PA, c.regionPa);
-        csrWrite(n, CsrMap.REGION_BYTES, REGION_BYTES);
-        csrWrite(n, CsrMap.DESC_SEQ, Integer.toUnsignedLong(s.iss()));
-        csrWrite(n, CsrMap.MAC, s.ourMac());
-        csrWrite(n, CsrMap.PEER_MAC, s.peerMac());
-        csrWrite(n, CsrMap.IPS, Integer.toUnsignedLong(s.ourIp()) << 32 | Integer.toUnsignedLong(s.peerIp()));
-        csrWrite(n, CsrMap.PORTS, (long) s.ourPort() << 16 | s.peerPort());
-        csrWrite(n, CsrMap.MSS, s.mss());
-        csrWrite(n, CsrMap.RTO, s.rto());
-        csrWrite(n, CsrMap.PEER_WND, s.peerWnd());
-        // Our frames acknowledge the peer's (empty) stream; the host's receive side would keep this current.
-        csrWrite(n, CsrMap.RCV, 0xffffL << 32 | 0x10000);
-        csrWrite(n, CsrMap.CTRL, CsrMap.ctrl(true, s.mode()));
+        s.contextWrites(c.regionVa, c.regionPa, REGION_BYTES).forEach(csr::push);
         long want = csr.pushed();
         sched.runUntil(() -> csrResps.size() >= want, 100_000, this::diagnostics);
         for (Observed<CsrResponse> r : csrResps.subList(before, csrResps.size())) {

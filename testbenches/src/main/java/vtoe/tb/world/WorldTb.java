@@ -179,18 +179,7 @@ public final class WorldTb implements AutoCloseable {
     }
 
     public String diagnostics() {
-        StringBuilder t = new StringBuilder("  TLM: free tags " + h.model.csu().freeTags() + ", connections with tags in flight "
-                + h.model.csu().tagsInUse());
-        for (int c : h.model.csu().tagsInUse()) {
-            t.append("\n    conn ").append(c).append(": ").append(h.model.csu().state(c));
-        }
-        for (int tag = 0; tag < h.params.tags(); tag++) {
-            var e = h.model.hostHandshake().entry(tag);
-            if (e.inUse) {
-                t.append("\n    tag ").append(tag).append(": ").append(e.job).append(" respDone=").append(e.respDone).append(" failed=")
-                        .append(h.model.hostHandshake().failed(tag)).append(" complete=").append(h.model.hostHandshake().complete(tag));
-            }
-        }
+        StringBuilder t = new StringBuilder(h.model.stateReport());
         t.append("\n  last ConnStateUnit ops:");
         recentTrace.forEach(r -> t.append("\n    ").append(r));
         return h.diagnostics() + world.diagnostics() + "\n" + t + "\n" + h.run().context();

@@ -54,7 +54,8 @@ public final class AdapterScenario {
             int mss = (int) Biased.between(sizes, 1, p.slotBytes(), 64, 536, 1459, 1460, 1461);
             int iss = (int) Biased.between(sizes, Integer.MIN_VALUE, Integer.MAX_VALUE, -1, -2000, 0);
             // Enough segments to matter, few enough for a unit-test budget.
-            int bytes = (int) Math.min(Biased.between(sizes, 1, 60_000L * scale, 1, mss, 4096), 250L * mss * scale);
+            int bytes = (int) Math.min(Biased.between(sizes, 1, 60_000L * scale, 1, mss - 1, mss, mss + 1, 4095, 4096, 4097, 8192),
+                    250L * mss * scale);
             int block = (int) Biased.between(sizes, 1, 65536, Math.max(1, mss - 1), mss, mss + 1, 4095, 4096, 4097);
             int buffer = (int) Biased.between(win, 1, 65535, Math.min(65535, mss), Math.min(65535, 2 * mss), 8192);
             buffer = Math.max(buffer, Math.min(65535, mss)); // a window below one MSS only slows things down

@@ -147,7 +147,8 @@ public final class RandomCases {
             pagesBefore += (pt.bytes() + vtoe.tb.adapter.HostStub.PAGE - 1) / vtoe.tb.adapter.HostStub.PAGE;
         }
         int badPage = pagesBefore + k * victim.setup().mss() / vtoe.tb.adapter.HostStub.PAGE;
-        String describe = sc.describe() + "\n    fault: " + fault + " on connection " + v + " at its segment/page " + k;
+        String describe = sc.describe() + "\n    fault: " + fault + " on connection " + v + " at its segment/page " + k
+                + " (mode " + victim.setup().modeName() + ")";
         FunctionalCoverage cov = new FunctionalCoverage();
         cov.timing(sc.timing);
         java.util.function.Function<vtoe.tb.adapter.HostStub, List<vtoe.cosim.AxiReadResponder.ErrorRange>> errors = h -> fault
@@ -158,25 +159,39 @@ public final class RandomCases {
             int[] seen = {0};
             switch (fault) {
                 case HOST_FAULT -> tb.host.faultIf(r -> r.conn() == v && seen[0]++ == k);
-                case HOST_BAD_RESPONSE -> tb.host.misbehave(r -> {
-                    if (r.conn() != v || seen[0]++ != k) {
-                        return null;
-                    }
-                    int d = tb.params.dataBytes();
-                    if (mode == vtoe.model.adapter.CsrMap.MODE_PUSH) { // one beat too many: never fits
-                        int beats = (r.len() + d - 1) / d + 1;
-                        List<vtoe.model.txn.HostResponse> l = new java.util.ArrayList<>();
-                        for (int i = 0; i < beats; i++) {
-                            l.add(new vtoe.model.txn.HostResponse(r.tag(), vtoe.model.txn.HostResponse.OK,
-                                    vtoe.model.txn.Bytes.wrap(new byte[d]), 0, 0, i == beats - 1));
+                case HOST_BAD_RESPONSE -> {
+                    // Which malformed answer: each way an answer can fail to fit its request.
+                    int how = rng.nextInt(3);
+                    tb.host.misbehave(r -> {
+                        if (r.conn() != v || seen[0]++ != k) {
+                            return null;
                         }
-                        return l;
-                    }
-                    // An empty extent; the host believes it pinned the range, so the adapter's release must still come.
-                    tb.host.grantAnyway(r);
-                    return List.of(new vtoe.model.txn.HostResponse(r.tag(), vtoe.model.txn.HostResponse.OK,
-                            vtoe.model.txn.Bytes.wrap(new byte[d]), 0x300_0000, 0, true));
-                });
+                        int d = tb.params.dataBytes();
+                        vtoe.model.txn.Bytes zero = vtoe.model.txn.Bytes.wrap(new byte[d]);
+                        if (mode == vtoe.model.adapter.CsrMap.MODE_PUSH) {
+                            int need = (r.len() + d - 1) / d;
+                            // One beat too many, or last one beat early (when there is more than one).
+                            int beats = how == 0 || need == 1 ? need + 1 : need - 1;
+                            List<vtoe.model.txn.HostResponse> l = new java.util.ArrayList<>();
+                            for (int i = 0; i < beats; i++) {
+                                l.add(new vtoe.model.txn.HostResponse(r.tag(), vtoe.model.txn.HostResponse.OK, zero, 0, 0, i == beats - 1));
+                            }
+                            return l;
+                        }
+                        // The host believes it pinned the range, so the adapter's release must still come.
+                        tb.host.grantAnyway(r);
+                        long pa = 0x300_0000;
+                        return switch (how) {
+                            case 0 -> List.of(new vtoe.model.txn.HostResponse(r.tag(), vtoe.model.txn.HostResponse.OK, zero, pa, 0, true));
+                            case 1 -> List.of(new vtoe.model.txn.HostResponse(r.tag(), vtoe.model.txn.HostResponse.OK, zero, pa,
+                                    r.len() + 1, true)); // longer than asked
+                            default -> r.len() < 2
+                                    ? List.of(new vtoe.model.txn.HostResponse(r.tag(), vtoe.model.txn.HostResponse.OK, zero, pa, 0, true))
+                                    : List.of(new vtoe.model.txn.HostResponse(r.tag(), vtoe.model.txn.HostResponse.OK, zero, pa,
+                                            r.len() - 1, true)); // last, but short of the request
+                        };
+                    });
+                }
                 default -> {
                 }
             }

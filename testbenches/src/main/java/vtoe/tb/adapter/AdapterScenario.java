@@ -113,6 +113,10 @@ public final class AdapterScenario {
     }
 
     public void apply(AdapterTb tb) {
+        UniformRandomProvider ext = new RunStreams(seed).stream("host-extents");
+        if (ext.nextInt(3) == 0) {
+            tb.host.splitExtents(ext, 0.2 + 0.5 * ext.nextDouble());
+        }
         for (Part pt : parts) {
             tb.openConnection(pt.setup());
         }

@@ -219,12 +219,44 @@ public final class HostStub {
             }
             return;
         }
-        List<long[]> ext = runs(r.conn(), r.va(), Integer.toUnsignedLong(r.len()));
+        List<long[]> ext = split(runs(r.conn(), r.va(), Integer.toUnsignedLong(r.len())));
         grants.put(r.tag(), new Grant(r.conn(), r.va(), r.len(), ext));
         for (int i = 0; i < ext.size(); i++) {
             resp.push(new HostResponse(r.tag(), HostResponse.OK, Bytes.wrap(new byte[d]), ext.get(i)[0], (int) ext.get(i)[1],
                     i == ext.size() - 1));
         }
+    }
+
+    /**
+     * A host may describe a range in more extents than the page runs (the protocol allows any split):
+     * with this on, runs are cut at random points, so that segments arrive in three or more extents
+     * and the adapter's extent offsets are exercised beyond the one page boundary a segment can cross.
+     */
+    public void splitExtents(UniformRandomProvider rng, double probability) {
+        this.splitRng = rng;
+        this.splitProbability = probability;
+    }
+
+    private UniformRandomProvider splitRng;
+    private double splitProbability;
+
+    private List<long[]> split(List<long[]> runs) {
+        if (splitRng == null) {
+            return runs;
+        }
+        List<long[]> out = new ArrayList<>();
+        for (long[] run : runs) {
+            long pa = run[0];
+            long left = run[1];
+            while (left > 1 && splitRng.nextDouble() < splitProbability) {
+                long n = 1 + splitRng.nextLong(left - 1);
+                out.add(new long[] {pa, n});
+                pa += n;
+                left -= n;
+            }
+            out.add(new long[] {pa, left});
+        }
+        return out;
     }
 
     public byte[] read(int conn, long va, int len) {

@@ -178,8 +178,10 @@ public final class FetchScenario {
                 : "loop".equals(fault) ? 1 + faults.nextInt(len)
                 : vaFault ? faults.nextInt(len + 1) : faults.nextInt(len);
         long badVa = !vaFault ? 0 : switch (fault) {
-            case "out-of-region" -> faults.nextBoolean() ? c.regionVa() - 32L * (1 + faults.nextInt(4))
-                    : c.regionVa() + c.regionBytes() + 32L * faults.nextInt(4);
+            // Half the time exactly one slot past either end: the off-by-one a region check gets wrong.
+            case "out-of-region" -> faults.nextBoolean()
+                    ? c.regionVa() - 32L * (faults.nextBoolean() ? 1 : 1 + faults.nextInt(4))
+                    : c.regionVa() + c.regionBytes() + 32L * (faults.nextBoolean() ? 0 : faults.nextInt(4));
             case "misaligned" -> va[Math.min(at, len - 1)] + 1 + faults.nextInt(31);
             default -> va[faults.nextInt(at)]; // a descriptor already visited in this chain
         };

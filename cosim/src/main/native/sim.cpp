@@ -139,6 +139,11 @@ void Sim::reset(uint64_t cycles) {
         cycle_++;
     }
     api_->setReset(top_, 0);
+#ifdef VTOE_COVERAGE
+    // State starts random (seeded) and reset then sets it: counted, that alone would toggle nearly every
+    // bit and run every reset block. Coverage counts what the run does after reset.
+    ctx_->coveragep()->zero();
+#endif
 }
 
 void Sim::record(PortRt& p, uint64_t start, const uint64_t* payload) {

@@ -126,6 +126,16 @@ public final class ConnStateUnitModel {
         return st[conn].busy();
     }
 
+    /** Some connection still has a tag in flight, a block to retire or a ring to drain. */
+    public boolean anyBusy() {
+        for (ConnState s : st) {
+            if (s.busy()) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     public long stateRegister(int conn, int which) {
         ConnState s = st[conn];
         return switch (which) {

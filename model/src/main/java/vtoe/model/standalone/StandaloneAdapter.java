@@ -284,12 +284,7 @@ public final class StandaloneAdapter implements AdapterPorts {
 
     /** No tag in flight, nothing to retire or drain, nothing scheduled to arrive or leave. */
     public boolean quiet() {
-        for (int c = 0; c < p.numConns(); c++) {
-            if (model.csu().busy(c)) {
-                return false;
-            }
-        }
-        return inFlight == 0 && done.isEmpty();
+        return !model.csu().anyBusy() && inFlight == 0 && done.isEmpty();
     }
 
     /** The model's state where a stuck run usually shows why, and what the engine still has scheduled. */

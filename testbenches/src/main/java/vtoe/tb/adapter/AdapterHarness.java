@@ -197,9 +197,12 @@ public final class AdapterHarness implements AutoCloseable {
         traceListeners.add(l);
     }
 
-    /** Nothing the lockstep still has to see: no prediction outstanding, nothing held for ordering. */
+    /**
+     * Nothing in flight: no connection holds a tag, has a block to retire or a ring to drain (as the
+     * TLM tracks the RTL), no prediction is outstanding, nothing is held for ordering, no host answer queued.
+     */
     public boolean settled() {
-        return lockstep.predictionsWaiting() == 0 && dispatch.pending() == 0 && hostResp.queued() == 0;
+        return !model.csu().anyBusy() && lockstep.predictionsWaiting() == 0 && dispatch.pending() == 0 && hostResp.queued() == 0;
     }
 
     /**

@@ -354,7 +354,7 @@ public final class AdapterTb implements AutoCloseable {
      * finish), nothing waiting to retire or drain, and every prediction produced.
      */
     public boolean quiescent() {
-        return conns.keySet().stream().noneMatch(c -> model.csu().busy(c)) && h.settled();
+        return h.settled();
     }
 
     public String sentSha256(int conn) {

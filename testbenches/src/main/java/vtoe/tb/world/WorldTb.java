@@ -141,7 +141,7 @@ public final class WorldTb implements AutoCloseable {
         try {
             h.sched.runUntil(() -> {
                 onCheck.run();
-                return world.done() && quiet();
+                return world.done() && h.settled();
             }, maxCycles, this::diagnostics);
         } catch (RuntimeException timeout) {
             // What the scoreboard still holds usually names the block that stopped moving.
@@ -158,16 +158,6 @@ public final class WorldTb implements AutoCloseable {
         if (!f.isEmpty()) {
             throw new AssertionError("end-of-run checks failed:\n  " + String.join("\n  ", f) + "\n" + diagnostics());
         }
-    }
-
-    /** No tag in flight anywhere and nothing the lockstep still waits for. */
-    public boolean quiet() {
-        for (int c = 0; c < h.params.numConns(); c++) {
-            if (h.model.csu().busy(c)) {
-                return false;
-            }
-        }
-        return h.settled();
     }
 
     public long framesSent() {

@@ -9,6 +9,7 @@ import vtoe.model.sim.EventKernel;
 import vtoe.model.txn.CsrResponse;
 import vtoe.model.world.ConnSetup;
 import vtoe.model.world.Driver;
+import vtoe.model.world.PortShim;
 import vtoe.model.world.World;
 
 /**
@@ -25,15 +26,32 @@ public final class StandaloneWorld {
 
     public StandaloneWorld(AdapterParams p, World.Config cfg, StandaloneAdapter.Timing timing,
             Function<String, UniformRandomProvider> streams, java.util.function.Supplier<String> context) {
-        long bytes = World.POOL_BASE + (long) cfg.frames() * Driver.PAGE;
+        this(p, cfg, timing, streams, context, List.of());
+    }
+
+    /**
+     * With {@code shims} on the wires between adapter and world, the first nearest the adapter (a
+     * measuring probe, the COPY_RETAIN baseline). Memory a shim asks for is placed above the host's.
+     */
+    public StandaloneWorld(AdapterParams p, World.Config cfg, StandaloneAdapter.Timing timing,
+            Function<String, UniformRandomProvider> streams, java.util.function.Supplier<String> context,
+            List<? extends PortShim> shims) {
+        long host = World.POOL_BASE + (long) cfg.frames() * Driver.PAGE;
+        long bytes = host + shims.stream().mapToLong(PortShim::memoryBytes).sum();
         if (bytes > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(cfg.frames() + " frames do not fit the standalone TLM's 2 GiB physical memory");
+            throw new IllegalArgumentException(cfg.frames() + " frames and " + (bytes - host)
+                    + " bytes of adapter memory do not fit the standalone TLM's 2 GiB physical memory");
         }
         this.streams = streams;
         this.mem = PhysicalMemory.allocate((int) bytes);
         this.adapter = new StandaloneAdapter(p, kernel, mem, timing, context);
-        this.world = new World(p, kernel, mem, adapter, cfg, streams);
-        adapter.connect(world);
+        this.world = new World(p, kernel, mem, PortShim.chainInputs(shims, adapter), cfg, streams);
+        adapter.connect(PortShim.chainOutputs(shims, world));
+        long base = host;
+        for (PortShim s : shims) {
+            s.attach(new PortShim.Context(world, kernel, mem, base));
+            base += s.memoryBytes();
+        }
     }
 
     /** Opens a connection and runs until the adapter has answered every context write. */

@@ -76,7 +76,8 @@ public final class Driver {
 
     /** What the driver did, for summaries and studies. */
     public record Stats(long hostRequests, long retransmitRequests, long faultsAnswered, long releases, long completions,
-            long descriptorsPosted, long doorbells, long bytesPushed, long extentsAnswered, long retransmitsFromSwap, long pins) {}
+            long descriptorsPosted, long doorbells, long bytesPushed, long extentsAnswered, long retransmitsFromSwap, long pins,
+            long cpuBusyCycles) {}
 
     private record Grant(int conn, long va, int len, List<Extent> extents) {}
 
@@ -175,6 +176,7 @@ public final class Driver {
     private long retransmitsFromSwap;
     private long pinCalls;
     private long csrWrites;
+    private long cpuBusyCycles;
 
     /**
      * @param kernelLimit first PA above the kernel memory the descriptor regions come from (the pager's frames start there)
@@ -200,7 +202,9 @@ public final class Driver {
     /** Runs {@code work} on the host CPU after everything queued before it, taking {@code cost} cycles. */
     private void onCpu(LongSupplier cost, Runnable work) {
         long start = Math.max(t.now(), cpuFreeAt);
-        cpuFreeAt = start + Math.max(0, cost.getAsLong());
+        long c = Math.max(0, cost.getAsLong());
+        cpuFreeAt = start + c;
+        cpuBusyCycles += c;
         cpuQueued++;
         t.at(cpuFreeAt, () -> {
             cpuQueued--;
@@ -652,6 +656,12 @@ public final class Driver {
         return conn(conn).bufBase;
     }
 
+    /** The TCP sequence number of the byte at {@code va} of the connection's send buffer (the stream is contiguous from its ISS). */
+    public int seqOf(int conn, long va) {
+        Conn c = conn(conn);
+        return c.s.iss() + (int) (va - c.bufBase);
+    }
+
     public List<String> violations() {
         return violations;
     }
@@ -693,6 +703,6 @@ public final class Driver {
 
     public Stats stats() {
         return new Stats(hostRequests, retransmitRequests, faultsAnswered, releases, completions, descriptorsPosted, doorbells,
-                bytesPushed, extentsAnswered, retransmitsFromSwap, pinCalls);
+                bytesPushed, extentsAnswered, retransmitsFromSwap, pinCalls, cpuBusyCycles);
     }
 }

@@ -16,15 +16,15 @@ import org.jfree.chart.axis.NumberAxis;
 import org.jfree.chart.axis.NumberTickUnit;
 import org.jfree.chart.axis.ValueAxis;
 import org.jfree.chart.plot.XYPlot;
-import org.jfree.chart.renderer.xy.DeviationRenderer;
+import org.jfree.chart.renderer.xy.XYErrorRenderer;
 import org.jfree.chart.title.LegendTitle;
 import org.jfree.chart.ui.RectangleEdge;
 import org.jfree.data.xy.YIntervalSeries;
 import org.jfree.data.xy.YIntervalSeriesCollection;
 
 /**
- * PNG line charts for the what-if studies and the benchmarks (JFreeChart, headless). Lines with a
- * shaded band where a series carries one (confidence intervals), log axes on request, and the same
+ * PNG line charts for the what-if studies and the benchmarks (JFreeChart, headless). Lines with
+ * error bars where a series carries an interval (confidence intervals), log axes on request, and the same
  * colours in the same order on every chart so that a mode keeps its colour across plots.
  */
 public final class Charts {
@@ -51,11 +51,11 @@ public final class Charts {
                 double lo = s.hasBand() ? s.lo()[i] : y;
                 double hi = s.hasBand() ? s.hi()[i] : y;
                 if (spec.logY()) {
-                    // A log axis cannot show zero or a band reaching below it: clip the band, skip the point.
+                    // A log axis cannot show zero or an interval reaching below it: skip the point, clip the bar at a tenth.
                     if (y <= 0) {
                         continue;
                     }
-                    lo = Math.max(lo, y * 1e-3);
+                    lo = Math.max(lo, y * 0.1);
                 }
                 ys.add(s.x()[i], y, lo, hi);
             }
@@ -63,14 +63,20 @@ public final class Charts {
         }
         ValueAxis x = axis(spec.xLabel(), spec.logX());
         ValueAxis y = axis(spec.yLabel(), spec.logY());
-        DeviationRenderer r = new DeviationRenderer(true, true);
+        // Error bars rather than shaded bands: with four or more lines, overlapping bands hide each other.
+        XYErrorRenderer r = new XYErrorRenderer();
+        r.setDrawXError(false);
+        r.setDrawYError(true);
+        r.setDefaultLinesVisible(true);
+        r.setDefaultShapesVisible(true);
+        r.setCapLength(6);
+        r.setErrorPaint(null); // each bar in its series' colour
+        r.setErrorStroke(new BasicStroke(1.2f));
         for (int i = 0; i < series.size(); i++) {
             Color c = PALETTE[i % PALETTE.length];
             r.setSeriesPaint(i, c);
-            r.setSeriesFillPaint(i, c);
             r.setSeriesStroke(i, new BasicStroke(2f));
         }
-        r.setAlpha(0.18f);
         XYPlot plot = new XYPlot(data, x, y, r);
         plot.setBackgroundPaint(Color.WHITE);
         plot.setDomainGridlinePaint(new Color(0xDDDDDD));

@@ -15,7 +15,9 @@ import vtoe.model.txn.HostRequest;
 import vtoe.model.txn.HostResponse;
 import vtoe.model.txn.Observed;
 import vtoe.model.txn.Release;
+import vtoe.model.world.AdapterOutputs;
 import vtoe.model.world.AdapterPorts;
+import vtoe.model.world.PortShim;
 import vtoe.model.world.ConnSetup;
 import vtoe.model.world.World;
 import vtoe.tb.adapter.AdapterHarness;
@@ -39,8 +41,22 @@ public final class WorldTb implements AutoCloseable {
     private final java.util.ArrayDeque<vtoe.model.txn.TraceRecord> recentTrace = new java.util.ArrayDeque<>();
 
     public WorldTb(SimRun run, AdapterTb.Timing timing, World.Config cfg) {
+        this(run, timing, cfg, List.of());
+    }
+
+    /**
+     * With {@code shims} on the wires between the RTL's bus models and the world, the first nearest
+     * the adapter (the what-if studies' probe). Shims that need adapter memory cannot run here.
+     */
+    public WorldTb(SimRun run, AdapterTb.Timing timing, World.Config cfg, List<? extends PortShim> shims) {
+        for (PortShim s : shims) {
+            if (s.memoryBytes() != 0) {
+                throw new IllegalArgumentException(s.getClass().getSimpleName() + " models adapter memory the RTL does not have; "
+                        + "it runs on the standalone TLM only");
+            }
+        }
         this.streams = new RunStreams(run.seed());
-        World[] w = new World[1];
+        AdapterOutputs[] w = new AdapterOutputs[1];
         this.h = new AdapterHarness(run, timing, new AdapterHarness.WorldSide() {
             @Override
             public void csrResponse(Observed<CsrResponse> o) {
@@ -101,8 +117,11 @@ public final class WorldTb implements AutoCloseable {
                     h.rx.send(frame, h.sched.now());
                 }
             };
-            this.world = new World(h.params, h.sched, h.mem, ports, cfg, streams::stream);
-            w[0] = world;
+            this.world = new World(h.params, h.sched, h.mem, PortShim.chainInputs(shims, ports), cfg, streams::stream);
+            w[0] = PortShim.chainOutputs(shims, world);
+            for (PortShim s : shims) {
+                s.attach(new PortShim.Context(world, h.sched, h.mem, -1));
+            }
             AxiReadResponder.attach(h.dut, "m_dma_ar", "s_dma_r", timing.dma());
             h.onTrace(r -> {
                 recentTrace.addLast(r);

@@ -1,0 +1,89 @@
+package vtoe.tb.whatif;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A plot of a study, written as a sentence so that study files stay readable:
+ * {@code METRIC[,METRIC...] vs PARAM [by PARAM[,PARAM]] [per PARAM] [where PARAM=VALUE[,PARAM=VALUE...]] [logx] [logy]}.
+ * One line per value of {@code by} (per combination, if several; and per metric when there are several), one PNG per value of
+ * {@code per}; {@code where} keeps only the points with those values.
+ */
+public record PlotSpec(List<String> metrics, String x, List<String> by, String per, Map<String, String> where, boolean logX, boolean logY,
+        String text) {
+    public static PlotSpec parse(String text) {
+        String[] t = text.trim().split("\\s+");
+        List<String> metrics = new ArrayList<>();
+        String x = null;
+        List<String> by = new ArrayList<>();
+        String per = null;
+        Map<String, String> where = new LinkedHashMap<>();
+        boolean logX = false;
+        boolean logY = false;
+        if (t.length < 3 || !t[1].equals("vs")) {
+            throw bad(text, "it must start with METRIC vs PARAM");
+        }
+        for (String m : t[0].split(",")) {
+            if (!RunResult.METRICS.containsKey(m)) {
+                throw bad(text, "unknown metric '" + m + "'; the metrics are " + RunResult.METRICS.keySet());
+            }
+            metrics.add(m);
+        }
+        x = param(text, t[2]);
+        for (int i = 3; i < t.length; i++) {
+            switch (t[i]) {
+                case "by" -> {
+                    for (String b : next(t, ++i, text).split(",")) {
+                        by.add(param(text, b));
+                    }
+                }
+                case "per" -> per = param(text, next(t, ++i, text));
+                case "where" -> {
+                    for (String kv : next(t, ++i, text).split(",")) {
+                        String[] p = kv.split("=", 2);
+                        if (p.length != 2) {
+                            throw bad(text, "'where' takes PARAM=VALUE[,PARAM=VALUE...], not '" + kv + "'");
+                        }
+                        where.put(param(text, p[0]), p[1]);
+                    }
+                }
+                case "logx" -> logX = true;
+                case "logy" -> logY = true;
+                default -> throw bad(text, "unexpected '" + t[i] + "' (expected by, per, where, logx or logy)");
+            }
+        }
+        if (x.equals("mode")) {
+            throw bad(text, "the x axis must be a number; plot mode as 'by mode'");
+        }
+        return new PlotSpec(metrics, x, by, per, where, logX, logY, text.trim());
+    }
+
+    private static String next(String[] t, int i, String text) {
+        if (i >= t.length) {
+            throw bad(text, "'" + t[i - 1] + "' needs a value");
+        }
+        return t[i];
+    }
+
+    private static String param(String text, String p) {
+        if (!Point.KEYS.contains(p)) {
+            throw bad(text, "unknown parameter '" + p + "'; the parameters are " + Point.KEYS);
+        }
+        return p;
+    }
+
+    private static IllegalArgumentException bad(String text, String why) {
+        return new IllegalArgumentException("plot '" + text + "': " + why
+                + ". Form: METRIC[,METRIC...] vs PARAM [by PARAM[,PARAM]] [per PARAM] [where PARAM=VALUE,...] [logx] [logy]");
+    }
+
+    /** A file name for the plot (and facet value, if any). */
+    public String fileName(String facetValue) {
+        String base = String.join("+", metrics) + "-vs-" + x + (by.isEmpty() ? "" : "-by-" + String.join("+", by))
+                + (where.isEmpty() ? "" : "-where-" + String.join("-", where.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue())
+                        .toList()));
+        return (facetValue == null ? base : base + "-" + per + "=" + facetValue).replaceAll("[^A-Za-z0-9_.=+-]", "_") + ".png";
+    }
+}

@@ -1,0 +1,231 @@
+package vtoe.tb.whatif;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.HdrHistogram.Histogram;
+import vtoe.cosim.Dut;
+import vtoe.cosim.DutOptions;
+import vtoe.model.AdapterParams;
+import vtoe.model.adapter.CsrMap;
+import vtoe.model.net.Link;
+import vtoe.model.standalone.RetainedCopy;
+import vtoe.model.standalone.StandaloneAdapter;
+import vtoe.model.standalone.StandaloneWorld;
+import vtoe.model.world.ConnSetup;
+import vtoe.model.world.Driver;
+import vtoe.model.world.Latency;
+import vtoe.model.world.PortShim;
+import vtoe.model.world.RunProbe;
+import vtoe.model.world.World;
+import vtoe.tb.adapter.AdapterTb;
+import vtoe.tb.junit.SimRun;
+import vtoe.tb.stim.RunStreams;
+import vtoe.tb.world.WorldTb;
+
+/**
+ * Runs one {@link Point} with one seed and measures it: on the standalone TLM (the default, fast)
+ * or on the RTL co-simulation with the TLM in lockstep (to confirm a point; every lockstep and
+ * end-of-run check applies). Both runs build the same world from the point and watch the wires
+ * with the same {@link RunProbe}, so their metrics are comparable name by name.
+ */
+public final class PointRunner {
+    /** Cycles per second of the adapter clock all rates are quoted at. */
+    public static final double CLOCK_HZ = 250e6;
+
+    /** What the elaborated RTL says about itself (parameters and state sizes), read once. */
+    record Elaborated(AdapterParams params, long stateBitsPerConnection, long stagingBytes) {}
+
+    private static Elaborated elaborated;
+
+    static synchronized Elaborated elaborated() {
+        if (elaborated == null) {
+            try (Dut d = Dut.open(DutOptions.of("VtoeAdapter"))) {
+                JsonNode s = d.elaboration().get("stateBits");
+                elaborated = new Elaborated(d.params(), s.get("perConnection").asLong(), s.get("stagingBytes").asLong());
+            }
+        }
+        return elaborated;
+    }
+
+    private PointRunner() {}
+
+    /** Why {@code p} cannot run on the RTL, or null if it can. */
+    public static String rtlRefusal(Point p) {
+        AdapterParams e = elaborated().params();
+        if (p.mode().equals("COPY_RETAIN")) {
+            return "COPY_RETAIN is the TLM-only baseline; the RTL implements the method";
+        }
+        if (p.dataBytes() != e.dataBytes()) {
+            return "the RTL is elaborated with a " + e.dataBytes() + "-byte datapath, the point asks for " + p.dataBytes();
+        }
+        if (p.connections() > e.numConns()) {
+            return "the RTL is elaborated with " + e.numConns() + " connections, the point asks for " + p.connections();
+        }
+        return null;
+    }
+
+    static AdapterParams tlmParams(Point p) {
+        AdapterParams e = elaborated().params();
+        int conns = Math.max(e.numConns(), Integer.highestOneBit(p.connections() - 1 == 0 ? 1 : p.connections() - 1) << 1);
+        return e.withNumConns(conns).withDataBytes(p.dataBytes());
+    }
+
+    static World.Config world(Point p) {
+        Latency storage = new Latency(p.storageLatency(), 0.5);
+        long prepin = Math.max(p.prepinKiB() * 1024L, p.blockBytes() + 2L * Driver.PAGE);
+        return new World.Config(p.ramKiB() / 4, storage, storage, 2, new Latency(p.hostLatency(), p.hostCv()), Latency.fixed(10),
+                Latency.fixed(10), Latency.fixed(10), new Driver.Config(p.blockBytes(), 16384, prepin, Math.max(20_000, 2 * p.rtt())),
+                p.hogKiB() / 4, 20);
+    }
+
+    static ConnSetup setup(Point p, int conn) {
+        Link.Config link = Link.Config.ideal(p.rtt() / 2).withLoss(p.loss());
+        int mode = switch (p.mode()) {
+            case "PUSH" -> CsrMap.MODE_PUSH;
+            case "TRANSLATE" -> CsrMap.MODE_TRANSLATE;
+            default -> CsrMap.MODE_PREPINNED; // COPY_RETAIN sends first from PAs given up front, as a conventional driver does
+        };
+        return ConnSetup.of(conn, mode).withMss(p.mss()).withRto(p.effectiveRto()).withWindow(p.window(), p.window())
+                .withLinks(link, link);
+    }
+
+    static long maxCycles(Point p) {
+        return Math.max(50_000_000L, p.bytes() * p.connections() * 2000);
+    }
+
+    private static byte[] data(Point p, long seed, int conn) {
+        byte[] d = new byte[Math.toIntExact(p.bytes())];
+        new RunStreams(seed).stream("whatif-payload-" + conn).nextBytes(d);
+        return d;
+    }
+
+    /** The point on the standalone TLM. */
+    public static RunResult tlm(Point p, long seed) {
+        long t0 = System.nanoTime();
+        AdapterParams ap = tlmParams(p);
+        RetainedCopy copy = null;
+        if (p.mode().equals("COPY_RETAIN")) {
+            BitSet all = new BitSet();
+            all.set(0, p.connections());
+            copy = new RetainedCopy(ap, all, 1 << 17, p.cardLatency());
+        }
+        RetainedCopy c = copy;
+        RunProbe probe = new RunProbe(ap, pa -> c != null && c.holds(pa));
+        List<PortShim> shims = new ArrayList<>(List.of(probe));
+        if (copy != null) {
+            shims.add(copy);
+        }
+        String context = "whatif TLM " + p.values() + " seed 0x" + Long.toHexString(seed);
+        try {
+            StandaloneWorld w = new StandaloneWorld(ap, world(p), StandaloneAdapter.Timing.defaults(), new RunStreams(seed)::stream,
+                    () -> context, shims);
+            for (int i = 0; i < p.connections(); i++) {
+                w.open(setup(p, i));
+            }
+            long start = w.cycle();
+            for (int i = 0; i < p.connections(); i++) {
+                w.world.send(i, data(p, seed, i));
+            }
+            List<String> failures = w.finish(maxCycles(p));
+            return result(p, seed, "tlm", failures, w.world, probe, copy, w.cycle() - start, t0);
+        } catch (RuntimeException e) {
+            return failed(p, seed, "tlm", e, t0);
+        }
+    }
+
+    /** The point on the RTL co-simulation, the TLM in lockstep. */
+    public static RunResult rtl(Point p, long seed) {
+        long t0 = System.nanoTime();
+        String refusal = rtlRefusal(p);
+        if (refusal != null) {
+            throw new IllegalArgumentException("cannot run on the RTL: " + refusal);
+        }
+        RunProbe probe = new RunProbe(elaborated().params());
+        try (WorldTb tb = new WorldTb(SimRun.of("Whatif", "rtl", seed), AdapterTb.Timing.fast(), world(p), List.of(probe))) {
+            for (int i = 0; i < p.connections(); i++) {
+                tb.open(setup(p, i));
+            }
+            long start = tb.h.dut.cycle();
+            for (int i = 0; i < p.connections(); i++) {
+                tb.world.send(i, data(p, seed, i));
+            }
+            List<String> failures = new ArrayList<>();
+            try {
+                tb.finish(maxCycles(p));
+            } catch (AssertionError | RuntimeException e) {
+                failures.add(e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(""));
+            }
+            return result(p, seed, "rtl", failures, tb.world, probe, null, tb.h.dut.cycle() - start, t0);
+        } catch (RuntimeException e) {
+            return failed(p, seed, "rtl", e, t0);
+        }
+    }
+
+    private static RunResult failed(Point p, long seed, String engine, RuntimeException e, long t0) {
+        Map<String, Double> m = new LinkedHashMap<>();
+        RunResult.METRICS.keySet().forEach(k -> m.put(k, Double.NaN));
+        m.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
+        String why = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse(e.toString());
+        return new RunResult(p, seed, engine, false, why, m, (System.nanoTime() - t0) / 1e9);
+    }
+
+    private static RunResult result(Point p, long seed, String engine, List<String> failures, World w, RunProbe probe, RetainedCopy copy,
+            long cycles, long t0) {
+        World.Figures f = w.figures();
+        Driver.Stats d = w.driver().stats();
+        RunProbe.Figures pf = probe.figures();
+        RetainedCopy.Figures cf = copy == null ? null : copy.figures();
+        double seconds = cycles / CLOCK_HZ;
+        long delivered = 0;
+        for (int i = 0; i < p.connections(); i++) {
+            delivered += w.peer(i).receiver().bytesReceived();
+        }
+        Map<String, Double> m = new LinkedHashMap<>();
+        m.put("goodput_gbps", delivered * 8 / seconds / 1e9);
+        m.put("cycles", (double) cycles);
+        m.put("retransmitted_frames", (double) pf.retransmittedFrames());
+        m.put("retransmit_requests", (double) pf.retransmitRequests());
+        m.put("retransmits_from_swap", (double) f.retransmitsFromSwap());
+        long timed = pf.retransmitLatency().getTotalCount();
+        m.put("retx_swapped_share", timed == 0 ? Double.NaN : (double) pf.retransmitLatencySwapped().getTotalCount() / timed);
+        m.put("host_requests", (double) d.hostRequests());
+        m.put("pins", (double) d.pins());
+        m.put("translations", (double) d.extentsAnswered());
+        m.put("page_ins", (double) f.pageIns());
+        m.put("page_outs", (double) f.pageOuts());
+        m.put("host_cpu_util", cycles == 0 ? 0 : Math.min(1, (double) d.cpuBusyCycles() / cycles));
+        m.put("host_bus_bytes", (double) pf.hostBusBytes());
+        Elaborated e = elaborated();
+        double state = Math.ceil(e.stateBitsPerConnection() * p.connections() / 8.0) + e.stagingBytes();
+        double copyBytes = copy == null ? 0 : pf.unackedPeakBytes();
+        m.put("adapter_state_bytes", state);
+        m.put("copy_bytes", copyBytes);
+        m.put("adapter_memory_bytes", state + copyBytes);
+        m.put("unacked_peak_bytes", (double) pf.unackedPeakBytes());
+        m.put("copy_bandwidth_gbps", cf == null ? 0 : (cf.bytesWritten() + cf.bytesRead()) * 8 / seconds / 1e9);
+        percentiles(m, "retx", pf.retransmitLatency(), true);
+        percentiles(m, "retx_swapped", pf.retransmitLatencySwapped(), false);
+        percentiles(m, "retx_resident", pf.retransmitLatencyResident(), false);
+        percentiles(m, "send", pf.sendLatency(), false);
+        double wall = (System.nanoTime() - t0) / 1e9;
+        m.put("wall_seconds", wall);
+        return new RunResult(p, seed, engine, failures.isEmpty(), failures.isEmpty() ? null : String.join("; ", failures), m, wall);
+    }
+
+    /** Percentiles of a latency histogram; NaN where there was nothing to measure (so means skip the run). */
+    private static void percentiles(Map<String, Double> m, String name, Histogram h, boolean full) {
+        boolean none = h.getTotalCount() == 0;
+        m.put(name + "_p50", none ? Double.NaN : h.getValueAtPercentile(50));
+        if (full) {
+            m.put(name + "_p90", none ? Double.NaN : h.getValueAtPercentile(90));
+        }
+        m.put(name + "_p99", none ? Double.NaN : h.getValueAtPercentile(99));
+        if (full) {
+            m.put(name + "_max", none ? Double.NaN : h.getMaxValue());
+        }
+    }
+}

@@ -130,7 +130,7 @@ public final class RetainedCopy implements PortShim {
         return new ForwardingOutputs(next) {
             @Override
             public void hostRequest(HostRequest r) {
-                if (r.kind() == HostRequest.RETRANSMIT && mine(r.conn())) {
+                if (r.kind() == HostRequest.RETRANSMIT && mine(r.conn()) && copied(r)) {
                     answer(r);
                 } else {
                     next.hostRequest(r);
@@ -183,15 +183,25 @@ public final class RetainedCopy implements PortShim {
         written += payload.length;
     }
 
+    /**
+     * Whether the copy holds all of the request's bytes. A window probe asks for a byte beyond what
+     * was ever sent (kind RETRANSMIT, new data): that one goes to the host like a first send.
+     */
+    private boolean copied(HostRequest r) {
+        int conn = r.conn();
+        int seq = world.driver().seqOf(conn, r.va());
+        return started[conn] && (seq + r.len()) - sndMax[conn] <= 0;
+    }
+
     /** Answers a retransmission request with the copy's addresses (one or two extents where the ring wraps). */
     private void answer(HostRequest r) {
         int conn = r.conn();
         int seq = world.driver().seqOf(conn, r.va());
         int len = r.len();
-        if (!started[conn] || (seq + len) - sndMax[conn] > 0 || sndMax[conn] - seq > ring) {
+        if (sndMax[conn] - seq > ring) {
             throw new IllegalStateException("COPY_RETAIN: " + r + " asks for sequence " + Integer.toUnsignedLong(seq) + "+" + len
-                    + ", which is not in the connection's copy (sent up to " + Integer.toUnsignedLong(sndMax[conn]) + ", ring of "
-                    + ring + " bytes)");
+                    + ", which the connection's copy no longer holds (sent up to " + Integer.toUnsignedLong(sndMax[conn]) + ", ring of "
+                    + ring + " bytes): the ring is smaller than the bytes in flight");
         }
         answered++;
         read += len;

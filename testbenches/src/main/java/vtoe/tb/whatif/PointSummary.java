@@ -15,7 +15,7 @@ import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
 public record PointSummary(Point point, String engine, int runs, int failed, Map<String, Stat> stats) {
     /** One metric over the seeds; {@code n} runs measured it. With one run the interval is that value. */
     public record Stat(int n, double mean, double sd, double lo, double hi) {
-        static Stat of(SummaryStatistics s) {
+        public static Stat of(SummaryStatistics s) {
             int n = (int) s.getN();
             if (n == 0) {
                 return new Stat(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN);

@@ -1,0 +1,186 @@
+package vtoe.tb;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.apache.commons.math3.stat.descriptive.SummaryStatistics;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.OptionSpec;
+import vtoe.tb.whatif.PlotSpec;
+import vtoe.tb.whatif.Point;
+import vtoe.tb.whatif.PointSummary;
+import vtoe.tb.whatif.Study;
+import vtoe.tb.whatif.Whatif;
+
+/**
+ * The what-if tool on the TLM: a small study end to end (files, columns, plots, and the modes'
+ * host work as the method predicts), the statistics, and every kind of bad input failing before a
+ * run with a message that says what to type instead.
+ *
+ * <p>Run just this: {@code ./scripts/test --only WhatifTest}
+ */
+class WhatifTest {
+    @TempDir
+    Path tmp;
+
+    private record Cli(int exit, String out, String err) {}
+
+    private static Cli whatif(String... args) {
+        StringWriter err = new StringWriter();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream was = System.out;
+        System.setOut(new PrintStream(out, true));
+        try {
+            CommandLine cl = new CommandLine(new Whatif());
+            cl.setErr(new PrintWriter(err, true));
+            cl.setExecutionExceptionHandler((e, c, parsed) -> {
+                c.getErr().println("whatif: " + e.getMessage());
+                return 2;
+            });
+            int exit = cl.execute(args);
+            return new Cli(exit, out.toString(), err.toString());
+        } finally {
+            System.setOut(was);
+        }
+    }
+
+    private static List<Map<String, String>> csv(Path f) throws Exception {
+        try (MappingIterator<Map<String, String>> it = new CsvMapper().readerForMapOf(String.class)
+                .with(CsvSchema.emptySchema().withHeader()).readValues(f.toFile())) {
+            return it.readAll();
+        }
+    }
+
+    @Test
+    void aSmallStudyWritesEveryOutputAndTheModesDoTheHostWorkTheMethodPredicts() throws Exception {
+        Cli c = whatif("--name", "t", "--out", tmp.toString(), "--axis", "mode=TRANSLATE,PREPINNED,COPY_RETAIN", "--axis", "loss=0,0.02",
+                "--set", "bytes=160K", "--seeds", "2", "--plot", "goodput_gbps vs loss by mode", "--plot", "retx_p50,retx_p99 vs loss by mode",
+                "--no-progress");
+        assertThat(c.exit()).as(c.out() + c.err()).isZero();
+        Path dir = tmp.resolve("t");
+        List<Map<String, String>> runs = csv(dir.resolve("runs.csv"));
+        assertThat(runs).hasSize(12).allSatisfy(r -> assertThat(r.get("ok")).isEqualTo("true"));
+        assertThat(runs).extracting(r -> r.get("seed")).containsOnly(runs.get(0).get("seed"), runs.get(1).get("seed"));
+        List<Map<String, String>> points = csv(dir.resolve("points.csv"));
+        assertThat(points).hasSize(6);
+        assertThat(points.get(0)).containsKeys("goodput_gbps_mean", "goodput_gbps_sd", "goodput_gbps_ci95_lo", "goodput_gbps_ci95_hi",
+                "copy_bytes_mean", "retx_p99_mean", "host_bus_bytes_mean");
+        for (Map<String, String> p : points) {
+            double gp = Double.parseDouble(p.get("goodput_gbps_mean"));
+            assertThat(gp).as("goodput %s", p).isBetween(0.1, 16.0);
+            assertThat(Double.parseDouble(p.get("goodput_gbps_ci95_lo"))).isLessThanOrEqualTo(gp);
+            double hostReq = Double.parseDouble(p.get("host_requests_mean"));
+            double retxReq = Double.parseDouble(p.get("retransmit_requests_mean"));
+            boolean lossy = !p.get("loss").equals("0");
+            switch (p.get("mode")) {
+                case "TRANSLATE" -> assertThat(hostReq).as("TRANSLATE asks the host for every segment").isGreaterThan(160_000 / 1460.0);
+                case "PREPINNED" -> assertThat(hostReq).as("PREPINNED asks only for retransmissions").isEqualTo(retxReq);
+                default -> {
+                    assertThat(Double.parseDouble(p.get("copy_bytes_mean"))).as("COPY_RETAIN holds the bytes in flight").isPositive();
+                    assertThat(hostReq).as("COPY_RETAIN resends from its copy").isLessThan(Math.max(1, retxReq / 4));
+                }
+            }
+            if (lossy) {
+                assertThat(retxReq).as("retransmissions at 2%% loss, %s", p).isPositive();
+                assertThat(p.get("retx_p50_mean")).isNotEmpty();
+            } else {
+                assertThat(retxReq).isZero();
+                assertThat(p.get("retx_p50_mean")).as("no retransmission, no latency").isEmpty();
+            }
+            if (!p.get("mode").equals("COPY_RETAIN")) {
+                assertThat(p.get("copy_bytes_mean")).isEqualTo("0");
+            }
+        }
+        assertThat(Files.size(dir.resolve("plots/goodput_gbps-vs-loss-by-mode.png"))).isGreaterThan(5000);
+        assertThat(Files.size(dir.resolve("plots/retx_p50+retx_p99-vs-loss-by-mode.png"))).isGreaterThan(5000);
+        assertThat(Files.readString(dir.resolve("summary.md"))).contains("| mode=COPY_RETAIN loss=0.02 | 2 | 0 |")
+                .contains("![goodput_gbps-vs-loss-by-mode.png]");
+    }
+
+    @Test
+    void helpNamesEveryOption() {
+        Cli c = whatif("--help");
+        assertThat(c.exit()).isZero();
+        for (OptionSpec o : new CommandLine(new Whatif()).getCommandSpec().options()) {
+            if (!o.hidden()) {
+                assertThat(c.out()).as("--help lists %s", o.longestName()).contains(o.longestName());
+                assertThat(o.description()).as("%s has a description", o.longestName()).isNotEmpty();
+            }
+        }
+        assertThat(whatif("--list").out()).contains("hostLatency", "COPY_RETAIN", "goodput_gbps", "retx_swapped_p50");
+    }
+
+    @Test
+    void badInputFailsBeforeAnyRunSayingWhatToTypeInstead() {
+        assertThat(whatif("--axis", "mode=PUSH,FOO", "--out", tmp.toString()).err()).contains("mode must be one of [PUSH, TRANSLATE");
+        assertThat(whatif("--axis", "lost=0.1", "--out", tmp.toString()).err()).contains("unknown parameter 'lost'").contains("loss");
+        assertThat(whatif("--set", "window=100000", "--out", tmp.toString()).err()).contains("no window scaling");
+        assertThat(whatif("--axis", "mode=PUSH,TRANSLATE", "--axis", "loss=0,0.1", "--plot", "goodput_gbps vs loss", "--out", tmp.toString())
+                .err()).contains("leaves the axis 'mode' unbound").contains("by mode");
+        assertThat(whatif("--axis", "loss=0,0.1", "--rtl", "loss=0.5", "--out", tmp.toString()).err()).contains("matches no point");
+        assertThat(whatif("--axis", "mode=COPY_RETAIN", "--rtl", "all", "--out", tmp.toString()).err())
+                .contains("cannot run on the RTL").contains("TLM-only baseline");
+        assertThat(tmp.toFile().list()).as("nothing written for bad input").isEmpty();
+    }
+
+    @Test
+    void pointsCheckTheirValuesAndTakeSizeSuffixes() {
+        Point p = Point.defaults().with("bytes", "1M").with("mode", "copy_retain").with("window", "16K");
+        assertThat(p.bytes()).isEqualTo(1 << 20);
+        assertThat(p.mode()).isEqualTo("COPY_RETAIN");
+        assertThat(p.window()).isEqualTo(16384);
+        assertThatThrownBy(() -> Point.defaults().with("ramKiB", "128")).hasMessageContaining("too small")
+                .hasMessageContaining("needs at least");
+        assertThatThrownBy(() -> Point.defaults().with("loss", "lots")).hasMessageContaining("'lots' is not a number");
+        assertThatThrownBy(() -> Point.defaults().with("connections", "64").with("bytes", "32M")).hasMessageContaining("at most 1 GiB");
+    }
+
+    @Test
+    void plotsAreSentencesAndTheirMistakesAreNamed() {
+        PlotSpec s = PlotSpec.parse("goodput_gbps,retx_p99 vs hostLatency by mode,window per loss where rtt=1000 logx logy");
+        assertThat(s.metrics()).containsExactly("goodput_gbps", "retx_p99");
+        assertThat(s.by()).containsExactly("mode", "window");
+        assertThat(s.per()).isEqualTo("loss");
+        assertThat(s.where()).containsEntry("rtt", "1000");
+        assertThat(s.logX() && s.logY()).isTrue();
+        assertThatThrownBy(() -> PlotSpec.parse("goodput vs loss")).hasMessageContaining("unknown metric 'goodput'");
+        assertThatThrownBy(() -> PlotSpec.parse("goodput_gbps vs mode")).hasMessageContaining("must be a number");
+        assertThatThrownBy(() -> PlotSpec.parse("goodput_gbps loss")).hasMessageContaining("METRIC vs PARAM");
+        assertThatThrownBy(() -> PlotSpec.parse("goodput_gbps vs loss by")).hasMessageContaining("'by' needs a value");
+    }
+
+    @Test
+    void theGridIsEveryCombinationInAxisOrder() {
+        Study s = Study.of("g", "", List.of("bytes=64K"), List.of("mode=PUSH,PREPINNED", "loss=0,0.01,0.02"), List.of());
+        assertThat(s.points()).hasSize(6);
+        assertThat(s.describe(s.points().get(1))).isEqualTo("mode=PUSH loss=0.01");
+        assertThat(s.select("loss=0.01")).hasSize(2);
+        assertThat(s.points()).allSatisfy(p -> assertThat(p.bytes()).isEqualTo(65536));
+    }
+
+    @Test
+    void confidenceIntervalsUseStudentsT() {
+        SummaryStatistics s = new SummaryStatistics();
+        // {1, 2, 3}: mean 2, sd 1, t(0.975, 2) = 4.3027
+        for (double v : new double[] {1, 2, 3}) {
+            s.addValue(v);
+        }
+        var st = PointSummary.Stat.of(s);
+        assertThat(st.mean()).isEqualTo(2.0);
+        assertThat(st.sd()).isEqualTo(1.0);
+        assertThat(st.hi() - st.mean()).isCloseTo(4.3027 / Math.sqrt(3), org.assertj.core.data.Offset.offset(1e-3));
+    }
+}

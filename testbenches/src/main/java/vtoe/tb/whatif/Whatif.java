@@ -31,10 +31,10 @@ import vtoe.tb.junit.SeedExtension;
  */
 @Command(name = "whatif", mixinStandardHelpOptions = true, sortOptions = false, usageHelpWidth = 110,
         description = {"Architecture what-if studies on the vtoe adapter: sweeps parameters on the fast TLM, several seeds per point, "
-                + "optionally confirms points on the RTL, and writes CSVs with 95% confidence intervals and PNG plots.",
+                + "optionally confirms points on the RTL, and writes CSVs with 95%% confidence intervals and PNG plots.",
                 "", "A study file holds these options, one or more per line ('#' starts a comment): ./scripts/whatif @studies/goodput.study",
                 "Parameters and metrics: --list. Sizes take K, M, G suffixes (bytes=1M)."},
-        footer = {"", "Examples:", "  ./scripts/whatif @studies/swap-cost.study",
+        footer = {"", "Examples:", "  ./scripts/whatif @studies/swap.study --publish docs/figures/whatif",
                 "  ./scripts/whatif --name loss --axis mode=PUSH,COPY_RETAIN --axis loss=0,0.01,0.05 --plot 'goodput_gbps vs loss by mode'",
                 "  ./scripts/whatif @studies/goodput.study --seeds 8 --rtl mode=TRANSLATE,loss=0.01"})
 public final class Whatif implements Callable<Integer> {
@@ -77,7 +77,7 @@ public final class Whatif implements Callable<Integer> {
     @Option(names = "--out", description = "output folder (default: ${DEFAULT-VALUE})")
     Path out = Path.of("target/whatif");
 
-    @Option(names = "--publish", paramLabel = "DIR", description = "also copy the plots to DIR/<name>/ (docs/figures for the README)")
+    @Option(names = "--publish", paramLabel = "DIR", description = "also copy the plots to DIR/<name>/ (docs/figures/whatif for the README)")
     Path publish;
 
     @Option(names = "--list", description = "print the parameters with their defaults and the metrics, then exit")

@@ -39,14 +39,12 @@ std::string printed() { return t_printed; }
 Sim* Sim::current() { return t_current; }
 
 Sim::Sim(const TopApi* api, uint64_t seed, bool traceEver, uint64_t ringEntries)
-    : api_(api), ctx_(new VerilatedContext), traceEver_(traceEver) {
+    : api_(api), ctx_(new VerilatedContext), traceEver_(traceEver), seed_(seed) {
     if (ringEntries == 0 || (ringEntries & (ringEntries - 1)) != 0)
         throw std::invalid_argument("ring entries must be a power of two, not " + std::to_string(ringEntries));
     // Uninitialised state (memories, registers without reset) starts random, from the run's seed, so
     // that a reset bug shows up as a seed-dependent failure rather than hiding behind zeros.
-    ctx_->randReset(2);
-    ctx_->randSeed(static_cast<int>(seed ^ (seed >> 32)));
-    ctx_->fatalOnError(false);
+    initContext(ctx_.get(), seed);
     if (traceEver_) ctx_->traceEverOn(true);
     {
         CurrentGuard g(this);
@@ -93,6 +91,11 @@ Sim::Sim(const TopApi* api, uint64_t seed, bool traceEver, uint64_t ringEntries)
 
 Sim::~Sim() {
     traceClose();
+    try {
+        recordClose();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "vtoe: %s\n", e.what());
+    }
     if (top_) {
         CurrentGuard g(this);
         api_->finalize(top_);
@@ -126,12 +129,15 @@ void Sim::reset(uint64_t cycles) {
             api_->setReady(top_, p.index, 0);
     }
     api_->setReset(top_, 1);
+    resetLevel_ = 1;
     for (uint64_t i = 0; i < cycles; i++) {
         if (traceWanted_ && !tfp_ && cycle_ >= traceFrom_) traceOpen(tracePath_, traceFrom_);
+        if (rec_) rec_->inputs(cycle_, top_, resetLevel_);
         ctx_->time(cycle_ * kTimePerCycle);
         api_->setClock(top_, 0);
         api_->eval(top_);
         dumpTrace(cycle_ * kTimePerCycle);
+        if (rec_) rec_->outputs(cycle_, top_);
         ctx_->time(cycle_ * kTimePerCycle + kTimePerCycle / 2);
         api_->setClock(top_, 1);
         api_->eval(top_);
@@ -139,6 +145,7 @@ void Sim::reset(uint64_t cycles) {
         cycle_++;
     }
     api_->setReset(top_, 0);
+    resetLevel_ = 0;
 #ifdef VTOE_COVERAGE
     // State starts random (seeded) and reset then sets it: counted, that alone would toggle nearly every
     // bit and run every reset block. Coverage counts what the run does after reset.
@@ -230,10 +237,12 @@ uint64_t Sim::step(uint64_t untilCycle) {
     while (cycle_ < untilCycle) {
         if (traceWanted_ && !tfp_ && cycle_ >= traceFrom_) traceOpen(tracePath_, traceFrom_);
         driveInputs();
+        if (rec_) rec_->inputs(cycle_, top_, resetLevel_);
         ctx_->time(cycle_ * kTimePerCycle);
         api_->setClock(top_, 0);
         api_->eval(top_);
         dumpTrace(cycle_ * kTimePerCycle);
+        if (rec_) rec_->outputs(cycle_, top_);
         sampleAndCommit(status);
         ctx_->time(cycle_ * kTimePerCycle + kTimePerCycle / 2);
         api_->setClock(top_, 1);
@@ -419,6 +428,20 @@ void Sim::traceOpen(const std::string& path, uint64_t fromCycle) {
             throw std::runtime_error("cannot open wave file " + path);
         }
     }
+}
+
+void Sim::recordOpen(const std::string& path) {
+    if (rec_) throw std::logic_error("this simulation already records to " + rec_->path());
+    if (cycle_ != 0)
+        throw std::logic_error("a port trace must start at cycle 0 (the replay starts from the model's initial state), now at " +
+                               std::to_string(cycle_));
+    rec_.reset(new PortTraceWriter(path, api_, seed_));
+}
+
+void Sim::recordClose() {
+    if (!rec_) return;
+    std::unique_ptr<PortTraceWriter> r(std::move(rec_));
+    r->close(cycle_, ended_);
 }
 
 bool Sim::writeCoverage(const std::string& path) {

@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "port_trace.h"
 #include "top_api.h"
 
 class VerilatedContext;
@@ -132,6 +133,10 @@ public:
                              const uint64_t* dupBits, uint64_t dupN);
     void traceOpen(const std::string& path, uint64_t fromCycle);
     void traceClose();
+    /** Records every cycle's inputs and an output hash to a port trace (vtoe_replay); from cycle 0 only. */
+    void recordOpen(const std::string& path);
+    /** Ends the port trace (also done when the Sim is destroyed). */
+    void recordClose();
     /** Writes this run's coverage counters (coverage builds only); false in a normal build. */
     bool writeCoverage(const std::string& path);
 
@@ -156,6 +161,7 @@ private:
     std::string tracePath_;
     uint64_t traceFrom_ = 0;
     bool traceEver_ = false;
+    uint64_t seed_ = 0;
     bool traceWanted_ = false;
     uint64_t cycle_ = 0;
     uint64_t ended_ = 0;
@@ -165,6 +171,8 @@ private:
     uint8_t* mem_ = nullptr;
     uint64_t memBytes_ = 0;
     std::unique_ptr<ReadResponder> rsp_;
+    std::unique_ptr<PortTraceWriter> rec_;  // null unless recording: one branch per cycle when off
+    uint8_t resetLevel_ = 0;
 };
 
 // Text printed by Verilator in the current step ($error lines), for exception messages.

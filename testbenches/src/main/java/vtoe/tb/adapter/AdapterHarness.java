@@ -90,7 +90,8 @@ public final class AdapterHarness implements AutoCloseable {
 
     public AdapterHarness(SimRun run, AdapterTb.Timing timing, WorldSide world) {
         this.run = run;
-        this.dut = Dut.open(DutOptions.of("VtoeAdapter").seed(run.seed()).waves(run.wavesPath(), run.wavesFrom()));
+        this.dut = Dut.open(DutOptions.of("VtoeAdapter").seed(run.seed()).waves(run.wavesPath(), run.wavesFrom())
+                .portTrace(run.portTrace()));
         try {
             this.params = dut.params();
             this.sched = new Scheduler(dut);

@@ -32,6 +32,19 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--out", description = "report (default: ${DEFAULT-VALUE})")
     Path out = Path.of("BENCHMARKS.md");
 
+    @Option(names = "--only", split = ",", paramLabel = "SECTION",
+            description = "only these sections, comma-separated: perf, state, world, cosim (default: all)")
+    java.util.Set<String> only = new java.util.LinkedHashSet<>();
+
+    @Option(names = "--world-bytes", description = "bytes per world run of the co-simulation speed benchmark (default: ${DEFAULT-VALUE})")
+    long worldBytes = 2L << 20;
+
+    @Option(names = "--cosim-runs", description = "timed co-simulation runs per mode; the best counts (default: ${DEFAULT-VALUE})")
+    int cosimRuns = 2;
+
+    @Option(names = "--replays", description = "timed replays per mode; the best is the limit (default: ${DEFAULT-VALUE})")
+    int replays = 5;
+
     @Option(names = "--command", hidden = true, description = "command line to record in the report")
     String command = "./scripts/bench";
 
@@ -45,14 +58,31 @@ public final class Bench implements Callable<Integer> {
         md.append("# vtoe benchmarks\n\n");
         md.append("Written by `").append(command).append("` on ").append(LocalDate.now()).append(", ").append(machine())
                 .append(".\nEvery figure below comes from that one run; rerun the command to refresh them.\n\n");
-        utilisation(md);
-        state(md);
-        world(md);
-        speed(md);
+        for (String o : only) {
+            if (!List.of("perf", "state", "world", "cosim").contains(o)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "unknown section '" + o + "' (perf, state, world, cosim)");
+            }
+        }
+        if (wants("perf")) {
+            utilisation(md);
+        }
+        if (wants("state")) {
+            state(md);
+        }
+        if (wants("world")) {
+            world(md);
+        }
+        if (wants("cosim")) {
+            CosimSpeedBench.section(md, worldBytes, cosimRuns, replays);
+        }
         Files.writeString(out, md.toString());
         System.out.println(md);
         System.out.println("written: " + out.toAbsolutePath());
         return 0;
+    }
+
+    private boolean wants(String section) {
+        return only.isEmpty() || only.contains(section);
     }
 
     static String machine() {

@@ -124,9 +124,9 @@ void Sim::reset(uint64_t cycles) {
     CurrentGuard g(this);
     for (auto& p : ports_) {
         if (p.d->input)
-            api_->setValid(top_, p.index, 0);
+            driveValid(p, false);
         else
-            api_->setReady(top_, p.index, 0);
+            driveReady(p, false);
     }
     api_->setReset(top_, 1);
     resetLevel_ = 1;
@@ -159,6 +159,7 @@ void Sim::record(PortRt& p, uint64_t start, const uint64_t* payload) {
     e[1] = cycle_;
     std::memcpy(e + 2, payload, p.d->words * 8);
     p.obs.commit();
+    if (p.obs.free() < 2) drain_ = true;
 }
 
 void Sim::driveInputs() {
@@ -173,9 +174,9 @@ void Sim::driveInputs() {
                     p.validSince = cycle_;
                 }
             }
-            api_->setValid(top_, p.index, p.driving);
+            driveValid(p, p.driving);
         } else {
-            api_->setReady(top_, p.index, p.pattern.at(cycle_));
+            driveReady(p, p.pattern.at(cycle_));
         }
     }
     if (rsp_) responderDrive();
@@ -195,7 +196,7 @@ void Sim::sampleAndCommit(uint64_t& status) {
         } else {
             // Monitor of a design output: valid must stay up and the payload stable until accepted.
             const bool v = api_->getValid(top_, p.index);
-            const bool r = api_->getReady(top_, p.index);
+            const bool r = p.pinReady == 1;  // our own input: what driveInputs or the responder wrote
             if (p.stalled) {
                 if (!v) {
                     protocolError(std::string(p.d->name) + ": valid dropped before the handshake (valid since cycle " +
@@ -225,8 +226,7 @@ void Sim::sampleAndCommit(uint64_t& status) {
         }
     }
     if (rsp_) responderSample(ports_[rsp_->arPort], ports_[rsp_->rPort], status);
-    for (auto& p : ports_)
-        if (p.obs.free() < 2) status |= ST_DRAIN;
+    if (drain_) status |= ST_DRAIN;
 }
 
 uint64_t Sim::step(uint64_t untilCycle) {
@@ -234,6 +234,11 @@ uint64_t Sim::step(uint64_t untilCycle) {
     CurrentGuard g(this);
     clearPrinted();
     uint64_t status = 0;
+    // Entries are only added during a step (record() notes a nearly full ring) and Java empties the
+    // rings between steps, so one look here covers what a look every cycle would.
+    drain_ = false;
+    for (auto& p : ports_)
+        if (p.obs.free() < 2) drain_ = true;
     while (cycle_ < untilCycle) {
         if (traceWanted_ && !tfp_ && cycle_ >= traceFrom_) traceOpen(tracePath_, traceFrom_);
         driveInputs();
@@ -318,7 +323,7 @@ void Sim::attachReadResponder(int arPort, int rPort, const std::vector<uint64_t>
 void Sim::responderDrive() {
     ReadResponder& s = *rsp_;
     const uint64_t inFlight = s.pending.size() + (s.active ? 1 : 0);
-    api_->setReady(top_, s.arPort, inFlight < s.maxOutstanding && s.arPattern.at(cycle_));
+    driveReady(ports_[s.arPort], inFlight < s.maxOutstanding && s.arPattern.at(cycle_));
     if (!s.rValid) {
         if (!s.active) {
             // In order: the oldest request once ready. Reordered: the ready request that became ready
@@ -360,7 +365,7 @@ void Sim::responderDrive() {
             ports_[s.rPort].validSince = cycle_;
         }
     }
-    api_->setValid(top_, s.rPort, s.rValid);
+    driveValid(ports_[s.rPort], s.rValid);
 }
 
 void Sim::responderSample(PortRt& ar, PortRt& r, uint64_t& status) {
@@ -377,7 +382,7 @@ void Sim::responderSample(PortRt& ar, PortRt& r, uint64_t& status) {
         }
     }
     // The AR port's monitor (in sampleAndCommit) already recorded the request; take it from there.
-    if (api_->getValid(top_, s.arPort) && api_->getReady(top_, s.arPort)) {
+    if (ar.pinReady == 1 && api_->getValid(top_, s.arPort)) {
         const uint64_t* e = ar.obs.data + ((ar.obs.hdr[Ring::TAIL] - 1) & (ar.obs.cap - 1)) * ar.obs.words;
         const uint64_t* w = e + 2;
         const uint64_t lat = s.latencies[s.latIdx++ % s.latencies.size()];

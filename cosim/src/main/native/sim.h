@@ -74,6 +74,9 @@ struct PortRt {
     // generic source state
     bool driving = false;
     uint64_t validSince = 0;
+    // what this Sim last wrote to the port's valid (inputs) or ready (outputs) pin; -1: not yet.
+    // Pins are only written when the value changes, and an output's ready is read from here.
+    int8_t pinValid = -1, pinReady = -1;
     // output monitor state
     bool wasValid = false;
     uint64_t outValidSince = 0;
@@ -150,6 +153,18 @@ private:
     void dumpTrace(uint64_t halfCycleTime);
     void protocolError(const std::string& what);
     void record(PortRt& p, uint64_t start, const uint64_t* payload);
+    void driveValid(PortRt& p, bool v) {
+        if (p.pinValid != static_cast<int8_t>(v)) {
+            api_->setValid(top_, p.index, v);
+            p.pinValid = v;
+        }
+    }
+    void driveReady(PortRt& p, bool r) {
+        if (p.pinReady != static_cast<int8_t>(r)) {
+            api_->setReady(top_, p.index, r);
+            p.pinReady = r;
+        }
+    }
     void responderDrive();
     void responderSample(PortRt& ar, PortRt& r, uint64_t& status);
     std::string payloadString(const PortRt& p, const uint64_t* w) const;
@@ -171,6 +186,7 @@ private:
     uint8_t* mem_ = nullptr;
     uint64_t memBytes_ = 0;
     std::unique_ptr<ReadResponder> rsp_;
+    bool drain_ = false;  // an observed ring is nearly full (set where entries are added)
     std::unique_ptr<PortTraceWriter> rec_;  // null unless recording: one branch per cycle when off
     uint8_t resetLevel_ = 0;
 };

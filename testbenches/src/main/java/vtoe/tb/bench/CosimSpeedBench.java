@@ -139,9 +139,9 @@ public final class CosimSpeedBench {
         return new Result(rec, List.copyOf(runs), t, checked, timed);
     }
 
-    /** The Sim's native cycle loop (generic bus models, no Java work) on an idle adapter, for context. */
-    static double idleNativeLoop(long cycles) {
-        try (Dut d = Dut.open(DutOptions.of("VtoeAdapter"))) {
+    /** The Sim's native cycle loop (generic bus models, no Java work) on an idle top, for context. */
+    static double idleNativeLoop(String top, long cycles) {
+        try (Dut d = Dut.open(DutOptions.of(top))) {
             d.step(d.cycle() + 100_000);
             long c0 = d.cycle();
             long t0 = System.nanoTime();
@@ -167,7 +167,8 @@ public final class CosimSpeedBench {
         for (int mode = 0; mode < 3; mode++) {
             rs.add(measure(mode, bytes, seed + mode, cosimRuns, replays, Path.of("target", "bench")));
         }
-        double idle = idleNativeLoop(2_000_000);
+        double idle = idleNativeLoop("VtoeAdapter", 2_000_000);
+        double idleFetch = idleNativeLoop("FetchTop", 2_000_000);
         String load1 = loadAverage();
         md.append("## Co-simulation speed against its limit (issue 7, benchmark 4)\n\n");
         md.append("The demo's world (").append(bytes).append(" bytes over one connection, 1% loss each way, 192 KiB of RAM and a ")
@@ -211,6 +212,6 @@ public final class CosimSpeedBench {
                     (double) r.trace().bytes() / r.trace().cycles()));
         }
         md.append(String.format("%nFor context: the Sim's native loop alone (generic bus models, no Java work, one step call of 2M "
-                + "cycles) on an idle VtoeAdapter runs %,.0f cycles/s.%n%n", idle));
+                + "cycles) runs %,.0f cycles/s on an idle VtoeAdapter and %,.0f on an idle FetchTop.%n%n", idle, idleFetch));
     }
 }

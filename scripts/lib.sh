@@ -12,7 +12,8 @@ vtoe_classpath() {
     mvn -B -q -pl testbenches dependency:build-classpath -Dmdep.outputFile=target/classpath.txt >/dev/null \
       || die "cannot resolve the testbenches classpath (run ./scripts/test once to see why)"
   fi
-  echo "testbenches/target/classes:$(cat $f)"
+  # This checkout's own modules, not the jars that the last 'mvn install' of any checkout left in ~/.m2.
+  echo "testbenches/target/classes:$(sed -E "s#[^:]*/dev/vtoe/vtoe-([a-z]+)/[^:]*\.jar#$VTOE_ROOT/\1/target/classes#g" "$f")"
 }
 
 # Builds every module (Chisel elaboration, Verilator, JNI library) without running tests.

@@ -183,6 +183,18 @@ JNIEXPORT void JNICALL Java_vtoe_cosim_NativeSim_traceClose(JNIEnv* env, jclass,
     if (s) guard(env, [&]() -> int { s->traceClose(); return 0; });
 }
 
+JNIEXPORT void JNICALL Java_vtoe_cosim_NativeSim_recordOpen(JNIEnv* env, jclass, jlong h, jstring path) {
+    Sim* s = sim(env, h);
+    if (!s) return;
+    const std::string p = str(env, path);
+    guard(env, [&]() -> int { s->recordOpen(p); return 0; });
+}
+
+JNIEXPORT void JNICALL Java_vtoe_cosim_NativeSim_recordClose(JNIEnv* env, jclass, jlong h) {
+    Sim* s = sim(env, h);
+    if (s) guard(env, [&]() -> int { s->recordClose(); return 0; });
+}
+
 // ---- sparse host memory ---------------------------------------------------------------------------
 #include <sys/mman.h>
 

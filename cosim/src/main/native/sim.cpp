@@ -39,14 +39,12 @@ std::string printed() { return t_printed; }
 Sim* Sim::current() { return t_current; }
 
 Sim::Sim(const TopApi* api, uint64_t seed, bool traceEver, uint64_t ringEntries)
-    : api_(api), ctx_(new VerilatedContext), traceEver_(traceEver) {
+    : api_(api), ctx_(new VerilatedContext), traceEver_(traceEver), seed_(seed) {
     if (ringEntries == 0 || (ringEntries & (ringEntries - 1)) != 0)
         throw std::invalid_argument("ring entries must be a power of two, not " + std::to_string(ringEntries));
     // Uninitialised state (memories, registers without reset) starts random, from the run's seed, so
     // that a reset bug shows up as a seed-dependent failure rather than hiding behind zeros.
-    ctx_->randReset(2);
-    ctx_->randSeed(static_cast<int>(seed ^ (seed >> 32)));
-    ctx_->fatalOnError(false);
+    initContext(ctx_.get(), seed);
     if (traceEver_) ctx_->traceEverOn(true);
     {
         CurrentGuard g(this);
@@ -93,6 +91,11 @@ Sim::Sim(const TopApi* api, uint64_t seed, bool traceEver, uint64_t ringEntries)
 
 Sim::~Sim() {
     traceClose();
+    try {
+        recordClose();
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "vtoe: %s\n", e.what());
+    }
     if (top_) {
         CurrentGuard g(this);
         api_->finalize(top_);
@@ -121,17 +124,20 @@ void Sim::reset(uint64_t cycles) {
     CurrentGuard g(this);
     for (auto& p : ports_) {
         if (p.d->input)
-            api_->setValid(top_, p.index, 0);
+            driveValid(p, false);
         else
-            api_->setReady(top_, p.index, 0);
+            driveReady(p, false);
     }
     api_->setReset(top_, 1);
+    resetLevel_ = 1;
     for (uint64_t i = 0; i < cycles; i++) {
         if (traceWanted_ && !tfp_ && cycle_ >= traceFrom_) traceOpen(tracePath_, traceFrom_);
+        if (rec_) rec_->inputs(cycle_, top_, resetLevel_);
         ctx_->time(cycle_ * kTimePerCycle);
         api_->setClock(top_, 0);
         api_->eval(top_);
         dumpTrace(cycle_ * kTimePerCycle);
+        if (rec_) rec_->outputs(cycle_, top_);
         ctx_->time(cycle_ * kTimePerCycle + kTimePerCycle / 2);
         api_->setClock(top_, 1);
         api_->eval(top_);
@@ -139,6 +145,7 @@ void Sim::reset(uint64_t cycles) {
         cycle_++;
     }
     api_->setReset(top_, 0);
+    resetLevel_ = 0;
 #ifdef VTOE_COVERAGE
     // State starts random (seeded) and reset then sets it: counted, that alone would toggle nearly every
     // bit and run every reset block. Coverage counts what the run does after reset.
@@ -152,6 +159,7 @@ void Sim::record(PortRt& p, uint64_t start, const uint64_t* payload) {
     e[1] = cycle_;
     std::memcpy(e + 2, payload, p.d->words * 8);
     p.obs.commit();
+    if (p.obs.free() < 2) drain_ = true;
 }
 
 void Sim::driveInputs() {
@@ -166,9 +174,9 @@ void Sim::driveInputs() {
                     p.validSince = cycle_;
                 }
             }
-            api_->setValid(top_, p.index, p.driving);
+            driveValid(p, p.driving);
         } else {
-            api_->setReady(top_, p.index, p.pattern.at(cycle_));
+            driveReady(p, p.pattern.at(cycle_));
         }
     }
     if (rsp_) responderDrive();
@@ -188,7 +196,7 @@ void Sim::sampleAndCommit(uint64_t& status) {
         } else {
             // Monitor of a design output: valid must stay up and the payload stable until accepted.
             const bool v = api_->getValid(top_, p.index);
-            const bool r = api_->getReady(top_, p.index);
+            const bool r = p.pinReady == 1;  // our own input: what driveInputs or the responder wrote
             if (p.stalled) {
                 if (!v) {
                     protocolError(std::string(p.d->name) + ": valid dropped before the handshake (valid since cycle " +
@@ -218,8 +226,7 @@ void Sim::sampleAndCommit(uint64_t& status) {
         }
     }
     if (rsp_) responderSample(ports_[rsp_->arPort], ports_[rsp_->rPort], status);
-    for (auto& p : ports_)
-        if (p.obs.free() < 2) status |= ST_DRAIN;
+    if (drain_) status |= ST_DRAIN;
 }
 
 uint64_t Sim::step(uint64_t untilCycle) {
@@ -227,13 +234,20 @@ uint64_t Sim::step(uint64_t untilCycle) {
     CurrentGuard g(this);
     clearPrinted();
     uint64_t status = 0;
+    // Entries are only added during a step (record() notes a nearly full ring) and Java empties the
+    // rings between steps, so one look here covers what a look every cycle would.
+    drain_ = false;
+    for (auto& p : ports_)
+        if (p.obs.free() < 2) drain_ = true;
     while (cycle_ < untilCycle) {
         if (traceWanted_ && !tfp_ && cycle_ >= traceFrom_) traceOpen(tracePath_, traceFrom_);
         driveInputs();
+        if (rec_) rec_->inputs(cycle_, top_, resetLevel_);
         ctx_->time(cycle_ * kTimePerCycle);
         api_->setClock(top_, 0);
         api_->eval(top_);
         dumpTrace(cycle_ * kTimePerCycle);
+        if (rec_) rec_->outputs(cycle_, top_);
         sampleAndCommit(status);
         ctx_->time(cycle_ * kTimePerCycle + kTimePerCycle / 2);
         api_->setClock(top_, 1);
@@ -309,7 +323,7 @@ void Sim::attachReadResponder(int arPort, int rPort, const std::vector<uint64_t>
 void Sim::responderDrive() {
     ReadResponder& s = *rsp_;
     const uint64_t inFlight = s.pending.size() + (s.active ? 1 : 0);
-    api_->setReady(top_, s.arPort, inFlight < s.maxOutstanding && s.arPattern.at(cycle_));
+    driveReady(ports_[s.arPort], inFlight < s.maxOutstanding && s.arPattern.at(cycle_));
     if (!s.rValid) {
         if (!s.active) {
             // In order: the oldest request once ready. Reordered: the ready request that became ready
@@ -351,7 +365,7 @@ void Sim::responderDrive() {
             ports_[s.rPort].validSince = cycle_;
         }
     }
-    api_->setValid(top_, s.rPort, s.rValid);
+    driveValid(ports_[s.rPort], s.rValid);
 }
 
 void Sim::responderSample(PortRt& ar, PortRt& r, uint64_t& status) {
@@ -368,7 +382,7 @@ void Sim::responderSample(PortRt& ar, PortRt& r, uint64_t& status) {
         }
     }
     // The AR port's monitor (in sampleAndCommit) already recorded the request; take it from there.
-    if (api_->getValid(top_, s.arPort) && api_->getReady(top_, s.arPort)) {
+    if (ar.pinReady == 1 && api_->getValid(top_, s.arPort)) {
         const uint64_t* e = ar.obs.data + ((ar.obs.hdr[Ring::TAIL] - 1) & (ar.obs.cap - 1)) * ar.obs.words;
         const uint64_t* w = e + 2;
         const uint64_t lat = s.latencies[s.latIdx++ % s.latencies.size()];
@@ -419,6 +433,20 @@ void Sim::traceOpen(const std::string& path, uint64_t fromCycle) {
             throw std::runtime_error("cannot open wave file " + path);
         }
     }
+}
+
+void Sim::recordOpen(const std::string& path) {
+    if (rec_) throw std::logic_error("this simulation already records to " + rec_->path());
+    if (cycle_ != 0)
+        throw std::logic_error("a port trace must start at cycle 0 (the replay starts from the model's initial state), now at " +
+                               std::to_string(cycle_));
+    rec_.reset(new PortTraceWriter(path, api_, seed_));
+}
+
+void Sim::recordClose() {
+    if (!rec_) return;
+    std::unique_ptr<PortTraceWriter> r(std::move(rec_));
+    r->close(cycle_, ended_);
 }
 
 bool Sim::writeCoverage(const std::string& path) {

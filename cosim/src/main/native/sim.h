@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "port_trace.h"
 #include "top_api.h"
 
 class VerilatedContext;
@@ -73,6 +74,9 @@ struct PortRt {
     // generic source state
     bool driving = false;
     uint64_t validSince = 0;
+    // what this Sim last wrote to the port's valid (inputs) or ready (outputs) pin; -1: not yet.
+    // Pins are only written when the value changes, and an output's ready is read from here.
+    int8_t pinValid = -1, pinReady = -1;
     // output monitor state
     bool wasValid = false;
     uint64_t outValidSince = 0;
@@ -132,6 +136,10 @@ public:
                              const uint64_t* dupBits, uint64_t dupN);
     void traceOpen(const std::string& path, uint64_t fromCycle);
     void traceClose();
+    /** Records every cycle's inputs and an output hash to a port trace (vtoe_replay); from cycle 0 only. */
+    void recordOpen(const std::string& path);
+    /** Ends the port trace (also done when the Sim is destroyed). */
+    void recordClose();
     /** Writes this run's coverage counters (coverage builds only); false in a normal build. */
     bool writeCoverage(const std::string& path);
 
@@ -145,6 +153,18 @@ private:
     void dumpTrace(uint64_t halfCycleTime);
     void protocolError(const std::string& what);
     void record(PortRt& p, uint64_t start, const uint64_t* payload);
+    void driveValid(PortRt& p, bool v) {
+        if (p.pinValid != static_cast<int8_t>(v)) {
+            api_->setValid(top_, p.index, v);
+            p.pinValid = v;
+        }
+    }
+    void driveReady(PortRt& p, bool r) {
+        if (p.pinReady != static_cast<int8_t>(r)) {
+            api_->setReady(top_, p.index, r);
+            p.pinReady = r;
+        }
+    }
     void responderDrive();
     void responderSample(PortRt& ar, PortRt& r, uint64_t& status);
     std::string payloadString(const PortRt& p, const uint64_t* w) const;
@@ -156,6 +176,7 @@ private:
     std::string tracePath_;
     uint64_t traceFrom_ = 0;
     bool traceEver_ = false;
+    uint64_t seed_ = 0;
     bool traceWanted_ = false;
     uint64_t cycle_ = 0;
     uint64_t ended_ = 0;
@@ -165,6 +186,9 @@ private:
     uint8_t* mem_ = nullptr;
     uint64_t memBytes_ = 0;
     std::unique_ptr<ReadResponder> rsp_;
+    bool drain_ = false;  // an observed ring is nearly full (set where entries are added)
+    std::unique_ptr<PortTraceWriter> rec_;  // null unless recording: one branch per cycle when off
+    uint8_t resetLevel_ = 0;
 };
 
 // Text printed by Verilator in the current step ($error lines), for exception messages.

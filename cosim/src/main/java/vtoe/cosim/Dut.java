@@ -52,6 +52,10 @@ public final class Dut implements AutoCloseable {
     private final Path waves;
     private ByteBuffer hostMemory; // keeps the buffer reachable while native code reads it
     private long steps;
+    private long nativeNanos;
+    private long nativeCpuNanos;
+    private boolean profile;
+    private static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
 
     private Dut(DutOptions o) {
         this.options = o;
@@ -89,6 +93,11 @@ public final class Dut implements AutoCloseable {
                 Files.createDirectories(waves.toAbsolutePath().getParent());
                 NativeSim.traceOpen(h, waves.toAbsolutePath().toString(), o.wavesFrom());
                 GtkwSaveFile.write(waves, ports);
+            }
+            if (o.portTrace() != null) {
+                Path t = o.portTrace().toAbsolutePath();
+                Files.createDirectories(t.getParent());
+                NativeSim.recordOpen(h, t.toString());
             }
             NativeSim.reset(h, o.resetCycles());
             List<String> raised = validAfterReset(NativeSim.portStates(h));
@@ -178,6 +187,24 @@ public final class Dut implements AutoCloseable {
         return steps;
     }
 
+    /** Wall time spent inside the native step calls so far (the model and the native bus models), in ns. */
+    public long nativeNanos() {
+        return nativeNanos;
+    }
+
+    /**
+     * Also measures the CPU time of the calling thread inside each step (two clock reads per step,
+     * for benchmarks: how the co-simulation's time splits between the native side and Java).
+     */
+    public void profile(boolean on) {
+        profile = on;
+    }
+
+    /** CPU time of the stepping thread inside the native step calls while {@link #profile} was on, in ns. */
+    public long nativeCpuNanos() {
+        return nativeCpuNanos;
+    }
+
     /** Runs after every step, once all its handshakes were delivered (e.g. to release time-ordered work). */
     public void afterStep(Runnable r) {
         afterStep.add(r);
@@ -234,7 +261,13 @@ public final class Dut implements AutoCloseable {
      * RTL ended the simulation (after delivering what was observed up to that point).
      */
     public StepStatus step(long untilCycle) {
+        long t0 = System.nanoTime();
+        long cpu0 = profile ? THREADS.getCurrentThreadCpuTime() : 0;
         long bits = NativeSim.step(handle(), untilCycle);
+        nativeNanos += System.nanoTime() - t0;
+        if (profile) {
+            nativeCpuNanos += THREADS.getCurrentThreadCpuTime() - cpu0;
+        }
         steps++;
         drain();
         for (StreamSource<?> s : sources) {
@@ -299,6 +332,9 @@ public final class Dut implements AutoCloseable {
             long handle = h;
             h = 0;
             try {
+                if (options.portTrace() != null) {
+                    NativeSim.recordClose(handle);
+                }
                 writeCoverage(handle);
             } finally {
                 NativeSim.destroy(handle);

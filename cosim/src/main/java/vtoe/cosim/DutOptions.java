@@ -11,8 +11,10 @@ import java.nio.file.Path;
  * @param wavesFrom   first cycle traced (for long runs)
  * @param ringEntries entries per port ring (power of two)
  * @param resetCycles cycles reset is held at open
+ * @param portTrace   port trace to record (every input per cycle and output hashes, for
+ *                    {@link Replay}), or null for none (costs one branch per cycle when off)
  */
-public record DutOptions(String top, long seed, Path waves, long wavesFrom, int ringEntries, int resetCycles) {
+public record DutOptions(String top, long seed, Path waves, long wavesFrom, int ringEntries, int resetCycles, Path portTrace) {
     public DutOptions {
         if (top == null || top.isBlank()) {
             throw new IllegalArgumentException("top must name a Verilated top");
@@ -26,18 +28,23 @@ public record DutOptions(String top, long seed, Path waves, long wavesFrom, int 
     }
 
     public static DutOptions of(String top) {
-        return new DutOptions(top, 1, null, 0, 4096, 8);
+        return new DutOptions(top, 1, null, 0, 4096, 8, null);
     }
 
     public DutOptions seed(long s) {
-        return new DutOptions(top, s, waves, wavesFrom, ringEntries, resetCycles);
+        return new DutOptions(top, s, waves, wavesFrom, ringEntries, resetCycles, portTrace);
     }
 
     public DutOptions waves(Path fst, long fromCycle) {
-        return new DutOptions(top, seed, fst, fromCycle, ringEntries, resetCycles);
+        return new DutOptions(top, seed, fst, fromCycle, ringEntries, resetCycles, portTrace);
     }
 
     public DutOptions ringEntries(int n) {
-        return new DutOptions(top, seed, waves, wavesFrom, n, resetCycles);
+        return new DutOptions(top, seed, waves, wavesFrom, n, resetCycles, portTrace);
+    }
+
+    /** Records the run's port trace to {@code file} (null: no recording). */
+    public DutOptions portTrace(Path file) {
+        return new DutOptions(top, seed, waves, wavesFrom, ringEntries, resetCycles, file);
     }
 }

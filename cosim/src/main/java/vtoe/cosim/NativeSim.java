@@ -48,6 +48,12 @@ final class NativeSim {
 
     static native void traceClose(long h);
 
+    /** Starts a port trace (every input per cycle, output hashes) for vtoe_replay; before reset only. */
+    static native void recordOpen(long h, String path);
+
+    /** Completes the port trace; destroy does it too. */
+    static native void recordClose(long h);
+
     static native ByteBuffer mapMemory(long bytes);
 
     static native void unmapMemory(long address, long bytes);

@@ -27,7 +27,7 @@ public final class RecordCodec<T extends Record> {
     private final FieldInfo[] fields;
     private final Kind[] kinds;
     private final MethodHandle[] getters;
-    private final MethodHandle constructor;
+    private final MethodHandle decoder; // (long[] words, int offset) -> Object: reads every field and constructs
 
     private RecordCodec(Class<T> type, PortInfo port) {
         this.type = type;
@@ -53,12 +53,64 @@ public final class RecordCodec<T extends Record> {
                 kinds[i] = kindOf(t, w, rc[i].getName());
                 getters[i] = lookup.unreflect(rc[i].getAccessor()).asType(MethodType.methodType(Object.class, Object.class));
             }
-            constructor = lookup.findConstructor(type, MethodType.methodType(void.class, ctorTypes))
-                    .asSpreader(Object[].class, rc.length)
-                    .asType(MethodType.methodType(Object.class, Object[].class));
+            // One method handle per record type that reads each field from the words and calls the
+            // canonical constructor: no argument array and no boxing per decoded transaction.
+            MethodHandle ctor = lookup.findConstructor(type, MethodType.methodType(void.class, ctorTypes));
+            int[] reorder = new int[2 * rc.length];
+            for (int i = 0; i < rc.length; i++) {
+                // parameter i becomes (words, offset) read by its field's reader
+                ctor = MethodHandles.collectArguments(ctor, 2 * i, reader(kinds[i], fields[i].wordOffset(), fields[i].width() / 8));
+                reorder[2 * i] = 0;
+                reorder[2 * i + 1] = 1;
+            }
+            decoder = MethodHandles.permuteArguments(ctor,
+                    MethodType.methodType(type, long[].class, int.class), reorder)
+                    .asType(MethodType.methodType(Object.class, long[].class, int.class));
         } catch (ReflectiveOperationException e) {
             throw new IllegalArgumentException("record " + type.getName() + " must be public with a public canonical constructor", e);
         }
+    }
+
+    private static final MethodHandle WORD;
+    private static final MethodHandle PLUS;
+    private static final MethodHandle NON_ZERO;
+    private static final MethodHandle LOW_INT;
+    private static final MethodHandle BYTES_OF_LONGS;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            WORD = MethodHandles.arrayElementGetter(long[].class);
+            PLUS = l.findStatic(RecordCodec.class, "plus", MethodType.methodType(int.class, int.class, int.class));
+            NON_ZERO = l.findStatic(RecordCodec.class, "nonZero", MethodType.methodType(boolean.class, long.class));
+            LOW_INT = l.findStatic(RecordCodec.class, "lowInt", MethodType.methodType(int.class, long.class));
+            BYTES_OF_LONGS = l.findStatic(Bytes.class, "ofLongs", MethodType.methodType(Bytes.class, long[].class, int.class, int.class));
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    private static int plus(int a, int b) {
+        return a + b;
+    }
+
+    private static boolean nonZero(long v) {
+        return v != 0;
+    }
+
+    private static int lowInt(long v) {
+        return (int) v;
+    }
+
+    /** (long[] words, int offset) -> the field's value, as decode defines it per kind. */
+    private static MethodHandle reader(Kind kind, int wordOffset, int nBytes) {
+        MethodHandle at = MethodHandles.insertArguments(PLUS, 1, wordOffset); // offset -> offset + wordOffset
+        return switch (kind) {
+            case BOOL -> MethodHandles.filterReturnValue(MethodHandles.filterArguments(WORD, 1, at), NON_ZERO);
+            case INT -> MethodHandles.filterReturnValue(MethodHandles.filterArguments(WORD, 1, at), LOW_INT);
+            case LONG -> MethodHandles.filterArguments(WORD, 1, at);
+            case BYTES -> MethodHandles.filterArguments(MethodHandles.insertArguments(BYTES_OF_LONGS, 2, nBytes), 1, at);
+        };
     }
 
     private Kind kindOf(Class<?> t, int w, String name) {
@@ -115,18 +167,8 @@ public final class RecordCodec<T extends Record> {
     }
 
     public T decode(long[] words, int offset) {
-        Object[] args = new Object[fields.length];
-        for (int i = 0; i < fields.length; i++) {
-            int at = offset + fields[i].wordOffset();
-            args[i] = switch (kinds[i]) {
-                case BOOL -> words[at] != 0;
-                case INT -> (int) words[at];
-                case LONG -> words[at];
-                case BYTES -> Bytes.ofLongs(words, at, fields[i].width() / 8);
-            };
-        }
         try {
-            return type.cast(constructor.invokeExact(args));
+            return type.cast((Object) decoder.invokeExact(words, offset));
         } catch (RuntimeException | Error e) {
             throw e;
         } catch (Throwable t) {

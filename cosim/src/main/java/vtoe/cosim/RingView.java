@@ -1,6 +1,8 @@
 package vtoe.cosim;
 
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.LongBuffer;
 
 /**
  * Java's side of one native ring in the shared buffer (layout in sim.h: 8 header words, then
@@ -13,24 +15,27 @@ final class RingView {
     private static final int LOW_WATER = 5;
     private static final int HEADER_WORDS = 8;
 
-    private final ByteBuffer b;
-    private final int base;
+    private final LongBuffer b; // the shared buffer in native-order 64-bit words
+    private final int base; // word index of the header
     final int capacity;
     final int entryWords;
 
     RingView(ByteBuffer shared, int offset, int capacity, int entryWords) {
-        this.b = shared;
-        this.base = offset;
+        if (offset % 8 != 0) {
+            throw new IllegalArgumentException("ring at byte " + offset + " is not word-aligned");
+        }
+        this.b = shared.duplicate().order(ByteOrder.nativeOrder()).asLongBuffer();
+        this.base = offset / 8;
         this.capacity = capacity;
         this.entryWords = entryWords;
     }
 
     private long hdr(int i) {
-        return b.getLong(base + 8 * i);
+        return b.get(base + i);
     }
 
     private void hdr(int i, long v) {
-        b.putLong(base + 8 * i, v);
+        b.put(base + i, v);
     }
 
     int size() {
@@ -42,7 +47,7 @@ final class RingView {
     }
 
     private int slotOffset(long index) {
-        return base + 8 * (HEADER_WORDS + (int) (index & (capacity - 1)) * entryWords);
+        return base + HEADER_WORDS + (int) (index & (capacity - 1)) * entryWords;
     }
 
     /** Producer side (Java sources): one entry of entryWords words. */
@@ -51,26 +56,20 @@ final class RingView {
         if (tail - hdr(HEAD) >= capacity) {
             throw new IllegalStateException("ring full");
         }
-        int at = slotOffset(tail);
-        for (int i = 0; i < entryWords; i++) {
-            b.putLong(at + 8 * i, entry[i]);
-        }
+        b.put(slotOffset(tail), entry, 0, entryWords);
         hdr(TAIL, tail + 1);
     }
 
     /** Consumer side (Java monitors): copies the oldest entry into {@code entry} and removes it. */
     void pop(long[] entry) {
         long head = hdr(HEAD);
-        int at = slotOffset(head);
-        for (int i = 0; i < entryWords; i++) {
-            entry[i] = b.getLong(at + 8 * i);
-        }
+        b.get(slotOffset(head), entry, 0, entryWords);
         hdr(HEAD, head + 1);
     }
 
     /** endCycle of the oldest entry (word 1 of an observed entry). */
     long peekWord(int word) {
-        return b.getLong(slotOffset(hdr(HEAD)) + 8 * word);
+        return b.get(slotOffset(hdr(HEAD)) + word);
     }
 
     void more(boolean more) {

@@ -13,8 +13,13 @@ import java.util.PriorityQueue;
 public final class TimeOrderedDispatch {
     private record Item(long cycle, int order, long seq, Runnable action) {}
 
-    private final PriorityQueue<Item> q = new PriorityQueue<>((a, b) -> a.cycle != b.cycle ? Long.compare(a.cycle, b.cycle)
-            : a.order != b.order ? Integer.compare(a.order, b.order) : Long.compare(a.seq, b.seq));
+    private static final java.util.Comparator<Item> ORDER = (a, b) -> a.cycle != b.cycle ? Long.compare(a.cycle, b.cycle)
+            : a.order != b.order ? Integer.compare(a.order, b.order) : Long.compare(a.seq, b.seq);
+    // Most observations arrive in order (they are delivered sorted per step): those queue in arrival
+    // order, the rest (a trace record that lagged, an input behind an output) in a heap. Releasing
+    // takes the smaller head of the two, so the order is exactly that of one priority queue.
+    private final java.util.ArrayDeque<Item> inOrder = new java.util.ArrayDeque<>();
+    private final PriorityQueue<Item> q = new PriorityQueue<>(ORDER);
     private final long lag;
     private long seq;
     private long released = Long.MIN_VALUE;
@@ -29,7 +34,12 @@ public final class TimeOrderedDispatch {
             throw new IllegalStateException("observation for cycle " + effectiveCycle + " arrived after cycle " + released
                     + " was released: it lagged more than " + lag + " cycles");
         }
-        q.add(new Item(effectiveCycle, order, seq++, action));
+        Item i = new Item(effectiveCycle, order, seq++, action);
+        if (inOrder.isEmpty() || ORDER.compare(inOrder.peekLast(), i) < 0) {
+            inOrder.addLast(i);
+        } else {
+            q.add(i);
+        }
     }
 
     /** Releases everything at or before {@code now - lag}. */
@@ -43,15 +53,25 @@ public final class TimeOrderedDispatch {
     }
 
     private void releaseUpTo(long cycle) {
-        while (!q.isEmpty() && q.peek().cycle <= cycle) {
-            Item i = q.poll();
-            released = Math.max(released, i.cycle);
-            i.action.run();
+        while (true) {
+            Item a = inOrder.peekFirst();
+            Item b = q.peek();
+            Item next = a == null ? b : b == null || ORDER.compare(a, b) < 0 ? a : b;
+            if (next == null || next.cycle > cycle) {
+                return;
+            }
+            if (next == a) {
+                inOrder.pollFirst();
+            } else {
+                q.poll();
+            }
+            released = Math.max(released, next.cycle);
+            next.action.run();
         }
     }
 
     public int pending() {
-        return q.size();
+        return inOrder.size() + q.size();
     }
 
     public long lag() {

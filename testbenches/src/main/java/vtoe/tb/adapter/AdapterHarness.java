@@ -90,7 +90,8 @@ public final class AdapterHarness implements AutoCloseable {
 
     public AdapterHarness(SimRun run, AdapterTb.Timing timing, WorldSide world) {
         this.run = run;
-        this.dut = Dut.open(DutOptions.of("VtoeAdapter").seed(run.seed()).waves(run.wavesPath(), run.wavesFrom()));
+        this.dut = Dut.open(DutOptions.of("VtoeAdapter").seed(run.seed()).waves(run.wavesPath(), run.wavesFrom())
+                .portTrace(run.portTrace()));
         try {
             this.params = dut.params();
             this.sched = new Scheduler(dut);
@@ -131,14 +132,16 @@ public final class AdapterHarness implements AutoCloseable {
             output("m_release", Release.class, timing.releaseReady(), world::release);
             output("m_completion", Completion.class, timing.completionReady(), world::completion);
             output("m_event", AdapterEvent.class, timing.eventReady(), world::event);
+            int arOrder = order("m_dma_ar");
             new StreamMonitor<>(dut, "m_dma_ar", DmaReadRequest.class).subscribe(o -> {
                 dmaChecker.request(o.txn(), o.endCycle());
                 world.dmaRead(o);
-                dispatch.add(o.endCycle(), order("m_dma_ar"), () -> {
+                dispatch.add(o.endCycle(), arOrder, () -> {
                     lockstep.observe("m_dma_ar", o);
                     model.outputObserved("m_dma_ar", o.txn(), o.endCycle());
                 });
             });
+            int traceOrder = order("m_trace");
             new StreamSink<>(dut, "m_trace", TraceRecord.class).retain(false).subscribe(o -> {
                 traceRecords++;
                 traceListeners.forEach(l -> l.accept(o.txn()));
@@ -148,17 +151,18 @@ public final class AdapterHarness implements AutoCloseable {
                             + o.endCycle() + ", " + (o.endCycle() - eff) + " cycles after its change (allowed: 0.." + TRACE_LAG
                             + ")\n" + run.context());
                 }
-                dispatch.add(eff, order("m_trace"), () -> model.outputObserved("m_trace", o.txn(), eff));
+                dispatch.add(eff, traceOrder, () -> model.outputObserved("m_trace", o.txn(), eff));
             });
             dut.wake("m_trace", false);
             StreamSink<AxisBeat> txSink = new StreamSink<>(dut, "m_axis_tx", AxisBeat.class).retain(false);
             txSink.pause(timing.txReady());
             txSink.subscribe(o -> txChecker.beat(o.txn(), o.endCycle()));
             dut.wakeOnLast("m_axis_tx");
+            int txOrder = order("m_axis_tx");
             this.txFrames = new AxisFrameMonitor(dut, "m_axis_tx").subscribe(o -> {
                 pcap.write(o.endCycle() * 4, o.txn().bytes());
                 world.txFrame(o);
-                dispatch.add(o.endCycle(), order("m_axis_tx"), () -> {
+                dispatch.add(o.endCycle(), txOrder, () -> {
                     model.expectFrame(o.txn(), o.startCycle());
                     lockstep.observe("m_axis_tx", o);
                 });
@@ -176,16 +180,18 @@ public final class AdapterHarness implements AutoCloseable {
     }
 
     private <T extends Record & Txn> void input(String port, Class<T> type) {
-        new StreamMonitor<>(dut, port, type).subscribe(o -> dispatch.add(o.endCycle(), order(port),
+        int ord = order(port);
+        new StreamMonitor<>(dut, port, type).subscribe(o -> dispatch.add(o.endCycle(), ord,
                 () -> model.input(port, o.txn(), o.endCycle())));
     }
 
     private <T extends Record & Txn> void output(String port, Class<T> type, PausePattern ready, Consumer<Observed<T>> world) {
         StreamSink<T> s = new StreamSink<>(dut, port, type).retain(false);
         s.pause(ready);
+        int ord = order(port);
         s.subscribe(o -> {
             world.accept(o);
-            dispatch.add(o.endCycle(), order(port), () -> {
+            dispatch.add(o.endCycle(), ord, () -> {
                 lockstep.observe(port, o);
                 model.outputObserved(port, o.txn(), o.endCycle());
             });

@@ -17,6 +17,39 @@ public final class StreamRun {
 
     private StreamRun() {}
 
+    /**
+     * How busy m_axis_tx was while frames were leaving, over the cycles from the first frame's first
+     * beat to the last frame's last.
+     *
+     * @param beatsUsed           beats moved per cycle
+     * @param payloadBeats        beats holding at least one payload byte per cycle
+     * @param payloadBytesPerCycle TCP payload bytes per cycle (from each frame's IPv4 total length)
+     * @param segmentsPerCycle    frames per cycle
+     * @param window              cycles from the first frame's start to the last frame's end
+     */
+    public record TxStats(long frames, long window, double beatsUsed, double payloadBeats, double payloadBytesPerCycle,
+            double segmentsPerCycle) {}
+
+    /** The TX statistics of {@code frames} (Ethernet + IPv4 + TCP, 54-byte headers) on a {@code dataBytes}-wide stream. */
+    public static TxStats txStats(java.util.List<vtoe.model.txn.Observed<vtoe.model.txn.Frame>> frames, int dataBytes) {
+        long first = frames.isEmpty() ? 0 : frames.get(0).startCycle();
+        long last = frames.isEmpty() ? 0 : frames.get(frames.size() - 1).endCycle();
+        long beats = 0;
+        long payloadBeats = 0;
+        long payloadBytes = 0;
+        for (var f : frames) {
+            int n = f.txn().bytes().length();
+            payloadBytes += Math.max(0, ((f.txn().bytes().get(16) & 0xff) << 8 | (f.txn().bytes().get(17) & 0xff)) - 40);
+            int nb = (n + dataBytes - 1) / dataBytes;
+            beats += nb;
+            // Beats holding at least one payload byte: all but the header-only ones.
+            payloadBeats += nb - 54 / dataBytes;
+        }
+        double window = Math.max(1, last - first + 1);
+        return new TxStats(frames.size(), (long) window, beats / window, payloadBeats / window, payloadBytes / window,
+                frames.size() / window);
+    }
+
     /** Segments cut a second time (every mode; PREPINNED retransmissions are host requests too). */
     static long retransmittedSegments(AdapterTb tb) {
         return tb.trace.stream().filter(r -> r.op() == vtoe.model.adapter.Op.SEG.code && (r.aux() & 3) == 1).count();
@@ -41,26 +74,12 @@ public final class StreamRun {
                 mismatch = e.getMessage();
             }
             double wall = (System.nanoTime() - t0) / 1e9;
-            long first = tb.frames.isEmpty() ? 0 : tb.frames.get(0).startCycle();
-            long last = tb.frames.isEmpty() ? 0 : tb.frames.get(tb.frames.size() - 1).endCycle();
-            int db = tb.params.dataBytes();
-            long beats = 0;
-            long payloadBeats = 0;
-            long payloadBytes = 0;
-            for (var f : tb.frames) {
-                int n = f.txn().bytes().length();
-                payloadBytes += Math.max(0, ((f.txn().bytes().get(16) & 0xff) << 8 | (f.txn().bytes().get(17) & 0xff)) - 40);
-                int nb = (n + db - 1) / db;
-                beats += nb;
-                // Beats holding at least one payload byte: all but the header-only ones.
-                payloadBeats += nb - 54 / db;
-            }
-            double window = Math.max(1, last - first + 1);
+            TxStats t = txStats(tb.frames, tb.params.dataBytes());
             boolean match = tb.peer(1).receiver().sha256().equals(tb.sentSha256(1));
             return new Result(s.modeName(), sim.seedHex(), bytes, match, tb.frames.size(), retransmittedSegments(tb),
                     tb.host.requests(), tb.dut.cycle(), Math.round(wall * 1000) / 1000.0, Math.round(tb.dut.cycle() / wall),
-                    tb.lockstep.compared(), tb.model.csu().records(), mismatch == null ? 0 : 1, beats / window,
-                    payloadBeats / window, payloadBytes / window, mismatch == null ? null : mismatch.lines().findFirst().orElse(""));
+                    tb.lockstep.compared(), tb.model.csu().records(), mismatch == null ? 0 : 1, t.beatsUsed(),
+                    t.payloadBeats(), t.payloadBytesPerCycle(), mismatch == null ? null : mismatch.lines().findFirst().orElse(""));
         }
     }
 }

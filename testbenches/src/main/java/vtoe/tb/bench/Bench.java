@@ -5,7 +5,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -13,9 +12,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import vtoe.cosim.Dut;
 import vtoe.cosim.DutOptions;
-import vtoe.model.adapter.CsrMap;
-import vtoe.model.net.Link;
-import vtoe.tb.adapter.StreamRun;
 import vtoe.tb.junit.SimRun;
 
 /**
@@ -32,6 +28,19 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--out", description = "report (default: ${DEFAULT-VALUE})")
     Path out = Path.of("BENCHMARKS.md");
 
+    @Option(names = "--only", split = ",", paramLabel = "SECTION",
+            description = "only these sections, comma-separated: perf, state, world, cosim (default: all)")
+    java.util.Set<String> only = new java.util.LinkedHashSet<>();
+
+    @Option(names = "--world-bytes", description = "bytes per world run of the co-simulation speed benchmark (default: ${DEFAULT-VALUE})")
+    long worldBytes = 2L << 20;
+
+    @Option(names = "--cosim-runs", description = "timed co-simulation runs per mode; the best counts (default: ${DEFAULT-VALUE})")
+    int cosimRuns = 2;
+
+    @Option(names = "--replays", description = "timed replays per mode; the best is the limit (default: ${DEFAULT-VALUE})")
+    int replays = 5;
+
     @Option(names = "--command", hidden = true, description = "command line to record in the report")
     String command = "./scripts/bench";
 
@@ -45,14 +54,31 @@ public final class Bench implements Callable<Integer> {
         md.append("# vtoe benchmarks\n\n");
         md.append("Written by `").append(command).append("` on ").append(LocalDate.now()).append(", ").append(machine())
                 .append(".\nEvery figure below comes from that one run; rerun the command to refresh them.\n\n");
-        utilisation(md);
-        state(md);
-        world(md);
-        speed(md);
+        for (String o : only) {
+            if (!List.of("perf", "state", "world", "cosim").contains(o)) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "unknown section '" + o + "' (perf, state, world, cosim)");
+            }
+        }
+        if (wants("perf")) {
+            AdapterPerfBench.section(md, bytes);
+        }
+        if (wants("state")) {
+            state(md);
+        }
+        if (wants("world")) {
+            world(md);
+        }
+        if (wants("cosim")) {
+            CosimSpeedBench.section(md, worldBytes, cosimRuns, replays);
+        }
         Files.writeString(out, md.toString());
         System.out.println(md);
         System.out.println("written: " + out.toAbsolutePath());
         return 0;
+    }
+
+    private boolean wants(String section) {
+        return only.isEmpty() || only.contains(section);
     }
 
     public static String machine() {
@@ -64,31 +90,6 @@ public final class Bench implements Callable<Integer> {
             // not Linux: say so rather than fail the benchmark
         }
         return Runtime.getRuntime().availableProcessors() + " cores (" + cpu + "), Java " + System.getProperty("java.version");
-    }
-
-    private final List<StreamRun.Result> runs = new ArrayList<>();
-
-    private void utilisation(StringBuilder md) {
-        md.append("## TX datapath utilisation (issue 4)\n\n");
-        md.append("One connection, 64-bit datapath, MSS 1460, open 64 KiB window, ideal link of 1000 cycles each way, ")
-                .append(bytes).append(" bytes in 64 KiB blocks, RTL with the TLM in lockstep. *Payload cycles* counts the ")
-                .append("cycles in which m_axis_tx moved a beat holding payload, over the cycles from the first frame to the ")
-                .append("last. A 1514-byte frame is 190 beats of which 184 hold payload, so 96.8% is the ceiling. ")
-                .append("Target: at least 95% with host answers taking up to 500 cycles.\n\n");
-        md.append("| mode | host latency (cycles) | beats used | payload cycles | payload bytes/cycle | target met |\n");
-        md.append("|---|---:|---:|---:|---:|---|\n");
-        for (int mode : new int[] {CsrMap.MODE_PUSH, CsrMap.MODE_TRANSLATE, CsrMap.MODE_PREPINNED}) {
-            for (long lat : new long[] {0, 100, 500}) {
-                StreamRun.Result r = StreamRun.run(SimRun.of("Bench", "util", 42), mode, bytes, lat, Link.Config.ideal(1000), 200_000);
-                runs.add(r);
-                if (r.mismatches() != 0 || !r.sha256Match()) {
-                    throw new IllegalStateException("benchmark run failed: " + r);
-                }
-                md.append(String.format("| %s | %d | %.1f%% | %.1f%% | %.2f | %s |%n", r.mode(), lat, 100 * r.txBeatsUsed(),
-                        100 * r.txPayloadBeats(), r.payloadBytesPerCycle(), r.txPayloadBeats() >= 0.95 ? "yes" : "NO"));
-            }
-        }
-        md.append("\n");
     }
 
     private void state(StringBuilder md) {
@@ -130,27 +131,6 @@ public final class Bench implements Callable<Integer> {
             md.append(String.format("| %s | %d | %.2f | %d | %.2f | %+.1f%% | %.1fx | %s |%n", r.mode(), r.cycles(), r.wallSeconds(),
                     r.tlmCycles(), r.tlmWallSeconds(), 100.0 * (r.tlmCycles() - r.cycles()) / r.cycles(),
                     r.wallSeconds() / Math.max(1e-3, r.tlmWallSeconds()), r.sha256Match() && r.tlmSha256Match() ? "yes" : "NO"));
-        }
-        md.append("\n");
-    }
-
-    private void speed(StringBuilder md) {
-        md.append("## Co-simulation speed as seen in these runs\n\n");
-        md.append("Wall-clock speed on a shared machine (context, not a target; issue 7 measures it against its limit).\n\n");
-        md.append("| run | cycles | wall s | cycles/s |\n|---|---:|---:|---:|\n");
-        for (StreamRun.Result r : runs) {
-            md.append(String.format("| %s | %d | %.2f | %d |%n", r.mode(), r.cycles(), r.wallSeconds(), r.cyclesPerSecond()));
-        }
-        for (String top : new String[] {"FetchTop", "VtoeAdapter"}) {
-            try (Dut d = Dut.open(DutOptions.of(top))) {
-                d.step(d.cycle() + 200_000);
-                long t0 = System.nanoTime();
-                long c0 = d.cycle();
-                d.step(c0 + 2_000_000);
-                double s = (System.nanoTime() - t0) / 1e9;
-                md.append(String.format("| %s idle, native loop only | %d | %.2f | %d |%n", top, d.cycle() - c0, s,
-                        Math.round((d.cycle() - c0) / s)));
-            }
         }
         md.append("\n");
     }

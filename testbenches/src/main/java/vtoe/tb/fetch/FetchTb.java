@@ -84,7 +84,8 @@ public final class FetchTb implements AutoCloseable {
 
     public FetchTb(SimRun run, Timing timing, FetchTopModel.FetchFactory fetchModel) {
         this.run = run;
-        this.dut = Dut.open(DutOptions.of("FetchTop").seed(run.seed()).waves(run.wavesPath(), run.wavesFrom()));
+        this.dut = Dut.open(DutOptions.of("FetchTop").seed(run.seed()).waves(run.wavesPath(), run.wavesFrom())
+                .portTrace(run.portTrace()));
         try {
             this.params = dut.params();
             this.sched = new Scheduler(dut);

@@ -5,8 +5,10 @@ import java.nio.file.Path;
 /**
  * What a test needs to know about its own run: the seed, how to reproduce it, and where waves go
  * ({@code target/waves/<TestClass>/<method>[seed=...].fst} when {@code -Dwaves=1}).
+ *
+ * @param portTrace where the Dut records its port trace for {@code vtoe_replay} (null: not recorded)
  */
-public record SimRun(String testClass, String method, long seed, boolean waves, long wavesFrom) {
+public record SimRun(String testClass, String method, long seed, boolean waves, long wavesFrom, Path portTrace) {
     public String seedHex() {
         return "0x" + Long.toHexString(seed);
     }
@@ -34,12 +36,17 @@ public record SimRun(String testClass, String method, long seed, boolean waves, 
 
     /** The same run with waves on. */
     public SimRun withWaves() {
-        return new SimRun(testClass, method, seed, true, wavesFrom);
+        return new SimRun(testClass, method, seed, true, wavesFrom, portTrace);
+    }
+
+    /** The same run, recording its port trace to {@code file} (see {@link vtoe.cosim.Replay}). */
+    public SimRun withPortTrace(Path file) {
+        return new SimRun(testClass, method, seed, waves, wavesFrom, file);
     }
 
     /** A run for code outside JUnit (demo, regressions) or tests that are not seeded. */
     public static SimRun of(String testClass, String method, long seed) {
         return new SimRun(testClass, method, seed, Boolean.getBoolean("waves") || "1".equals(System.getProperty("waves")),
-                Long.getLong("wavesFrom", 0L));
+                Long.getLong("wavesFrom", 0L), null);
     }
 }

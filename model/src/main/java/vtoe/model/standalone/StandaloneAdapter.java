@@ -1,11 +1,9 @@
 package vtoe.model.standalone;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.Map;
-import java.util.Set;
+import java.util.List;
 import java.util.function.Supplier;
 import vtoe.model.AdapterParams;
 import vtoe.model.adapter.AdapterModel;
@@ -42,6 +40,12 @@ import vtoe.model.world.AdapterPorts;
  * and sleeps until the next input or timer deadline when it has none; each input port takes one beat
  * per cycle; frames occupy the TX port for one cycle per datapath word; reads return after a fixed
  * latency at one beat per cycle. Idle cycles cost nothing, which is where its speed comes from.
+ *
+ * <p>ConnStateUnit and the framer act at the end of a cycle ({@link Timeline#atEndOf}), on every input
+ * of that cycle. That makes beats that change nothing they look at invisible to them until the last
+ * one, so a DMA burst and a well-formed PUSH answer are each delivered in one kernel event at the
+ * cycle of their last beat, every beat still stamped with its own cycle: the same computation with
+ * a few events per segment instead of a few per beat.
  */
 public final class StandaloneAdapter implements AdapterPorts {
     /** Timing of what the RTL co-simulation gets from its bus models. */
@@ -59,9 +63,10 @@ public final class StandaloneAdapter implements AdapterPorts {
     private final Timing timing;
     private final AdapterModel model;
     private AdapterOutputs out;
-    private final Map<String, Long> portFree = new HashMap<>();
+    private final long[] portFree = new long[PORTS.length];
     private final Deque<Done> done = new ArrayDeque<>();
-    private final Set<Integer> handled = new HashSet<>();
+    private final boolean[] handled;
+    private final int[] respQueued; // s_hostresp beats per tag scheduled and not yet delivered
     private long txFreeAt;
     private long rFreeAt;
     private int framerLast;
@@ -72,6 +77,7 @@ public final class StandaloneAdapter implements AdapterPorts {
     private long txBusyCycles;
     private long inFlight; // deliveries scheduled and not yet made
     private boolean fresh; // a tag became complete this cycle
+    private boolean perBeat; // one event per beat, as before batching (to check batching changes nothing)
 
     public StandaloneAdapter(AdapterParams p, Timeline t, PhysicalMemory mem, Timing timing, Supplier<String> context) {
         this.p = p;
@@ -79,7 +85,7 @@ public final class StandaloneAdapter implements AdapterPorts {
         this.mem = mem;
         this.timing = timing;
         OutputSink sink = (port, txn, est, actual) -> {
-            long c = slot(port, Math.max(t.now(), est));
+            long c = slot(portIndex(port), Math.max(t.now(), est));
             inFlight++;
             t.at(c, () -> {
                 inFlight--;
@@ -90,6 +96,17 @@ public final class StandaloneAdapter implements AdapterPorts {
         };
         this.model = new AdapterModel(p, sink, context);
         this.framerLast = p.numConns() - 1;
+        this.handled = new boolean[p.tags()];
+        this.respQueued = new int[p.tags()];
+    }
+
+    /**
+     * One kernel event per DMA read beat and per PUSH answer beat instead of one per burst and per
+     * answer: slower, and the same results (what the batching is checked against).
+     */
+    public StandaloneAdapter deliverPerBeat(boolean on) {
+        this.perBeat = on;
+        return this;
     }
 
     /** Where the outputs go (the world); set before the first input. */
@@ -98,10 +115,26 @@ public final class StandaloneAdapter implements AdapterPorts {
         return this;
     }
 
+    private static final String[] PORTS = {"s_csr", "s_doorbell", "s_hostresp", "s_axis_rx", "m_dma_ar", "m_hostreq", "m_release",
+        "m_completion", "m_event", "m_csr_resp"};
+    private static final int S_CSR = 0;
+    private static final int S_DOORBELL = 1;
+    private static final int S_HOSTRESP = 2;
+    private static final int S_AXIS_RX = 3;
+
+    private static int portIndex(String port) {
+        for (int i = 0; i < PORTS.length; i++) {
+            if (PORTS[i].equals(port)) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("the adapter model emitted on unknown port " + port);
+    }
+
     /** The first cycle at or after {@code want} when the port can carry one more transaction (one per cycle). */
-    private long slot(String port, long want) {
-        long c = Math.max(want, portFree.getOrDefault(port, 0L));
-        portFree.put(port, c + 1);
+    private long slot(int port, long want) {
+        long c = Math.max(want, portFree[port]);
+        portFree[port] = c + 1;
         return c;
     }
 
@@ -117,13 +150,30 @@ public final class StandaloneAdapter implements AdapterPorts {
         }
     }
 
-    /** The Java DMA responder: beats after the latency, one per cycle on the shared read data channel. */
+    /**
+     * The Java DMA responder: beats after the latency, one per cycle on the shared read data channel.
+     * A burst inside memory (every beat OK) arrives in one event at its last beat's cycle.
+     */
     private void read(DmaReadRequest ar, long c) {
         model.mux().requestAccepted(ar);
         out.dmaRead(ar);
         int db = p.dataBytes();
         long first = Math.max(c + timing.dmaLatency(), rFreeAt);
         rFreeAt = first + ar.beats();
+        if (!perBeat && ar.addr() >= 0 && ar.addr() + (long) ar.beats() * db <= mem.size()) {
+            long end = first + ar.beats() - 1;
+            inFlight++;
+            t.at(end, () -> {
+                inFlight--;
+                byte[] all = mem.read(ar.addr(), ar.beats() * db);
+                for (int i = 0; i < ar.beats(); i++) {
+                    byte[] data = java.util.Arrays.copyOfRange(all, i * db, (i + 1) * db);
+                    model.input("s_dma_r", new DmaReadBeat(ar.id(), Bytes.wrap(data), i == ar.beats() - 1, 0), first + i);
+                }
+                kick();
+            });
+            return;
+        }
         for (int i = 0; i < ar.beats(); i++) {
             long pa = ar.addr() + (long) i * db;
             boolean last = i == ar.beats() - 1;
@@ -147,37 +197,82 @@ public final class StandaloneAdapter implements AdapterPorts {
 
     // ---- inputs: one transaction per cycle per port ----
 
-    private void input(String port, Txn txn) {
+    private void input(int port, Txn txn) {
         long c = slot(port, t.now());
         inFlight++;
         t.at(c, () -> {
             inFlight--;
-            model.input(port, txn, c);
+            model.input(PORTS[port], txn, c);
             kick();
         });
     }
 
     @Override
     public void csr(CsrRequest r) {
-        input("s_csr", r);
+        input(S_CSR, r);
     }
 
     @Override
     public void doorbell(Doorbell d) {
-        input("s_doorbell", d);
+        input(S_DOORBELL, d);
     }
 
     @Override
     public void hostResponse(HostResponse r) {
-        input("s_hostresp", r);
+        int tag = r.tag();
+        boolean counted = tag >= 0 && tag < p.tags();
+        if (counted) {
+            respQueued[tag]++;
+        }
+        long c = slot(S_HOSTRESP, t.now());
+        inFlight++;
+        t.at(c, () -> {
+            inFlight--;
+            if (counted) {
+                respQueued[tag]--;
+            }
+            model.input("s_hostresp", r, c);
+            kick();
+        });
+    }
+
+    /** A well-formed PUSH answer ({@link vtoe.model.adapter.HostHandshakeModel#quietPush}) in one event; anything else beat by beat. */
+    @Override
+    public void hostResponses(List<HostResponse> beats) {
+        int n = beats.size();
+        int tag = n == 0 ? -1 : beats.get(0).tag();
+        boolean quiet = !perBeat && n > 1 && tag >= 0 && tag < p.tags() && respQueued[tag] == 0;
+        for (int i = 0; quiet && i < n; i++) {
+            HostResponse r = beats.get(i);
+            quiet = r.tag() == tag && r.status() == HostResponse.OK && r.last() == (i == n - 1);
+        }
+        if (!quiet || !model.hostHandshake().quietPush(tag, n)) {
+            beats.forEach(this::hostResponse);
+            return;
+        }
+        long[] at = new long[n];
+        for (int i = 0; i < n; i++) {
+            at[i] = slot(S_HOSTRESP, t.now());
+        }
+        List<HostResponse> answer = new ArrayList<>(beats);
+        respQueued[tag] += n;
+        inFlight++;
+        t.at(at[n - 1], () -> {
+            inFlight--;
+            respQueued[tag] -= n;
+            for (int i = 0; i < n; i++) {
+                model.input("s_hostresp", answer.get(i), at[i]);
+            }
+            kick();
+        });
     }
 
     @Override
     public void rxFrame(Bytes frame) {
         int beats = Math.max(1, (frame.length() + p.dataBytes() - 1) / p.dataBytes());
-        long start = slot("s_axis_rx", t.now());
+        long start = slot(S_AXIS_RX, t.now());
         long end = start + beats - 1;
-        portFree.put("s_axis_rx", end + 1);
+        portFree[S_AXIS_RX] = end + 1;
         inFlight++;
         t.at(end, () -> {
             inFlight--;
@@ -195,7 +290,7 @@ public final class StandaloneAdapter implements AdapterPorts {
     private void schedule(long c) {
         if (c < nextStep) {
             nextStep = c;
-            t.at(c, () -> {
+            t.atEndOf(c, () -> {
                 if (nextStep == c) {
                     nextStep = Long.MAX_VALUE;
                     step();
@@ -219,7 +314,7 @@ public final class StandaloneAdapter implements AdapterPorts {
         if (r != null) {
             if (r.op() == Op.TAG_DONE.code) {
                 done.pollFirst();
-                handled.remove(r.tag());
+                handled[r.tag()] = false;
             }
             model.csu().onTrace(r, now);
             ops++;
@@ -227,71 +322,96 @@ public final class StandaloneAdapter implements AdapterPorts {
         }
         if (did || fresh) {
             schedule(now + 1);
-        } else if (now < txFreeAt) {
-            schedule(txFreeAt);
-        } else {
-            long dl = model.csu().nextDeadline();
-            if (dl != Long.MAX_VALUE) {
-                schedule(Math.max(dl, now + 1));
-            }
+            return;
+        }
+        // Asleep until the TX port frees up or a timer falls due, whichever comes first (an input wakes it earlier).
+        long wake = now < txFreeAt ? txFreeAt : Long.MAX_VALUE;
+        long dl = model.csu().nextDeadline();
+        if (dl != Long.MAX_VALUE) {
+            wake = Math.min(wake, Math.max(dl, now + 1));
+        }
+        if (wake != Long.MAX_VALUE) {
+            schedule(wake);
         }
     }
 
     /** The framer: the next connection in round robin whose oldest unsent segment is complete is sent (or dropped). */
     private boolean frameOne(long now) {
-        int n = p.numConns();
-        for (int i = 1; i <= n; i++) {
-            int c = (framerLast + i) % n;
-            Integer tag = null;
-            for (int x : model.framer().tags(c)) {
-                if (!handled.contains(x)) {
-                    tag = x;
-                    break;
-                }
-            }
-            if (tag == null || !model.hostHandshake().complete(tag)) {
-                continue;
-            }
-            if (model.hostHandshake().entry(tag).lastInput >= now) {
-                fresh = true; // complete as of this cycle: the framer sees it next cycle, as the RTL's does
-                continue;
-            }
-            framerLast = c;
-            handled.add(tag);
-            if (model.framer().dropAt(tag, now - 1)) {
-                done.addLast(new Done(tag, c, false));
+        // From the connection after the last one served to the end, then from the start: only those with tags.
+        int start = (framerLast + 1) % p.numConns();
+        for (int c = model.framer().nextConnWithTags(start); c >= 0; c = model.framer().nextConnWithTags(c + 1)) {
+            if (frameFrom(c, now)) {
                 return true;
             }
-            Frame f = model.framer().frame(tag, now - 1);
-            int beats = (f.bytes().length() + p.dataBytes() - 1) / p.dataBytes();
-            txFreeAt = now + beats;
-            txBusyCycles += beats;
-            int tg = tag;
-            inFlight++;
-            t.at(txFreeAt, () -> {
-                inFlight--;
-                framesSent++;
-                out.txFrame(f.bytes());
-                done.addLast(new Done(tg, c, true));
-                kick();
-            });
-            return true;
+        }
+        for (int c = model.framer().nextConnWithTags(0); c >= 0 && c < start; c = model.framer().nextConnWithTags(c + 1)) {
+            if (frameFrom(c, now)) {
+                return true;
+            }
         }
         return false;
+    }
+
+    /** Frames (or drops) connection {@code c}'s oldest segment not yet handled if it is complete. */
+    private boolean frameFrom(int c, long now) {
+        int tag = -1;
+        for (int x : model.framer().tags(c)) {
+            if (!handled[x]) {
+                tag = x;
+                break;
+            }
+        }
+        if (tag < 0 || !model.hostHandshake().complete(tag)) {
+            return false;
+        }
+        if (model.hostHandshake().entry(tag).lastInput >= now) {
+            fresh = true; // complete as of this cycle: the framer sees it next cycle, as the RTL's does
+            return false;
+        }
+        framerLast = c;
+        handled[tag] = true;
+        if (model.framer().dropAt(tag, now - 1)) {
+            done.addLast(new Done(tag, c, false));
+            return true;
+        }
+        Frame f = model.framer().frame(tag, now - 1);
+        int beats = (f.bytes().length() + p.dataBytes() - 1) / p.dataBytes();
+        txFreeAt = now + beats;
+        txBusyCycles += beats;
+        int tg = tag;
+        inFlight++;
+        t.at(txFreeAt, () -> {
+            inFlight--;
+            framesSent++;
+            out.txFrame(f.bytes());
+            done.addLast(new Done(tg, c, true));
+            kick();
+        });
+        return true;
     }
 
     // ---- queries ----
 
     /** No tag in flight, nothing to retire or drain, nothing scheduled to arrive or leave. */
     public boolean quiet() {
-        return !model.csu().anyBusy() && inFlight == 0 && done.isEmpty();
+        return inFlight == 0 && done.isEmpty() && !model.csu().anyBusy();
     }
 
     /** The model's state where a stuck run usually shows why, and what the engine still has scheduled. */
     public String diagnostics() {
         return model.stateReport() + "\n  engine: deliveries in flight " + inFlight + ", tags done and waiting " + done
-                + ", framed or dropped " + handled + ", next step " + (nextStep == Long.MAX_VALUE ? "none" : nextStep)
+                + ", framed or dropped " + handledTags() + ", next step " + (nextStep == Long.MAX_VALUE ? "none" : nextStep)
                 + ", next deadline " + model.csu().nextDeadline();
+    }
+
+    private List<Integer> handledTags() {
+        List<Integer> l = new ArrayList<>();
+        for (int x = 0; x < handled.length; x++) {
+            if (handled[x]) {
+                l.add(x);
+            }
+        }
+        return l;
     }
 
     public AdapterModel model() {

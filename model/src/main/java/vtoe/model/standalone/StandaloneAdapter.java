@@ -71,6 +71,8 @@ public final class StandaloneAdapter implements AdapterPorts {
     private long rFreeAt;
     private int framerLast;
     private long nextStep = Long.MAX_VALUE;
+    private long[] stepEventAt = new long[8]; // cycles with a step event in the kernel
+    private int stepEvents;
     private long lastStep = -1;
     private long ops;
     private long framesSent;
@@ -165,12 +167,12 @@ public final class StandaloneAdapter implements AdapterPorts {
             inFlight++;
             t.at(end, () -> {
                 inFlight--;
-                byte[] all = mem.read(ar.addr(), ar.beats() * db);
-                for (int i = 0; i < ar.beats(); i++) {
-                    byte[] data = java.util.Arrays.copyOfRange(all, i * db, (i + 1) * db);
-                    model.input("s_dma_r", new DmaReadBeat(ar.id(), Bytes.wrap(data), i == ar.beats() - 1, 0), first + i);
+                model.readBurst(ar.id(), ar.addr(), mem.read(ar.addr(), ar.beats() * db), ar.beats(), first);
+                // Data for a tag that is still incomplete changes nothing ConnStateUnit or the framer look at.
+                int tag = ar.id() - 1;
+                if (tag < 0 || tag >= p.tags() || model.hostHandshake().complete(tag) || model.hostHandshake().failed(tag)) {
+                    kick();
                 }
-                kick();
             });
             return;
         }
@@ -287,10 +289,26 @@ public final class StandaloneAdapter implements AdapterPorts {
         schedule(t.now());
     }
 
+    /** Makes {@code c} the next step unless one comes earlier; a cycle gets at most one step event in the kernel. */
     private void schedule(long c) {
         if (c < nextStep) {
             nextStep = c;
+            for (int i = 0; i < stepEvents; i++) {
+                if (stepEventAt[i] == c) {
+                    return; // the event is there already (it steps if c is still the next step then)
+                }
+            }
+            if (stepEvents == stepEventAt.length) {
+                stepEventAt = java.util.Arrays.copyOf(stepEventAt, 2 * stepEvents);
+            }
+            stepEventAt[stepEvents++] = c;
             t.atEndOf(c, () -> {
+                for (int i = 0; i < stepEvents; i++) {
+                    if (stepEventAt[i] == c) {
+                        stepEventAt[i] = stepEventAt[--stepEvents];
+                        break;
+                    }
+                }
                 if (nextStep == c) {
                     nextStep = Long.MAX_VALUE;
                     step();

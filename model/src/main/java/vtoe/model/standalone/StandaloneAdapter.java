@@ -45,7 +45,9 @@ import vtoe.model.world.AdapterPorts;
  * of that cycle. That makes beats that change nothing they look at invisible to them until the last
  * one, so a DMA burst and a well-formed PUSH answer are each delivered in one kernel event at the
  * cycle of their last beat, every beat still stamped with its own cycle: the same computation with
- * a few events per segment instead of a few per beat.
+ * a few events per segment instead of a few per beat. A DMA engine read is requested and answered
+ * in that one event too (the world checks it against the grants there, as memory is read); the
+ * read data channel is handed out in request order, so its beats' cycles are known when it is made.
  */
 public final class StandaloneAdapter implements AdapterPorts {
     /** Timing of what the RTL co-simulation gets from its bus models. */
@@ -87,13 +89,26 @@ public final class StandaloneAdapter implements AdapterPorts {
         this.mem = mem;
         this.timing = timing;
         OutputSink sink = (port, txn, est, actual) -> {
-            long c = slot(portIndex(port), Math.max(t.now(), est));
+            int pi = portIndex(port);
+            long c = slot(pi, Math.max(t.now(), est));
+            // The read data channel is given out in request order, which is the order requests are made.
+            long first = pi == M_DMA_AR ? readData((DmaReadRequest) txn, c) : 0;
+            if (pi == M_DMA_AR && readAtOnce((DmaReadRequest) txn, first)) {
+                return;
+            }
             inFlight++;
             t.at(c, () -> {
                 inFlight--;
                 actual.accept(c);
-                deliver(port, txn, c);
-                kick();
+                if (pi == M_DMA_AR) {
+                    read((DmaReadRequest) txn, first);
+                } else {
+                    deliver(port, txn, c);
+                }
+                // What the world does with an output comes back through the input ports, which wake the unit.
+                if (perBeat) {
+                    kick();
+                }
             });
         };
         this.model = new AdapterModel(p, sink, context);
@@ -123,6 +138,7 @@ public final class StandaloneAdapter implements AdapterPorts {
     private static final int S_DOORBELL = 1;
     private static final int S_HOSTRESP = 2;
     private static final int S_AXIS_RX = 3;
+    private static final int M_DMA_AR = 4;
 
     private static int portIndex(String port) {
         for (int i = 0; i < PORTS.length; i++) {
@@ -142,7 +158,6 @@ public final class StandaloneAdapter implements AdapterPorts {
 
     private void deliver(String port, Txn txn, long c) {
         switch (port) {
-            case "m_dma_ar" -> read((DmaReadRequest) txn, c);
             case "m_hostreq" -> out.hostRequest((HostRequest) txn);
             case "m_release" -> out.release((Release) txn);
             case "m_completion" -> out.completion((Completion) txn);
@@ -153,26 +168,53 @@ public final class StandaloneAdapter implements AdapterPorts {
     }
 
     /**
+     * A DMA engine read inside memory whose data starts at {@code first}: the request and all its
+     * data in one event at the last beat's cycle, where memory is read and the world checks the read
+     * against what is granted then. False for anything else (the fetch's reads, whose request cycle
+     * the fetch waits for; reads outside memory), which goes through {@link #read} at the request's cycle.
+     */
+    private boolean readAtOnce(DmaReadRequest ar, long first) {
+        int db = p.dataBytes();
+        int tag = ar.id() - 1;
+        if (perBeat || tag < 0 || tag >= p.tags() || ar.addr() < 0 || ar.addr() + (long) ar.beats() * db > mem.size()) {
+            return false;
+        }
+        inFlight++;
+        t.at(first + ar.beats() - 1, () -> {
+            inFlight--;
+            model.mux().requestAccepted(ar);
+            out.dmaRead(ar);
+            model.readBurst(ar.id(), ar.addr(), mem.read(ar.addr(), ar.beats() * db), ar.beats(), first);
+            // Data for a tag that is still incomplete changes nothing ConnStateUnit or the framer look at.
+            if (model.hostHandshake().complete(tag) || model.hostHandshake().failed(tag)) {
+                kick();
+            }
+        });
+        return true;
+    }
+
+    /** The cycle of the first data beat of a read accepted at {@code c}: after the latency and after the reads before it. */
+    private long readData(DmaReadRequest ar, long c) {
+        long first = Math.max(c + timing.dmaLatency(), rFreeAt);
+        rFreeAt = first + ar.beats();
+        return first;
+    }
+
+    /**
      * The Java DMA responder: beats after the latency, one per cycle on the shared read data channel.
      * A burst inside memory (every beat OK) arrives in one event at its last beat's cycle.
      */
-    private void read(DmaReadRequest ar, long c) {
+    private void read(DmaReadRequest ar, long first) {
         model.mux().requestAccepted(ar);
         out.dmaRead(ar);
         int db = p.dataBytes();
-        long first = Math.max(c + timing.dmaLatency(), rFreeAt);
-        rFreeAt = first + ar.beats();
         if (!perBeat && ar.addr() >= 0 && ar.addr() + (long) ar.beats() * db <= mem.size()) {
             long end = first + ar.beats() - 1;
             inFlight++;
             t.at(end, () -> {
                 inFlight--;
                 model.readBurst(ar.id(), ar.addr(), mem.read(ar.addr(), ar.beats() * db), ar.beats(), first);
-                // Data for a tag that is still incomplete changes nothing ConnStateUnit or the framer look at.
-                int tag = ar.id() - 1;
-                if (tag < 0 || tag >= p.tags() || model.hostHandshake().complete(tag) || model.hostHandshake().failed(tag)) {
-                    kick();
-                }
+                kick();
             });
             return;
         }

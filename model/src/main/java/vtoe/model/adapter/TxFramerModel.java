@@ -1,7 +1,6 @@
 package vtoe.model.adapter;
 
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -28,7 +27,6 @@ public final class TxFramerModel {
     private final byte[][] staging;
     private final OutputSink out;
     private final List<List<Integer>> perConn = new ArrayList<>();
-    private final BitSet withTags = new BitSet();
     private final Set<Integer> framed = new HashSet<>();
     private final java.util.function.Supplier<String> context;
     private long frames;
@@ -49,7 +47,6 @@ public final class TxFramerModel {
 
     public void job(Job j) {
         perConn.get(j.conn()).add(j.tag());
-        withTags.set(j.conn());
         framed.remove(j.tag());
     }
 
@@ -111,11 +108,6 @@ public final class TxFramerModel {
         return java.util.Collections.unmodifiableList(perConn.get(conn));
     }
 
-    /** The first connection at or after {@code from} that has tags not yet handed back, or -1. */
-    public int nextConnWithTags(int from) {
-        return withTags.nextSetBit(from);
-    }
-
     /** Whether a tag's segment must be dropped rather than sent (it failed, or its connection stopped). */
     public boolean dropAt(int tag, long latch) {
         return mustDrop(tag, hh.entry(tag).job.conn(), latch);
@@ -133,9 +125,6 @@ public final class TxFramerModel {
             throw fail(t, "tag " + tag + " of connection " + conn + " was dropped although it did not fail and the connection is active");
         }
         l.remove(0);
-        if (l.isEmpty()) {
-            withTags.clear(conn);
-        }
         framed.remove(tag);
         HostHandshakeModel.Entry e = hh.entry(tag);
         Job j = e.job;

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import vtoe.model.AdapterParams;
 import vtoe.model.adapter.AdapterModel;
+import vtoe.model.adapter.HostHandshakeModel;
 import vtoe.model.adapter.Op;
 import vtoe.model.check.OutputSink;
 import vtoe.model.host.PhysicalMemory;
@@ -33,13 +34,17 @@ import vtoe.model.world.AdapterPorts;
  * first way): the same block models as the lockstep reference ({@link AdapterModel}), with the
  * decisions the RTL's trace would otherwise supply made here: which op ConnStateUnit does each cycle
  * ({@link vtoe.model.adapter.ConnStateUnitModel#decide}, in the RTL's priority order and checked by
- * the same rules), which connection's frame the framer sends next (round robin), and a DMA responder
- * in Java over the same physical memory.
+ * the same rules), which segment the framer sends next, and a DMA responder in Java over the same
+ * physical memory.
  *
  * <p>Timing is approximate and event-driven: ConnStateUnit does one op per cycle while it has work
  * and sleeps until the next input or timer deadline when it has none; each input port takes one beat
- * per cycle; frames occupy the TX port for one cycle per datapath word; reads return after a fixed
- * latency at one beat per cycle. Idle cycles cost nothing, which is where its speed comes from.
+ * per cycle; reads return after a fixed latency at one beat per cycle, in request order. Two rules
+ * of the RTL that set the pace of a stream are followed closely: the DMA engine's (its reads in the
+ * order it makes them, at most burstsPerTag outstanding per tag, so a descriptor read waits behind a
+ * few bursts only) and the framer's (one segment at a time: latch, one cycle per beat, a cycle to
+ * release a grant, hand the tag back, latch again the cycle after). Idle cycles cost nothing, which
+ * is where its speed comes from.
  *
  * <p>ConnStateUnit and the framer act at the end of a cycle ({@link Timeline#atEndOf}), on every input
  * of that cycle. That makes beats that change nothing they look at invisible to them until the last
@@ -57,7 +62,10 @@ public final class StandaloneAdapter implements AdapterPorts {
         }
     }
 
-    private record Done(int tag, int conn, boolean sent) {}
+    /** A tag the framer has finished with, which ConnStateUnit may take from {@code readyAt} on. */
+    private record Done(int tag, int conn, boolean sent, long readyAt) {}
+
+    private record PendingRead(DmaReadRequest ar, long est) {}
 
     private final AdapterParams p;
     private final Timeline t;
@@ -67,11 +75,14 @@ public final class StandaloneAdapter implements AdapterPorts {
     private AdapterOutputs out;
     private final long[] portFree = new long[PORTS.length];
     private final Deque<Done> done = new ArrayDeque<>();
+    private final Deque<PendingRead> engineReads = new ArrayDeque<>(); // DMA engine reads not yet requested
+    private final int[] burstsOut; // per tag: DMA engine reads requested whose last beat has not come
     private final boolean[] handled;
     private final int[] respQueued; // s_hostresp beats per tag scheduled and not yet delivered
-    private long txFreeAt;
+    private boolean framerBusy; // a tag is latched and its TAG_DONE not yet done
+    private long framerFreeFrom; // the first cycle the framer may latch again (TAG_DONE + 1), plus one: frames start a cycle after latching
     private long rFreeAt;
-    private int framerLast;
+    private int framerLast; // the tag framed (or dropped) last
     private long nextStep = Long.MAX_VALUE;
     private long[] stepEventAt = new long[8]; // cycles with a step event in the kernel
     private int stepEvents;
@@ -90,12 +101,14 @@ public final class StandaloneAdapter implements AdapterPorts {
         this.timing = timing;
         OutputSink sink = (port, txn, est, actual) -> {
             int pi = portIndex(port);
+            if (pi == M_DMA_AR && engineRead((DmaReadRequest) txn)) {
+                engineReads.addLast(new PendingRead((DmaReadRequest) txn, est));
+                issueEngineReads(t.now());
+                return;
+            }
             long c = slot(pi, Math.max(t.now(), est));
             // The read data channel is given out in request order, which is the order requests are made.
             long first = pi == M_DMA_AR ? readData((DmaReadRequest) txn, c) : 0;
-            if (pi == M_DMA_AR && readAtOnce((DmaReadRequest) txn, first)) {
-                return;
-            }
             inFlight++;
             t.at(c, () -> {
                 inFlight--;
@@ -112,9 +125,10 @@ public final class StandaloneAdapter implements AdapterPorts {
             });
         };
         this.model = new AdapterModel(p, sink, context);
-        this.framerLast = p.numConns() - 1;
+        this.framerLast = p.tags() - 1;
         this.handled = new boolean[p.tags()];
         this.respQueued = new int[p.tags()];
+        this.burstsOut = new int[p.tags()];
     }
 
     /**
@@ -167,30 +181,71 @@ public final class StandaloneAdapter implements AdapterPorts {
         }
     }
 
+    /** A read of the DMA engine (id 1 + tag), as opposed to the descriptor fetch's. */
+    private boolean engineRead(DmaReadRequest ar) {
+        return ar.id() >= 1 && ar.id() <= p.tags();
+    }
+
     /**
-     * A DMA engine read inside memory whose data starts at {@code first}: the request and all its
-     * data in one event at the last beat's cycle, where memory is read and the world checks the read
-     * against what is granted then. False for anything else (the fetch's reads, whose request cycle
-     * the fetch waits for; reads outside memory), which goes through {@link #read} at the request's cycle.
+     * The DMA engine's request rule (the RTL's DmaEngine): its reads go out in the order it makes
+     * them, one per cycle, not before {@code earliest}, and a tag has at most burstsPerTag of them
+     * outstanding, the next one waiting (and every read behind it) until one of the tag's bursts has
+     * had its last beat. So the descriptor fetch's reads queue behind a few bursts on the read data
+     * channel, not behind every burst of every segment in flight.
+     *
+     * <p>A read inside memory is requested and answered in one event at its last beat's cycle, where
+     * memory is read and the world checks the read against what is granted then; others (outside
+     * memory, or one event per beat when asked) are requested at their cycle and answered beat by beat.
      */
-    private boolean readAtOnce(DmaReadRequest ar, long first) {
+    private void issueEngineReads(long earliest) {
         int db = p.dataBytes();
-        int tag = ar.id() - 1;
-        if (perBeat || tag < 0 || tag >= p.tags() || ar.addr() < 0 || ar.addr() + (long) ar.beats() * db > mem.size()) {
-            return false;
-        }
-        inFlight++;
-        t.at(first + ar.beats() - 1, () -> {
-            inFlight--;
-            model.mux().requestAccepted(ar);
-            out.dmaRead(ar);
-            model.readBurst(ar.id(), ar.addr(), mem.read(ar.addr(), ar.beats() * db), ar.beats(), first);
-            // Data for a tag that is still incomplete changes nothing ConnStateUnit or the framer look at.
-            if (model.hostHandshake().complete(tag) || model.hostHandshake().failed(tag)) {
-                kick();
+        while (!engineReads.isEmpty()) {
+            PendingRead r = engineReads.peekFirst();
+            DmaReadRequest ar = r.ar();
+            int tag = ar.id() - 1;
+            if (burstsOut[tag] == p.burstsPerTag()) {
+                return;
             }
-        });
-        return true;
+            engineReads.pollFirst();
+            burstsOut[tag]++;
+            long c = slot(M_DMA_AR, Math.max(earliest, r.est()));
+            long first = readData(ar, c);
+            long end = first + ar.beats() - 1;
+            if (!perBeat && ar.addr() >= 0 && ar.addr() + (long) ar.beats() * db <= mem.size()) {
+                inFlight++;
+                t.at(end, () -> {
+                    inFlight--;
+                    model.mux().requestAccepted(ar);
+                    out.dmaRead(ar);
+                    model.readBurst(ar.id(), ar.addr(), mem.read(ar.addr(), ar.beats() * db), ar.beats(), first);
+                    burstDone(tag);
+                    // Data for a tag that is still incomplete changes nothing ConnStateUnit or the framer look at.
+                    if (model.hostHandshake().complete(tag) || model.hostHandshake().failed(tag)) {
+                        kick();
+                    }
+                });
+            } else {
+                inFlight++;
+                t.at(c, () -> {
+                    inFlight--;
+                    read(ar, first);
+                    if (perBeat) {
+                        kick();
+                    }
+                });
+                inFlight++;
+                t.at(end, () -> {
+                    inFlight--;
+                    burstDone(tag);
+                });
+            }
+        }
+    }
+
+    /** A burst of the tag had its last beat: the engine may request again from the next cycle. */
+    private void burstDone(int tag) {
+        burstsOut[tag]--;
+        issueEngineReads(t.now() + 1);
     }
 
     /** The cycle of the first data beat of a read accepted at {@code c}: after the latency and after the reads before it. */
@@ -368,13 +423,18 @@ public final class StandaloneAdapter implements AdapterPorts {
         }
         lastStep = now;
         fresh = false;
-        boolean did = now >= txFreeAt && frameOne(now);
+        boolean did = !framerBusy && now >= framerFreeFrom && frameOne(now);
         Done d = done.peekFirst();
+        if (d != null && d.readyAt > now) {
+            d = null;
+        }
         TraceRecord r = model.csu().decide(now, d == null ? -1 : d.tag, d == null ? 0 : d.conn, d != null && d.sent);
         if (r != null) {
             if (r.op() == Op.TAG_DONE.code) {
                 done.pollFirst();
                 handled[r.tag()] = false;
+                framerBusy = false;
+                framerFreeFrom = now + 2;
             }
             model.csu().onTrace(r, now);
             ops++;
@@ -384,8 +444,15 @@ public final class StandaloneAdapter implements AdapterPorts {
             schedule(now + 1);
             return;
         }
-        // Asleep until the TX port frees up or a timer falls due, whichever comes first (an input wakes it earlier).
-        long wake = now < txFreeAt ? txFreeAt : Long.MAX_VALUE;
+        // Asleep until the framer can go on or a timer falls due, whichever comes first (an input wakes it earlier).
+        long wake = Long.MAX_VALUE;
+        Done head = done.peekFirst();
+        if (head != null && head.readyAt > now) {
+            wake = head.readyAt;
+        }
+        if (!framerBusy && now < framerFreeFrom) {
+            wake = Math.min(wake, framerFreeFrom);
+        }
         long dl = model.csu().nextDeadline();
         if (dl != Long.MAX_VALUE) {
             wake = Math.min(wake, Math.max(dl, now + 1));
@@ -395,72 +462,66 @@ public final class StandaloneAdapter implements AdapterPorts {
         }
     }
 
-    /** The framer: the next connection in round robin whose oldest unsent segment is complete is sent (or dropped). */
+    /**
+     * The framer (the RTL's TxFramer): latches, in round robin over the tags, one whose segment is
+     * complete and the oldest its connection still has, in the cycle before {@code now}; sends it from
+     * {@code now} on for one cycle per beat (or drops it), then hands the tag back to ConnStateUnit, a
+     * cycle later if the host has something to unpin first; and latches again only in the cycle after
+     * ConnStateUnit took the tag.
+     */
     private boolean frameOne(long now) {
-        // From the connection after the last one served to the end, then from the start: only those with tags.
-        int start = (framerLast + 1) % p.numConns();
-        for (int c = model.framer().nextConnWithTags(start); c >= 0; c = model.framer().nextConnWithTags(c + 1)) {
-            if (frameFrom(c, now)) {
-                return true;
+        int n = p.tags();
+        for (int i = 1; i <= n; i++) {
+            int tag = (framerLast + i) % n;
+            HostHandshakeModel.Entry e = model.hostHandshake().entry(tag);
+            if (!e.inUse || model.framer().tags(e.job.conn()).get(0) != tag || !model.hostHandshake().complete(tag)) {
+                continue;
             }
-        }
-        for (int c = model.framer().nextConnWithTags(0); c >= 0 && c < start; c = model.framer().nextConnWithTags(c + 1)) {
-            if (frameFrom(c, now)) {
-                return true;
+            if (e.lastInput >= now) {
+                fresh = true; // complete as of this cycle: the framer sees it next cycle, as the RTL's does
+                continue;
             }
+            frame(tag, e, now);
+            return true;
         }
         return false;
     }
 
-    /** Frames (or drops) connection {@code c}'s oldest segment not yet handled if it is complete. */
-    private boolean frameFrom(int c, long now) {
-        int tag = -1;
-        for (int x : model.framer().tags(c)) {
-            if (!handled[x]) {
-                tag = x;
-                break;
-            }
-        }
-        if (tag < 0 || !model.hostHandshake().complete(tag)) {
-            return false;
-        }
-        if (model.hostHandshake().entry(tag).lastInput >= now) {
-            fresh = true; // complete as of this cycle: the framer sees it next cycle, as the RTL's does
-            return false;
-        }
-        framerLast = c;
+    private void frame(int tag, HostHandshakeModel.Entry e, long now) {
+        int c = e.job.conn();
+        framerLast = tag;
+        framerBusy = true;
         handled[tag] = true;
+        long unpin = e.hasGrant || e.job.releaseBlock() ? 1 : 0; // the Release state before Finish
         if (model.framer().dropAt(tag, now - 1)) {
-            done.addLast(new Done(tag, c, false));
-            return true;
+            done.addLast(new Done(tag, c, false, now + unpin));
+            return;
         }
         Frame f = model.framer().frame(tag, now - 1);
         int beats = (f.bytes().length() + p.dataBytes() - 1) / p.dataBytes();
-        txFreeAt = now + beats;
+        long end = now + beats;
         txBusyCycles += beats;
-        int tg = tag;
         inFlight++;
-        t.at(txFreeAt, () -> {
+        t.at(end, () -> {
             inFlight--;
             framesSent++;
             out.txFrame(f.bytes());
-            done.addLast(new Done(tg, c, true));
+            done.addLast(new Done(tag, c, true, end + unpin));
             kick();
         });
-        return true;
     }
 
     // ---- queries ----
 
     /** No tag in flight, nothing to retire or drain, nothing scheduled to arrive or leave. */
     public boolean quiet() {
-        return inFlight == 0 && done.isEmpty() && !model.csu().anyBusy();
+        return inFlight == 0 && done.isEmpty() && engineReads.isEmpty() && !model.csu().anyBusy();
     }
 
     /** The model's state where a stuck run usually shows why, and what the engine still has scheduled. */
     public String diagnostics() {
         return model.stateReport() + "\n  engine: deliveries in flight " + inFlight + ", tags done and waiting " + done
-                + ", framed or dropped " + handledTags() + ", next step " + (nextStep == Long.MAX_VALUE ? "none" : nextStep)
+                + ", framed or dropped " + handledTags() + (framerBusy ? " (framer waiting for TAG_DONE)" : "") + ", next step " + (nextStep == Long.MAX_VALUE ? "none" : nextStep)
                 + ", next deadline " + model.csu().nextDeadline();
     }
 

@@ -191,6 +191,26 @@ public final class AdapterModel implements LockstepModel {
         }
     }
 
+    /**
+     * A whole read burst of OK beats from {@code addr}, beat i stamped {@code firstCycle + i} (the
+     * standalone TLM): the same as one s_dma_r input per beat, which is what happens unless it is a
+     * DMA engine read the engine expects next.
+     */
+    public void readBurst(int id, long addr, byte[] data, int beats, long firstCycle) {
+        int tag = id - 1;
+        if (tag >= 0 && tag < p.tags() && mux.outstanding(id) > 0 && dma.takesBurst(tag, addr, beats)) {
+            hh.touched(tag, firstCycle + beats - 1);
+            dma.burst(tag, data);
+            mux.burstTaken(id);
+            return;
+        }
+        int d = p.dataBytes();
+        for (int i = 0; i < beats; i++) {
+            mux.beat(new DmaReadBeat(id, Bytes.wrap(java.util.Arrays.copyOfRange(data, i * d, (i + 1) * d)), i == beats - 1, 0),
+                    firstCycle + i);
+        }
+    }
+
     /** A whole received frame, as the parser sees it after its last beat (the standalone TLM). */
     public void rxFrame(Bytes frame) {
         AckParserModel.Verdict v = parser.frame(frame);

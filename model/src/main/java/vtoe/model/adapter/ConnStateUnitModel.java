@@ -2,6 +2,7 @@ package vtoe.model.adapter;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -64,6 +65,16 @@ public final class ConnStateUnitModel {
     private final long timerSlack;
     private final Deque<TraceRecord> recent = new ArrayDeque<>();
     private long records;
+    private int pendingFaults;
+    // Indexes over the connections, brought up to date after every op on a connection (ops only change
+    // their own connection's state), so that deciding an op costs the same with 4 or 4096 connections.
+    private final BitSet draining = new BitSet();
+    private final BitSet retiring = new BitSet();
+    private final BitSet eligible = new BitSet();
+    private final boolean[] busyFlag;
+    private int busyCount;
+    private final int timerLeaves;
+    private final long[] timerMin; // min tree over "due at" per connection (Long.MAX_VALUE: no timer that can fall due)
 
     public ConnStateUnitModel(AdapterParams p, CsrFileModel csr, Downstream out, Supplier<String> context) {
         this.p = p;
@@ -83,6 +94,13 @@ public final class ConnStateUnitModel {
             freeTags.addLast(t);
         }
         rrLast = p.numConns() - 1;
+        this.busyFlag = new boolean[p.numConns()];
+        this.timerLeaves = Integer.highestOneBit(Math.max(1, p.numConns() - 1)) << 1;
+        this.timerMin = new long[2 * timerLeaves];
+        java.util.Arrays.fill(timerMin, Long.MAX_VALUE);
+        for (int c = 0; c < p.numConns(); c++) {
+            reindex(c);
+        }
         // The scan looks at one connection per cycle; ops of higher priority can hold it up a while.
         this.timerSlack = 4L * p.numConns() + 512;
     }
@@ -105,6 +123,7 @@ public final class ConnStateUnitModel {
 
     public void expectFault(int tag, int conn, int code, long detail) {
         faults.computeIfAbsent(tag, k -> new ArrayDeque<>()).addLast(new PendingFault(conn, code, detail));
+        pendingFaults++;
     }
 
     // ---- queries ----
@@ -128,12 +147,7 @@ public final class ConnStateUnitModel {
 
     /** Some connection still has a tag in flight, a block to retire or a ring to drain. */
     public boolean anyBusy() {
-        for (ConnState s : st) {
-            if (s.busy()) {
-                return true;
-            }
-        }
-        return false;
+        return busyCount != 0;
     }
 
     public long stateRegister(int conn, int which) {
@@ -191,7 +205,43 @@ public final class ConnStateUnitModel {
             case DRAIN -> drain(r, t, s);
             default -> throw fail(r, t, "unhandled op");
         }
-        activeHistory.get(c).put(t, st[c].active()); // st[c], not s: OPEN replaces the state
+        // st[c], not s: OPEN replaces the state. Only changes are kept: activeAt looks up the last one before a cycle.
+        TreeMap<Long, Boolean> h = activeHistory.get(c);
+        Map.Entry<Long, Boolean> last = h.lastEntry();
+        if (last.getValue() != st[c].active() || last.getKey() == t) {
+            h.put(t, st[c].active());
+        }
+        reindex(c);
+    }
+
+    /** Brings the connection indexes up to date with {@code st[c]}. */
+    private void reindex(int c) {
+        ConnState s = st[c];
+        draining.set(c, s.draining);
+        retiring.set(c, s.retirePending);
+        eligible.set(c, Segmenter.eligible(s));
+        boolean b = s.busy();
+        if (b != busyFlag[c]) {
+            busyFlag[c] = b;
+            busyCount += b ? 1 : -1;
+        }
+        int i = timerLeaves + c;
+        timerMin[i] = s.active() && s.timerOn && !s.retirePending ? s.deadline : Long.MAX_VALUE;
+        for (i >>= 1; i >= 1; i >>= 1) {
+            timerMin[i] = Math.min(timerMin[2 * i], timerMin[2 * i + 1]);
+        }
+    }
+
+    /** The lowest-numbered connection whose timer is due at {@code t} ({@link RetransmitFsm#due}), or -1. */
+    private int firstDue(long t) {
+        if (timerMin[1] > t) {
+            return -1;
+        }
+        int i = 1;
+        while (i < timerLeaves) {
+            i = timerMin[2 * i] <= t ? 2 * i : 2 * i + 1;
+        }
+        return i - timerLeaves;
     }
 
     private void ctl(TraceRecord r, long t, boolean open) {
@@ -340,6 +390,9 @@ public final class ConnStateUnitModel {
     private void fault(TraceRecord r, long t, ConnState s) {
         Deque<PendingFault> q = faults.get(r.tag());
         PendingFault f = q == null ? null : q.pollFirst();
+        if (f != null) {
+            pendingFaults--;
+        }
         if (f == null || f.conn != r.conn() || f.code != r.aux()) {
             throw fail(r, t, "expected " + (f == null ? "no fault for this tag" : "fault " + f));
         }
@@ -371,29 +424,28 @@ public final class ConnStateUnitModel {
      * @param doneTag a tag the framer has finished with (-1: none), its connection and whether it was sent
      */
     public TraceRecord decide(long t, int doneTag, int doneConn, boolean doneSent) {
-        int n = p.numConns();
-        for (int c = 0; c < n; c++) {
-            ConnState s = st[c];
-            if (s.draining) {
-                RingEntry e = ring[c][s.drainPtr & (p.retained() - 1)];
-                return rec(Op.DRAIN, c, e.releaseIssued ? 0 : 1, e.seq, e.size, e.va, t);
-            }
+        int dc = draining.nextSetBit(0);
+        if (dc >= 0) {
+            ConnState s = st[dc];
+            RingEntry e = ring[dc][s.drainPtr & (p.retained() - 1)];
+            return rec(Op.DRAIN, dc, e.releaseIssued ? 0 : 1, e.seq, e.size, e.va, t);
         }
-        for (Map.Entry<Integer, Deque<PendingFault>> f : faults.entrySet()) {
-            PendingFault pf = f.getValue().peekFirst();
-            if (pf != null) {
-                return rec(Op.FAULT, pf.conn, f.getKey(), 0, 0, pf.code, t);
+        if (pendingFaults != 0) {
+            for (Map.Entry<Integer, Deque<PendingFault>> f : faults.entrySet()) {
+                PendingFault pf = f.getValue().peekFirst();
+                if (pf != null) {
+                    return rec(Op.FAULT, pf.conn, f.getKey(), 0, 0, pf.code, t);
+                }
             }
         }
         if (doneTag >= 0) {
             return rec(Op.TAG_DONE, doneConn, doneTag, 0, 0, doneSent ? 1 : 0, t);
         }
-        for (int c = 0; c < n; c++) {
-            ConnState s = st[c];
-            if (s.retirePending) {
-                RingEntry e = ring[c][s.head & (p.retained() - 1)];
-                return rec(Op.RETIRE, c, 0, e.end(), 0, e.descVa, t);
-            }
+        int rc = retiring.nextSetBit(0);
+        if (rc >= 0) {
+            ConnState s = st[rc];
+            RingEntry e = ring[rc][s.head & (p.retained() - 1)];
+            return rec(Op.RETIRE, rc, 0, e.end(), 0, e.descVa, t);
         }
         Ctl k = ctl.peekFirst();
         if (k != null) {
@@ -419,12 +471,11 @@ public final class ConnStateUnitModel {
                 return rec(Op.DESC, d.conn(), s.active() ? 0 : 1, d.seq(), d.size(), d.descVa(), t);
             }
         }
-        for (int c = 0; c < n; c++) {
-            if (RetransmitFsm.due(st[c], t)) {
-                ConnState s = st[c].copy();
-                RetransmitFsm.TimerOutcome o = RetransmitFsm.onTimer(s, p.maxRetries(), p.maxBackoff());
-                return rec(Op.TIMER, c, 0, 0, 0, o.kind().ordinal() | (long) s.backoff << 4 | (long) s.retries << 8, t);
-            }
+        int tc = firstDue(t);
+        if (tc >= 0) {
+            ConnState s = st[tc].copy();
+            RetransmitFsm.TimerOutcome o = RetransmitFsm.onTimer(s, p.maxRetries(), p.maxBackoff());
+            return rec(Op.TIMER, tc, 0, 0, 0, o.kind().ordinal() | (long) s.backoff << 4 | (long) s.retries << 8, t);
         }
         int c = rrChoice();
         Integer tag = freeTags.peekFirst();
@@ -444,13 +495,7 @@ public final class ConnStateUnitModel {
 
     /** The earliest cycle a timer will fall due (Long.MAX_VALUE: none is running). */
     public long nextDeadline() {
-        long d = Long.MAX_VALUE;
-        for (ConnState s : st) {
-            if (s.active() && s.timerOn && !s.retirePending) {
-                d = Math.min(d, s.deadline);
-            }
-        }
-        return d;
+        return timerMin[1];
     }
 
     // ---- shared rules ----
@@ -477,15 +522,10 @@ public final class ConnStateUnitModel {
         }
     }
 
+    /** The first eligible connection after the last one served, round robin. */
     private int rrChoice() {
-        int n = p.numConns();
-        for (int i = 1; i <= n; i++) {
-            int c = (rrLast + i) % n;
-            if (Segmenter.eligible(st[c])) {
-                return c;
-            }
-        }
-        return -1;
+        int c = rrLast + 1 < p.numConns() ? eligible.nextSetBit(rrLast + 1) : -1;
+        return c >= 0 ? c : eligible.nextSetBit(0);
     }
 
     private List<Integer> eligibleList() {
@@ -500,13 +540,12 @@ public final class ConnStateUnitModel {
 
     /** A timer left expired much longer than the scan needs to reach it is a hang in the making. */
     private void checkTimersServed(long t) {
-        for (int c = 0; c < p.numConns(); c++) {
+        int c = firstDue(t - timerSlack);
+        if (c >= 0) {
             ConnState s = st[c];
-            if (RetransmitFsm.due(s, t - timerSlack)) {
-                throw new LockstepMismatchError("m_trace", t, "TRACE CHECK FAILED at cycle " + t + ": connection " + c
-                        + "'s timer expired at cycle " + s.deadline + " and was not served within " + timerSlack
-                        + " cycles\n  state: " + s + "\n" + context.get());
-            }
+            throw new LockstepMismatchError("m_trace", t, "TRACE CHECK FAILED at cycle " + t + ": connection " + c
+                    + "'s timer expired at cycle " + s.deadline + " and was not served within " + timerSlack
+                    + " cycles\n  state: " + s + "\n" + context.get());
         }
     }
 

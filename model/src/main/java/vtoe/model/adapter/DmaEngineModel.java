@@ -106,6 +106,29 @@ public final class DmaEngineModel {
         }
     }
 
+    /**
+     * Whether the tag's next burst is the read at {@code addr} of {@code beats} beats and none of its
+     * beats has arrived yet: {@link #burst} can then take all of them at once.
+     */
+    public boolean takesBurst(int tag, long addr, int beats) {
+        Burst bd = bursts[tag].peekFirst();
+        int d = p.dataBytes();
+        return bd != null && beat[tag] == 0 && (bd.start & -(long) d) == addr
+                && ((bd.start & (d - 1)) + bd.nb + d - 1) / d == beats;
+    }
+
+    /**
+     * A whole burst of OK beats, {@code data} being all of them in order ({@link #takesBurst} holds):
+     * the same as {@link #beat} for each, in one copy.
+     */
+    public void burst(int tag, byte[] data) {
+        Burst bd = bursts[tag].pollFirst();
+        int d = p.dataBytes();
+        System.arraycopy(data, (int) (bd.start & (d - 1)), staging[tag], bd.dstOff, bd.nb);
+        bytes[tag] += bd.nb;
+        beat[tag] = 0;
+    }
+
     public boolean idle(int tag) {
         return bursts[tag].isEmpty();
     }

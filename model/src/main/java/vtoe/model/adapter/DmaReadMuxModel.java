@@ -55,6 +55,11 @@ public final class DmaReadMuxModel {
         inStray = !b.last();
     }
 
+    /** A whole burst for {@code id} was taken by its owner at once: the count drops as on its last beat. */
+    public void burstTaken(int id) {
+        outstanding[id]--;
+    }
+
     public int outstanding(int id) {
         return outstanding[id];
     }

@@ -130,6 +130,24 @@ public final class HostHandshakeModel {
         }
     }
 
+    /**
+     * Whether {@code beats} OK data beats for {@code tag}, only the last marked last, would be taken
+     * as a well-formed PUSH answer with nothing else arriving for the tag in between: each beat then
+     * only fills staging, and nothing outside this entry changes before the last one (no event, no
+     * fault). The standalone TLM delivers such an answer in one kernel event.
+     */
+    public boolean quietPush(int tag, int beats) {
+        if (tag < 0 || tag >= p.tags()) {
+            return false;
+        }
+        Entry e = tab[tag];
+        if (!e.inUse || e.respDone || e.failed || e.beatIdx != 0 || e.job.prepinned() || e.job.mode() != CsrMap.MODE_PUSH) {
+            return false;
+        }
+        int d = p.dataBytes();
+        return beats == (Integer.toUnsignedLong(e.job.len()) + d - 1) / d;
+    }
+
     public boolean failed(int tag) {
         return tab[tag].failed || dma.err(tag);
     }

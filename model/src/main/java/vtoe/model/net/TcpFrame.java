@@ -65,16 +65,17 @@ public record TcpFrame(
     private static final int IP_FRAG_OFFSET = 0x1fff;
 
     public TcpFrame {
-        require(dstMac >>> 48 == 0, "dstMac must fit in 48 bits, not 0x" + Long.toHexString(dstMac));
-        require(srcMac >>> 48 == 0, "srcMac must fit in 48 bits, not 0x" + Long.toHexString(srcMac));
-        require(ipId >>> 16 == 0, "ipId must be in 0..65535, not " + ipId);
-        require(ttl >>> 8 == 0, "ttl must be in 0..255, not " + ttl);
-        require(srcPort >>> 16 == 0, "srcPort must be in 0..65535, not " + srcPort);
-        require(dstPort >>> 16 == 0, "dstPort must be in 0..65535, not " + dstPort);
-        require(flags >>> 8 == 0, "flags must fit in one byte, not 0x" + Integer.toHexString(flags));
-        require(window >>> 16 == 0, "window must be in 0..65535, not " + window);
-        require(payload != null, "payload must not be null (use an empty Bytes)");
-        require(payload.length() <= MAX_PAYLOAD, "payload must be at most " + MAX_PAYLOAD + " bytes, not " + payload.length());
+        // The messages are built only when a check fails: a frame is made for every segment and every ACK.
+        require(dstMac >>> 48 == 0, () -> "dstMac must fit in 48 bits, not 0x" + Long.toHexString(dstMac));
+        require(srcMac >>> 48 == 0, () -> "srcMac must fit in 48 bits, not 0x" + Long.toHexString(srcMac));
+        require(ipId >>> 16 == 0, () -> "ipId must be in 0..65535, not " + ipId);
+        require(ttl >>> 8 == 0, () -> "ttl must be in 0..255, not " + ttl);
+        require(srcPort >>> 16 == 0, () -> "srcPort must be in 0..65535, not " + srcPort);
+        require(dstPort >>> 16 == 0, () -> "dstPort must be in 0..65535, not " + dstPort);
+        require(flags >>> 8 == 0, () -> "flags must fit in one byte, not 0x" + Integer.toHexString(flags));
+        require(window >>> 16 == 0, () -> "window must be in 0..65535, not " + window);
+        require(payload != null, () -> "payload must not be null (use an empty Bytes)");
+        require(payload.length() <= MAX_PAYLOAD, () -> "payload must be at most " + MAX_PAYLOAD + " bytes, not " + payload.length());
     }
 
     /** The frame's bytes as the RTL framer sends them (see the class comment). */
@@ -227,9 +228,9 @@ public record TcpFrame(
         return (long) u16(b, at) << 32 | (s32(b, at + 2) & 0xffffffffL);
     }
 
-    private static void require(boolean ok, String message) {
+    private static void require(boolean ok, java.util.function.Supplier<String> message) {
         if (!ok) {
-            throw new IllegalArgumentException(message);
+            throw new IllegalArgumentException(message.get());
         }
     }
 }

@@ -72,7 +72,7 @@ public final class StandaloneWorld {
      * {@code maxCycles} fails with the world's state.
      */
     public List<String> finish(long maxCycles) {
-        boolean ok = kernel.runUntil(() -> world.done() && adapter.quiet(), maxCycles);
+        boolean ok = kernel.runUntil(() -> adapter.quiet() && world.done(), maxCycles);
         if (!ok) {
             throw new IllegalStateException("the standalone run did not finish within " + maxCycles + " cycles\n" + world.diagnostics() + "\n" + adapter.diagnostics());
         }

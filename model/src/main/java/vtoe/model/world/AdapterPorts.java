@@ -18,6 +18,14 @@ public interface AdapterPorts {
 
     void hostResponse(HostResponse r);
 
+    /**
+     * The beats of one answer, in order: the same as {@link #hostResponse} for each (this default).
+     * The standalone TLM takes a well-formed PUSH answer in one event instead of one per beat.
+     */
+    default void hostResponses(java.util.List<HostResponse> beats) {
+        beats.forEach(this::hostResponse);
+    }
+
     /** A whole Ethernet frame into s_axis_rx. */
     void rxFrame(Bytes frame);
 }

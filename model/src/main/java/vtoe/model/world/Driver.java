@@ -429,11 +429,13 @@ public final class Driver {
                 done(c);
                 int d = p.dataBytes();
                 int beats = (int) ((len + d - 1) / d);
+                List<HostResponse> answer = new ArrayList<>(beats);
                 for (int i = 0; i < beats; i++) {
                     byte[] b = new byte[d];
                     System.arraycopy(all, i * d, b, 0, (int) Math.min(d, len - (long) i * d));
-                    ports.hostResponse(new HostResponse(r.tag(), HostResponse.OK, Bytes.wrap(b), 0, 0, i == beats - 1));
+                    answer.add(new HostResponse(r.tag(), HostResponse.OK, Bytes.wrap(b), 0, 0, i == beats - 1));
                 }
+                ports.hostResponses(answer);
                 bytesPushed += len;
                 return;
             }
@@ -698,7 +700,15 @@ public final class Driver {
     /** Every piece of work the driver owes the adapter or the pager is done (nothing being pinned, posted or freed). */
     public boolean idle() {
         // Counted, not compared with cpuFreeAt: other events of that last cycle may run before the CPU's.
-        return cpuQueued == 0 && conns.values().stream().allMatch(c -> c.inService == 0);
+        if (cpuQueued != 0) {
+            return false;
+        }
+        for (Conn c : conns.values()) {
+            if (c.inService != 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public Stats stats() {

@@ -215,7 +215,12 @@ public final class World implements AdapterOutputs {
 
     /** Every open connection either delivered all its bytes or was stopped by the adapter. */
     public boolean done() {
-        return setups.keySet().stream().allMatch(c -> delivered(c) || driver.stopped(c)) && driver.idle();
+        for (int c : setups.keySet()) {
+            if (!delivered(c) && !driver.stopped(c)) {
+                return false;
+            }
+        }
+        return driver.idle();
     }
 
     public boolean allDelivered() {

@@ -19,6 +19,7 @@ import java.util.List;
  * @param changes      every input change, in cycle order
  * @param cycles       cycles the run had
  * @param checkpoints  checkpoint records (one per {@code checkpointCycles} cycles, and the rest)
+ * @param checkpointCycles cycles per checkpoint record
  * @param endedKind    how the run ended (status bits of {@link StepStatus}; 0: closed normally)
  * @param bytes        size of the file
  */

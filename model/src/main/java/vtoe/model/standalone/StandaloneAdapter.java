@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.function.Supplier;
 import vtoe.model.AdapterParams;
 import vtoe.model.adapter.AdapterModel;
+import vtoe.model.adapter.ConnStateUnitModel;
 import vtoe.model.adapter.HostHandshakeModel;
 import vtoe.model.adapter.Op;
 import vtoe.model.check.OutputSink;
@@ -219,10 +220,7 @@ public final class StandaloneAdapter implements AdapterPorts {
                     out.dmaRead(ar);
                     model.readBurst(ar.id(), ar.addr(), mem.read(ar.addr(), ar.beats() * db), ar.beats(), first);
                     burstDone(tag);
-                    // Data for a tag that is still incomplete changes nothing ConnStateUnit or the framer look at.
-                    if (model.hostHandshake().complete(tag) || model.hostHandshake().failed(tag)) {
-                        kick();
-                    }
+                    kickFor(tag); // data for a tag still waiting for more changes nothing the unit looks at
                 });
             } else {
                 inFlight++;
@@ -331,8 +329,18 @@ public final class StandaloneAdapter implements AdapterPorts {
                 respQueued[tag]--;
             }
             model.input("s_hostresp", r, c);
-            kick();
+            kickFor(tag);
         });
+    }
+
+    /**
+     * Wakes ConnStateUnit after an input for {@code tag} if it changed something it or the framer look
+     * at: the tag is complete (or failed) now. An extent still waiting for its data does not.
+     */
+    private void kickFor(int tag) {
+        if (perBeat || tag < 0 || tag >= p.tags() || model.hostHandshake().complete(tag) || model.hostHandshake().failed(tag)) {
+            kick();
+        }
     }
 
     /** A well-formed PUSH answer ({@link vtoe.model.adapter.HostHandshakeModel#quietPush}) in one event; anything else beat by beat. */
@@ -362,7 +370,7 @@ public final class StandaloneAdapter implements AdapterPorts {
             for (int i = 0; i < n; i++) {
                 model.input("s_hostresp", answer.get(i), at[i]);
             }
-            kick();
+            kickFor(tag);
         });
     }
 
@@ -424,11 +432,7 @@ public final class StandaloneAdapter implements AdapterPorts {
         lastStep = now;
         fresh = false;
         boolean did = !framerBusy && now >= framerFreeFrom && frameOne(now);
-        Done d = done.peekFirst();
-        if (d != null && d.readyAt > now) {
-            d = null;
-        }
-        TraceRecord r = model.csu().decide(now, d == null ? -1 : d.tag, d == null ? 0 : d.conn, d != null && d.sent);
+        TraceRecord r = decide(now);
         if (r != null) {
             if (r.op() == Op.TAG_DONE.code) {
                 done.pollFirst();
@@ -440,7 +444,8 @@ public final class StandaloneAdapter implements AdapterPorts {
             ops++;
             did = true;
         }
-        if (did || fresh) {
+        // Step again next cycle only if there will be something to do then; an input arriving then wakes it anyway.
+        if (fresh || (did && (perBeat || canFrame(now + 1) || decide(now + 1) != null))) {
             schedule(now + 1);
             return;
         }
@@ -460,6 +465,29 @@ public final class StandaloneAdapter implements AdapterPorts {
         if (wake != Long.MAX_VALUE) {
             schedule(wake);
         }
+    }
+
+    /** What ConnStateUnit would do in cycle {@code c} if nothing arrives before: {@link ConnStateUnitModel#decide}, no side effects. */
+    private TraceRecord decide(long c) {
+        Done d = done.peekFirst();
+        if (d != null && d.readyAt > c) {
+            d = null;
+        }
+        return model.csu().decide(c, d == null ? -1 : d.tag, d == null ? 0 : d.conn, d != null && d.sent);
+    }
+
+    /** Whether the framer could latch a segment for cycle {@code c} if nothing arrives before (no side effects). */
+    private boolean canFrame(long c) {
+        if (framerBusy || c < framerFreeFrom) {
+            return false;
+        }
+        for (int tag = 0; tag < p.tags(); tag++) {
+            HostHandshakeModel.Entry e = model.hostHandshake().entry(tag);
+            if (e.inUse && model.framer().tags(e.job.conn()).get(0) == tag && model.hostHandshake().complete(tag)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**

@@ -11,13 +11,16 @@ object Elaborate {
   /** Tops built for co-simulation: name -> (generator, params). */
   def tops: Seq[(String, () => chisel3.RawModule, AdapterParams)] = {
     val p = AdapterParams()
-    val full = AdapterParams(numConns = 64)
+    val full = AdapterParams(numConns = fullConns)
     Seq(
       ("FetchTop", () => new FetchTop(p), p),
       ("AssertProbe", () => new AssertProbe, p),
       ("VtoeAdapter", () => new VtoeAdapter(full), full)
     )
   }
+
+  /** Connections of the full adapter: 64, or `-Dvtoe.numConns` (the scale flavour for the benchmarks, `-Pscale`). */
+  def fullConns: Int = sys.props.get("vtoe.numConns").map(_.toInt).getOrElse(64)
 
   private val firtoolOpts = Array(
     "-disable-all-randomization",
@@ -33,7 +36,7 @@ object Elaborate {
     val selected = tops.filter { case (name, _, _) => only.isEmpty || only(name) }
     // Skip when the compiled RTL is unchanged: elaboration is the slowest step of a no-op build.
     val stamp = out.resolve(".fingerprint")
-    val fp = fingerprint() + selected.map(_._1).mkString(",")
+    val fp = fingerprint() + selected.map(_._1).mkString(",") + s" numConns=$fullConns"
     val present = selected.forall { case (name, _, _) => Files.exists(out.resolve(name).resolve("params.json")) }
     if (present && Files.exists(stamp) && Files.readString(stamp) == fp) {
       println(s"RTL unchanged since the last elaboration; Verilog in $out kept")

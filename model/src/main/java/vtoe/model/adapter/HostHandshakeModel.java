@@ -148,6 +148,27 @@ public final class HostHandshakeModel {
         return beats == (Integer.toUnsignedLong(e.job.len()) + d - 1) / d;
     }
 
+    /**
+     * A well-formed PUSH answer ({@link #quietPush} held when it was sent) taken whole, its last beat
+     * in {@code lastCycle}: the same as {@link #response} for each beat, in one copy per beat.
+     */
+    public void quietPushAnswer(int tag, java.util.List<HostResponse> beats, long lastCycle) {
+        if (!quietPush(tag, beats.size())) {
+            throw new IllegalStateException("tag " + tag + " cannot take " + beats.size() + " PUSH beats at once: " + entry(tag).job);
+        }
+        Entry e = tab[tag];
+        int d = p.dataBytes();
+        long len = Integer.toUnsignedLong(e.job.len());
+        for (int k = 0; k < beats.size(); k++) {
+            int n = (int) Math.min(d, len - (long) k * d);
+            beats.get(k).data().copyTo(0, staging[tag], k * d, n);
+            e.pushBytes += n;
+        }
+        e.beatIdx = beats.size();
+        e.lastInput = lastCycle;
+        e.respDone = true;
+    }
+
     public boolean failed(int tag) {
         return tab[tag].failed || dma.err(tag);
     }

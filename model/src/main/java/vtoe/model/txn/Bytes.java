@@ -53,6 +53,11 @@ public final class Bytes {
         return b[i];
     }
 
+    /** Copies {@code n} bytes from {@code from} into {@code dst} at {@code off}. */
+    public void copyTo(int from, byte[] dst, int off, int n) {
+        System.arraycopy(b, from, dst, off, n);
+    }
+
     public byte[] toArray() {
         return b.clone();
     }

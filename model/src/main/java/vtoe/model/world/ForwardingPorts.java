@@ -28,6 +28,12 @@ public class ForwardingPorts implements AdapterPorts {
         next.hostResponse(r);
     }
 
+    /** Passed on whole, so the standalone TLM can take a PUSH answer in one event. */
+    @Override
+    public void hostResponses(java.util.List<HostResponse> beats) {
+        next.hostResponses(beats);
+    }
+
     @Override
     public void rxFrame(Bytes frame) {
         next.rxFrame(frame);

@@ -91,6 +91,18 @@ public final class RunProbe implements PortShim {
             }
 
             @Override
+            public void hostResponses(java.util.List<HostResponse> beats) {
+                if (!beats.isEmpty()) {
+                    Integer len = pushLen.remove(beats.get(0).tag());
+                    HostResponse r = beats.get(0);
+                    if (len != null && r.status() == HostResponse.OK && r.len() == 0) {
+                        hostBus += len;
+                    }
+                }
+                next.hostResponses(beats);
+            }
+
+            @Override
             public void rxFrame(Bytes f) {
                 ack(f);
                 next.rxFrame(f);

@@ -28,10 +28,6 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--out", description = "report (default: ${DEFAULT-VALUE})")
     Path out = Path.of("BENCHMARKS.md");
 
-    @Option(names = "--only", split = ",", paramLabel = "SECTION",
-            description = "only these sections, comma-separated: perf, state, world, cosim (default: all)")
-    java.util.Set<String> only = new java.util.LinkedHashSet<>();
-
     @Option(names = "--world-bytes", description = "bytes per world run of the co-simulation speed benchmark (default: ${DEFAULT-VALUE})")
     long worldBytes = 2L << 20;
 
@@ -44,6 +40,18 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--command", hidden = true, description = "command line to record in the report")
     String command = "./scripts/bench";
 
+    @Option(names = "--only", split = ",", description = "sections to run (default: all): ${COMPLETION-CANDIDATES}")
+    java.util.EnumSet<Section> only = java.util.EnumSet.allOf(Section.class);
+
+    @Option(names = "--seeds", description = "seeds per scenario of the TLM speed section (default: ${DEFAULT-VALUE})")
+    int seeds = 4;
+
+    @Option(names = "--reps", description = "TLM runs per seed whose median is taken (default: ${DEFAULT-VALUE})")
+    int reps = 5;
+
+    /** The report's sections, in order. */
+    enum Section { perf, state, tlm, scale, cosim }
+
     public static void main(String[] args) {
         System.exit(new CommandLine(new Bench()).execute(args));
     }
@@ -54,31 +62,27 @@ public final class Bench implements Callable<Integer> {
         md.append("# vtoe benchmarks\n\n");
         md.append("Written by `").append(command).append("` on ").append(LocalDate.now()).append(", ").append(machine())
                 .append(".\nEvery figure below comes from that one run; rerun the command to refresh them.\n\n");
-        for (String o : only) {
-            if (!List.of("perf", "state", "world", "cosim").contains(o)) {
-                throw new CommandLine.ParameterException(new CommandLine(this), "unknown section '" + o + "' (perf, state, world, cosim)");
-            }
-        }
-        if (wants("perf")) {
+        if (only.contains(Section.perf)) {
             AdapterPerfBench.section(md, bytes);
         }
-        if (wants("state")) {
+        if (only.contains(Section.state)) {
             state(md);
         }
-        if (wants("world")) {
-            world(md);
+        if (only.contains(Section.tlm)) {
+            TlmSpeedBench.section(md, seeds, reps);
         }
-        if (wants("cosim")) {
+        if (only.contains(Section.scale)) {
+            Path png = out.toAbsolutePath().getParent().resolve("docs/figures/bench-scale.png");
+            ScaleBench.section(md, png, "docs/figures/bench-scale.png", reps,
+                    vtoe.tb.adapter.AdapterTb.elaboratedParams().numConns());
+        }
+        if (only.contains(Section.cosim)) {
             CosimSpeedBench.section(md, worldBytes, cosimRuns, replays);
         }
         Files.writeString(out, md.toString());
         System.out.println(md);
         System.out.println("written: " + out.toAbsolutePath());
         return 0;
-    }
-
-    private boolean wants(String section) {
-        return only.isEmpty() || only.contains(section);
     }
 
     public static String machine() {
@@ -114,24 +118,4 @@ public final class Bench implements Callable<Integer> {
         }
     }
 
-    /** The demo's world on the RTL (TLM in lockstep) and on the standalone TLM, side by side. */
-    private void world(StringBuilder md) {
-        long worldBytes = 2L << 20;
-        md.append("## The same world on the RTL and on the standalone TLM (issue 5; context for issue 7)\n\n");
-        md.append("The demo's scenario with ").append(worldBytes).append(" bytes per mode: 192 KiB of RAM and a thrashing memory hog, ")
-                .append("1% loss each way. Each mode runs on the RTL with the TLM in lockstep, then on the standalone TLM: same world ")
-                .append("model, same seed. Cycles differ where the TLM's approximate timing and the draws it leads to differ.\n\n");
-        md.append("| mode | RTL cycles | RTL wall s | TLM cycles | TLM wall s | TLM cycles vs RTL | TLM speed-up (wall) | both intact |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|---|\n");
-        vtoe.model.net.Link.Config link = vtoe.model.net.Link.Config.ideal(3000).withImpairments(0.01, 0.002, 0.01, 1500, 0);
-        for (int mode = 0; mode < 3; mode++) {
-            vtoe.tb.world.WorldRun.Result r = vtoe.tb.world.WorldRun.run(SimRun.of("Bench", "world" + mode, 7 + mode),
-                    new vtoe.tb.world.WorldRun.Spec(mode, worldBytes, link, 20_000, vtoe.tb.world.WorldRun.pressured()), b -> {},
-                    "./scripts/bench");
-            md.append(String.format("| %s | %d | %.2f | %d | %.2f | %+.1f%% | %.1fx | %s |%n", r.mode(), r.cycles(), r.wallSeconds(),
-                    r.tlmCycles(), r.tlmWallSeconds(), 100.0 * (r.tlmCycles() - r.cycles()) / r.cycles(),
-                    r.wallSeconds() / Math.max(1e-3, r.tlmWallSeconds()), r.sha256Match() && r.tlmSha256Match() ? "yes" : "NO"));
-        }
-        md.append("\n");
-    }
 }

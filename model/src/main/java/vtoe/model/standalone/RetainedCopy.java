@@ -14,9 +14,11 @@ import vtoe.model.txn.HostResponse;
 import vtoe.model.txn.Release;
 import vtoe.model.world.AdapterOutputs;
 import vtoe.model.world.AdapterPorts;
+import vtoe.model.world.ConnSetup;
 import vtoe.model.world.ForwardingOutputs;
 import vtoe.model.world.ForwardingPorts;
 import vtoe.model.world.PortShim;
+import vtoe.model.world.SentFrontier;
 import vtoe.model.world.World;
 
 /**
@@ -46,8 +48,7 @@ public final class RetainedCopy implements PortShim {
     private final int ring;
     private final long latency;
     private final int[] slot;
-    private final int[] sndMax;
-    private final boolean[] started;
+    private final SentFrontier frontier;
     private final Set<Integer> answeredTags = new HashSet<>();
     private World world;
     private Timeline t;
@@ -81,8 +82,7 @@ public final class RetainedCopy implements PortShim {
         for (int c = conns.nextSetBit(0); c >= 0; c = conns.nextSetBit(c + 1)) {
             slot[c] = i++;
         }
-        this.sndMax = new int[p.numConns()];
-        this.started = new boolean[p.numConns()];
+        this.frontier = new SentFrontier(p.numConns());
     }
 
     @Override
@@ -130,11 +130,14 @@ public final class RetainedCopy implements PortShim {
         return new ForwardingOutputs(next) {
             @Override
             public void hostRequest(HostRequest r) {
-                if (r.kind() == HostRequest.RETRANSMIT && mine(r.conn()) && copied(r)) {
-                    answer(r);
-                } else {
-                    next.hostRequest(r);
+                if (r.kind() == HostRequest.RETRANSMIT && mine(r.conn())) {
+                    int seq = world.driver().seqOf(r.conn(), r.va());
+                    if (frontier.covers(r.conn(), seq, r.len())) {
+                        answer(r, seq);
+                        return;
+                    }
                 }
+                next.hostRequest(r);
             }
 
             @Override
@@ -163,16 +166,13 @@ public final class RetainedCopy implements PortShim {
     /** Writes a first-sent payload into the connection's ring. */
     private void keep(Bytes f) {
         TcpHeaderView h = TcpHeaderView.of(f);
-        if (h == null || h.payloadLen() == 0 || !mine(h.srcPort() - 0x4000)) {
+        if (h == null || h.payloadLen() == 0) {
             return;
         }
-        int conn = h.srcPort() - 0x4000;
-        int end = h.seq() + h.payloadLen();
-        if (started[conn] && end - sndMax[conn] <= 0) {
-            return; // a retransmission: its bytes are in the ring already
+        int conn = ConnSetup.connOfPort(h.srcPort(), p.numConns());
+        if (!mine(conn) || !frontier.sent(conn, h.seq(), h.payloadLen())) {
+            return; // not ours, or a retransmission: its bytes are in the ring already
         }
-        started[conn] = true;
-        sndMax[conn] = end;
         byte[] payload = f.slice(h.payloadAt(), h.payloadAt() + h.payloadLen()).toArray();
         int off = (int) (Integer.toUnsignedLong(h.seq()) & (ring - 1));
         int first = Math.min(payload.length, ring - off);
@@ -184,23 +184,17 @@ public final class RetainedCopy implements PortShim {
     }
 
     /**
-     * Whether the copy holds all of the request's bytes. A window probe asks for a byte beyond what
-     * was ever sent (kind RETRANSMIT, new data): that one goes to the host like a first send.
+     * Answers a retransmission request of bytes the copy holds ({@code seq} is where they start) with
+     * the copy's addresses, one or two extents where the ring wraps. A window probe asks for a byte
+     * beyond what was ever sent (kind RETRANSMIT, new data); it is not covered and goes to the host
+     * like a first send.
      */
-    private boolean copied(HostRequest r) {
+    private void answer(HostRequest r, int seq) {
         int conn = r.conn();
-        int seq = world.driver().seqOf(conn, r.va());
-        return started[conn] && (seq + r.len()) - sndMax[conn] <= 0;
-    }
-
-    /** Answers a retransmission request with the copy's addresses (one or two extents where the ring wraps). */
-    private void answer(HostRequest r) {
-        int conn = r.conn();
-        int seq = world.driver().seqOf(conn, r.va());
         int len = r.len();
-        if (sndMax[conn] - seq > ring) {
+        if (frontier.max(conn) - seq > ring) {
             throw new IllegalStateException("COPY_RETAIN: " + r + " asks for sequence " + Integer.toUnsignedLong(seq) + "+" + len
-                    + ", which the connection's copy no longer holds (sent up to " + Integer.toUnsignedLong(sndMax[conn]) + ", ring of "
+                    + ", which the connection's copy no longer holds (sent up to " + Integer.toUnsignedLong(frontier.max(conn)) + ", ring of "
                     + ring + " bytes): the ring is smaller than the bytes in flight");
         }
         answered++;

@@ -16,11 +16,20 @@ public record ConnSetup(int conn, int mode, int mss, long rto, int peerWnd, int 
         }
     }
 
+    /** Our TCP port is this plus the connection number (the adapter takes the connection from the port's low bits). */
+    public static final int PORT_BASE = 0x4000;
+
+    /** The connection whose port is {@code port}, or -1 if the port is not one of ours. */
+    public static int connOfPort(int port, int numConns) {
+        int c = port - PORT_BASE;
+        return c >= 0 && c < numConns ? c : -1;
+    }
+
     /** Sensible defaults: MSS 1460, a 64 KiB window, a short ideal link. */
     public static ConnSetup of(int conn, int mode) {
         return new ConnSetup(conn, mode, 1460, 20_000, 65535, 0x1000_0000 + conn * 0x100_0000,
                 0x02_00_00_00_00_00L | conn, 0x02_00_00_00_01_00L | conn, 0x0a00_0001, 0x0a00_0100 + conn,
-                0x4000 | conn, 5001 + conn, 65535, Double.POSITIVE_INFINITY, Link.Config.ideal(200), Link.Config.ideal(200));
+                PORT_BASE | conn, 5001 + conn, 65535, Double.POSITIVE_INFINITY, Link.Config.ideal(200), Link.Config.ideal(200));
     }
 
     public ConnSetup withMss(int m) {

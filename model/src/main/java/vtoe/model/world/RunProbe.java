@@ -36,9 +36,8 @@ public final class RunProbe implements PortShim {
     private final LongPredicate onAdapter;
     private World world;
     private Timeline t;
-    private final int[] sndMax;
+    private final SentFrontier frontier;
     private final int[] una;
-    private final boolean[] started;
     private final long[] unacked;
     private long unackedSum;
     private long unackedPeak;
@@ -62,9 +61,8 @@ public final class RunProbe implements PortShim {
     public RunProbe(AdapterParams p, LongPredicate onAdapter) {
         this.p = p;
         this.onAdapter = onAdapter;
-        this.sndMax = new int[p.numConns()];
+        this.frontier = new SentFrontier(p.numConns());
         this.una = new int[p.numConns()];
-        this.started = new boolean[p.numConns()];
         this.unacked = new long[p.numConns()];
     }
 
@@ -83,21 +81,14 @@ public final class RunProbe implements PortShim {
         return new ForwardingPorts(next) {
             @Override
             public void hostResponse(HostResponse r) {
-                Integer len = pushLen.remove(r.tag());
-                if (len != null && r.status() == HostResponse.OK && r.len() == 0) {
-                    hostBus += len; // the host pushes the bytes over the bus itself
-                }
+                answered(r);
                 next.hostResponse(r);
             }
 
             @Override
             public void hostResponses(java.util.List<HostResponse> beats) {
                 if (!beats.isEmpty()) {
-                    Integer len = pushLen.remove(beats.get(0).tag());
-                    HostResponse r = beats.get(0);
-                    if (len != null && r.status() == HostResponse.OK && r.len() == 0) {
-                        hostBus += len;
-                    }
+                    answered(beats.get(0));
                 }
                 next.hostResponses(beats);
             }
@@ -135,6 +126,14 @@ public final class RunProbe implements PortShim {
         };
     }
 
+    /** The first beat of an answer: a PUSH answer means the host pushed the request's bytes over the bus itself. */
+    private void answered(HostResponse r) {
+        Integer len = pushLen.remove(r.tag());
+        if (len != null && r.status() == HostResponse.OK && r.len() == 0) {
+            hostBus += len;
+        }
+    }
+
     private void request(HostRequest r) {
         boolean retransmit = r.kind() == HostRequest.RETRANSMIT;
         if (retransmit) {
@@ -167,23 +166,18 @@ public final class RunProbe implements PortShim {
             return;
         }
         txFrames++;
-        int conn = h.srcPort() - 0x4000; // our port is 0x4000 | conn (ConnSetup)
-        if (h.payloadLen() == 0 || conn < 0 || conn >= p.numConns()) {
+        int conn = ConnSetup.connOfPort(h.srcPort(), p.numConns());
+        if (h.payloadLen() == 0 || conn < 0) {
             return;
         }
         int seq = h.seq();
         txPayload += h.payloadLen();
-        int end = seq + h.payloadLen();
-        if (!started[conn]) {
-            started[conn] = true;
+        if (!frontier.started(conn)) {
             una[conn] = seq;
-            sndMax[conn] = seq;
         }
-        if (end - sndMax[conn] <= 0) {
+        if (!frontier.sent(conn, seq, h.payloadLen())) {
             retxFrames++;
             retxBytes += h.payloadLen();
-        } else {
-            sndMax[conn] = end;
         }
         update(conn);
         Pending pd = pending.remove(key(conn, seq));
@@ -203,19 +197,19 @@ public final class RunProbe implements PortShim {
         if (h == null || !h.hasAck()) {
             return;
         }
-        int conn = h.dstPort() - 0x4000;
-        if (conn < 0 || conn >= p.numConns() || !started[conn]) {
+        int conn = ConnSetup.connOfPort(h.dstPort(), p.numConns());
+        if (conn < 0 || !frontier.started(conn)) {
             return;
         }
         int ack = h.ack();
-        if (ack - una[conn] > 0 && ack - sndMax[conn] <= 0) {
+        if (ack - una[conn] > 0 && ack - frontier.max(conn) <= 0) {
             una[conn] = ack;
             update(conn);
         }
     }
 
     private void update(int conn) {
-        long now = Integer.toUnsignedLong(sndMax[conn] - una[conn]);
+        long now = Integer.toUnsignedLong(frontier.max(conn) - una[conn]);
         unackedSum += now - unacked[conn];
         unacked[conn] = now;
         unackedPeak = Math.max(unackedPeak, unackedSum);

@@ -70,7 +70,8 @@ public final class PointRunner {
 
     static AdapterParams tlmParams(Point p) {
         AdapterParams e = elaborated().params();
-        int conns = Math.max(e.numConns(), Integer.highestOneBit(p.connections() - 1 == 0 ? 1 : p.connections() - 1) << 1);
+        // The adapter's connection count is a power of two: the elaborated one, or the next one up that fits the point.
+        int conns = Math.max(e.numConns(), Integer.highestOneBit(Math.max(1, p.connections() - 1)) << 1);
         return e.withNumConns(conns).withDataBytes(p.dataBytes());
     }
 

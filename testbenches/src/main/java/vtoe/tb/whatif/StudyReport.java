@@ -152,9 +152,10 @@ public final class StudyReport {
     private void plot(PlotSpec spec) {
         List<PointSummary> all = new ArrayList<>(tlm);
         all.addAll(rtl);
+        Map<String, String> wanted = new LinkedHashMap<>(); // normalised as the points' values are (16K -> 16384)
+        spec.where().forEach((k, v) -> wanted.put(k, study.base().with(k, v).get(k)));
         List<PointSummary> sel = all.stream()
-                .filter(s -> spec.where().entrySet().stream().allMatch(e -> s.point().get(e.getKey()).equals(study.base().with(e.getKey(),
-                        e.getValue()).get(e.getKey()))))
+                .filter(s -> wanted.entrySet().stream().allMatch(e -> s.point().get(e.getKey()).equals(e.getValue())))
                 .toList();
         Map<String, List<PointSummary>> facets = new LinkedHashMap<>();
         for (PointSummary s : sel) {
@@ -290,6 +291,6 @@ public final class StudyReport {
         if (v == Math.rint(v) && a < 1e15) {
             return Long.toString(v.longValue());
         }
-        return a >= 100 ? String.format("%.0f", v) : a >= 1 ? String.format("%.3g", v) : String.format("%.3g", v);
+        return a >= 100 ? String.format("%.0f", v) : String.format("%.3g", v);
     }
 }

@@ -5,7 +5,9 @@ import chisel3.util._
 
 /** The single owner of every connection's transmit state and retained ring. At most one operation per
   * cycle changes a connection (see [[Op]]): drain > fault > tag done > retire > open/stop > ACK >
-  * descriptor > timer > segment, each taken only when its outputs have room. Every change goes out
+  * descriptor > timer > segment, each taken only when its outputs have room. A stopped PREPINNED
+  * connection drains (releases) its blocks only after its last tag in flight is done, so the DMA
+  * engine never reads a block the host has already unpinned. Every change goes out
   * on the trace, so the lockstep model follows the RTL's timing decisions exactly and checks them.
   *
   * Trade-off: one state read and write per cycle keeps the per-connection state in single-ported
@@ -153,7 +155,9 @@ class ConnStateUnit(p: AdapterParams) extends Module {
       out.fastRetx := false.B
       out.probe := false.B
       out.retirePending := false.B
-      out.draining := n.mode === 2.U && n.head =/= n.tail
+      // A PREPINNED block is given back only once no tag of the connection is in flight: a segment
+      // already cut may still read any block it spans, so the drain waits for the last TAG_DONE.
+      out.draining := n.mode === 2.U && n.head =/= n.tail && n.tagsInFlight === 0.U
       out.drainPtr := n.head
     }
     out
@@ -207,6 +211,10 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     val t = io.tagDone.bits
     next.tagsInFlight := cur.tagsInFlight - 1.U
     when(cur.lastTagValid && cur.lastTag === t.tag) { next.lastTagValid := false.B }
+    // The last tag of a stopped PREPINNED connection is done: now its blocks may be drained.
+    when(cur.state === ConnStateCode.Stopped.U && cur.mode === 2.U && cur.tagsInFlight === 1.U) {
+      next.draining := cur.drainPtr =/= cur.tail
+    }
     tr0.op := Op.TagDone.U
     tr0.tag := t.tag
     tr0.aux := t.sent

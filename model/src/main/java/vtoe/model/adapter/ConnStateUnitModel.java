@@ -384,6 +384,9 @@ public final class ConnStateUnitModel {
         if (s.lastTagValid && s.lastTag == r.tag()) {
             s.lastTagValid = false;
         }
+        if (s.state == ConnState.STOPPED && s.mode == CsrMap.MODE_PREPINNED && s.tagsInFlight == 0) {
+            s.draining = s.drainPtr != s.tail;
+        }
         freeTags.addLast(r.tag());
     }
 
@@ -517,7 +520,8 @@ public final class ConnStateUnitModel {
             s.fastRetx = false;
             s.probe = false;
             s.retirePending = false;
-            s.draining = s.mode == CsrMap.MODE_PREPINNED && s.head != s.tail;
+            // As the RTL: blocks go back only after the last tag in flight, which may still read them.
+            s.draining = s.mode == CsrMap.MODE_PREPINNED && s.head != s.tail && s.tagsInFlight == 0;
             s.drainPtr = s.head;
         }
     }

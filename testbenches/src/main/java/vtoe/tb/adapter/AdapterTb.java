@@ -104,6 +104,7 @@ public final class AdapterTb implements AutoCloseable {
         final MessageDigest sent;
         int nextSeq;
         long bytesPosted;
+        long blocksPosted;
         long bytesCompleted;
         long completions;
 
@@ -275,6 +276,7 @@ public final class AdapterTb implements AutoCloseable {
                 c.pending.addLast(new Descriptor(bva, 0, len, c.nextSeq, 0));
             }
             c.nextSeq += len;
+            c.blocksPosted++;
             off += len;
         }
         post(c);
@@ -333,6 +335,11 @@ public final class AdapterTb implements AutoCloseable {
     /** PA of the connection's descriptor region. */
     public long regionPa(int conn) {
         return conns.get(conn).regionPa;
+    }
+
+    /** Descriptor blocks posted on the connection so far (PREPINNED splits blocks at physical discontinuities). */
+    public int blocksPosted(int conn) {
+        return (int) conns.get(conn).blocksPosted;
     }
 
     public Peer peer(int conn) {

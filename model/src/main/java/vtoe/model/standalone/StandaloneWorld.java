@@ -4,6 +4,9 @@ import java.util.List;
 import java.util.function.Function;
 import org.apache.commons.rng.UniformRandomProvider;
 import vtoe.model.AdapterParams;
+import vtoe.model.check.KnownSenderDeviations;
+import vtoe.model.check.TcpSenderRules;
+import vtoe.model.check.TcpSenderRulesShim;
 import vtoe.model.host.PhysicalMemory;
 import vtoe.model.sim.EventKernel;
 import vtoe.model.txn.CsrResponse;
@@ -18,10 +21,20 @@ import vtoe.model.world.World;
  * {@code WorldTb} is for the RTL, this is for the TLM, with the same calls and the same verdict.
  */
 public final class StandaloneWorld {
+    /**
+     * The sender rules' slack for this TLM: none on any rule (the adapter's known deviations only
+     * report, {@link KnownSenderDeviations}); frames reach the rules up to one frame's beats out of
+     * cycle order (see {@link TcpSenderRulesShim}).
+     */
+    static final TcpSenderRules.Tolerances SENDER_TOLERANCES = TcpSenderRules.Tolerances.strict().withReorder(4096);
+
     public final EventKernel kernel = new EventKernel();
     public final PhysicalMemory mem;
     public final StandaloneAdapter adapter;
     public final World world;
+    /** Judges what the adapter sends against the TCP RFCs, from its wires alone; its verdict is part of {@link #finish}. */
+    public final TcpSenderRules senderRules = KnownSenderDeviations.apply(new TcpSenderRules(SENDER_TOLERANCES));
+    private final AdapterParams params;
     private final Function<String, UniformRandomProvider> streams;
 
     public StandaloneWorld(AdapterParams p, World.Config cfg, StandaloneAdapter.Timing timing,
@@ -42,11 +55,14 @@ public final class StandaloneWorld {
             throw new IllegalArgumentException(cfg.frames() + " frames and " + (bytes - host)
                     + " bytes of adapter memory do not fit the standalone TLM's 2 GiB physical memory");
         }
+        this.params = p;
         this.streams = streams;
         this.mem = PhysicalMemory.allocate((int) bytes);
         this.adapter = new StandaloneAdapter(p, kernel, mem, timing, context);
-        this.world = new World(p, kernel, mem, PortShim.chainInputs(shims, adapter), cfg, streams);
-        adapter.connect(PortShim.chainOutputs(shims, world));
+        List<PortShim> wired = new java.util.ArrayList<>(List.of(new TcpSenderRulesShim(senderRules, kernel, p.dataBytes())));
+        wired.addAll(shims); // the rules see what the adapter itself sends, before any shim
+        this.world = new World(p, kernel, mem, PortShim.chainInputs(wired, adapter), cfg, streams);
+        adapter.connect(PortShim.chainOutputs(wired, world));
         long base = host;
         for (PortShim s : shims) {
             s.attach(new PortShim.Context(world, kernel, mem, base));
@@ -57,6 +73,7 @@ public final class StandaloneWorld {
     /** Opens a connection and runs until the adapter has answered every context write. */
     public void open(ConnSetup s) {
         int before = world.driver().csrResponses().size();
+        senderRules.connection(TcpSenderRules.Config.of(s, params));
         world.open(s);
         kernel.runUntil(() -> world.driver().csrOutstanding() == 0, kernel.now() + 100_000);
         for (CsrResponse r : world.driver().csrResponses().subList(before, world.driver().csrResponses().size())) {
@@ -77,7 +94,9 @@ public final class StandaloneWorld {
             throw new IllegalStateException("the standalone run did not finish within " + maxCycles + " cycles\n" + world.diagnostics() + "\n" + adapter.diagnostics());
         }
         world.driver().teardownStopped();
-        return world.failures();
+        List<String> failures = new java.util.ArrayList<>(world.failures());
+        senderRules.violations().forEach(v -> failures.add("TCP sender rule broken: " + v));
+        return failures;
     }
 
     public long cycle() {

@@ -67,6 +67,13 @@ public final class AdapterHarness implements AutoCloseable {
     public static final long MEMORY_BYTES = 256L << 20;
     /** Cycles a trace record may lag its change; the dispatch waits this long before releasing. */
     static final long TRACE_LAG = 64;
+    /**
+     * The sender rules' slack for the RTL: none on any rule (the adapter's known deviations only
+     * report, {@link vtoe.model.check.KnownSenderDeviations}); a sent frame is handed over at its last
+     * beat but stamped with its first, hence the reorder window.
+     */
+    static final vtoe.model.check.TcpSenderRules.Tolerances SENDER_TOLERANCES =
+            vtoe.model.check.TcpSenderRules.Tolerances.strict().withReorder(1 << 16);
 
     public final Dut dut;
     public final AdapterParams params;
@@ -81,6 +88,9 @@ public final class AdapterHarness implements AutoCloseable {
     /** Bus protocol checkers, on in every run (the ready/valid rules are checked natively). */
     public final vtoe.model.check.AxiReadChecker dmaChecker;
     public final vtoe.model.check.AxisFrameChecker txChecker;
+    /** The TCP sender rules (RFC 9293, 6298, 5681) on m_axis_tx and s_axis_rx; judged in {@link #checkEnd}. */
+    public final vtoe.model.check.TcpSenderRules senderRules =
+            vtoe.model.check.KnownSenderDeviations.apply(new vtoe.model.check.TcpSenderRules(SENDER_TOLERANCES));
     private final TimeOrderedDispatch dispatch = new TimeOrderedDispatch(TRACE_LAG);
     private final SimRun run;
     private final PcapWriter pcap;
@@ -161,18 +171,27 @@ public final class AdapterHarness implements AutoCloseable {
             int txOrder = order("m_axis_tx");
             this.txFrames = new AxisFrameMonitor(dut, "m_axis_tx").subscribe(o -> {
                 pcap.write(o.endCycle() * 4, o.txn().bytes());
+                senderRules.fromSender(o.txn().bytes(), o.startCycle());
                 world.txFrame(o);
                 dispatch.add(o.endCycle(), txOrder, () -> {
                     model.expectFrame(o.txn(), o.startCycle());
                     lockstep.observe("m_axis_tx", o);
                 });
             });
-            new AxisFrameMonitor(dut, "s_axis_rx").subscribe(o -> pcap.write(o.endCycle() * 4, o.txn().bytes()));
+            new AxisFrameMonitor(dut, "s_axis_rx").subscribe(o -> {
+                pcap.write(o.endCycle() * 4, o.txn().bytes());
+                senderRules.toSender(o.txn().bytes(), o.endCycle());
+            });
             dut.afterStep(() -> dispatch.release(dut.cycle()));
         } catch (RuntimeException e) {
             dut.close();
             throw e;
         }
+    }
+
+    /** Tells the sender rules about a connection the owner programs (its configuration, never the RTL's). */
+    public void senderConnection(vtoe.model.world.ConnSetup s) {
+        senderRules.connection(vtoe.model.check.TcpSenderRules.Config.of(s, params));
     }
 
     private int order(String port) {
@@ -227,11 +246,12 @@ public final class AdapterHarness implements AutoCloseable {
             throw new LockstepMismatchError("m_trace", dut.cycle(), "MODEL LEFTOVERS at the end:\n  " + String.join("\n  ", left)
                     + "\n" + run.context());
         }
+        senderRules.assertClean(run.context());
     }
 
     public String diagnostics() {
         return "scoreboard: " + lockstep.pending() + ", dispatch pending " + dispatch.pending() + ", host events "
-                + sched.pending() + ", trace records " + traceRecords + "\n";
+                + sched.pending() + ", trace records " + traceRecords + "\n" + senderRules.summary() + "\n";
     }
 
     public long traceRecords() {

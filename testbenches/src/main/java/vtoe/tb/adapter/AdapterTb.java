@@ -240,6 +240,7 @@ public final class AdapterTb implements AutoCloseable {
     public void openConnection(ConnSetup s) {
         Conn c = new Conn(s);
         conns.put(s.conn(), c);
+        h.senderConnection(s);
         host.registerConn(s.conn(), s.mode(), 0x7f00_0000_0000L + ((long) s.conn() << 32));
         host.registerRegion(c.regionPa, REGION_BYTES);
         int before = csrResps.size() + csr.queued();

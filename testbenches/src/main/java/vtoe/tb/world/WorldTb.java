@@ -138,6 +138,7 @@ public final class WorldTb implements AutoCloseable {
     /** Opens a connection and waits until the adapter has accepted every context write. */
     public void open(ConnSetup s) {
         int before = world.driver().csrResponses().size();
+        h.senderConnection(s);
         world.open(s);
         h.sched.runUntil(() -> world.driver().csrOutstanding() == 0, 100_000, this::diagnostics);
         for (CsrResponse r : world.driver().csrResponses().subList(before, world.driver().csrResponses().size())) {

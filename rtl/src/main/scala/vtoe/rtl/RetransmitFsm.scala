@@ -6,7 +6,9 @@ import chisel3.util._
 /** What an ACK or a timer expiry does to a connection (design brief section 5): cumulative ACKs move
   * sndUna, arm retirement of acknowledged blocks and reset backoff; three duplicates arm a fast
   * retransmission of one segment at sndUna; an RTO goes back to sndUna with exponential backoff and
-  * stops the connection after maxRetries retransmissions; a closed window is probed. Combinational:
+  * stops the connection after maxRetries retransmissions; a closed window is probed, and probes that
+  * no ACK answers count as retransmissions, so a peer that vanishes behind a closed window ends in
+  * RETRY_LIMIT instead of being probed for ever. Combinational:
   * ConnStateUnit applies it in the cycle of the op. `vtoe.model.adapter.RetransmitFsm` mirrors it.
   */
 class RetransmitFsm(p: AdapterParams) extends Module {
@@ -60,6 +62,9 @@ class RetransmitFsm(p: AdapterParams) extends Module {
     io.ackNext.fastRetx := false.B
     io.ackNext.retirePending := s.head =/= s.tail && (a.ack - headEnd)(31) === 0.U
   }.elsewhen(isDup) {
+    // The peer answers and keeps its window closed: it is alive, so probing may go on for ever
+    // (RFC 1122 4.2.2.17); only probes nobody answers count towards the retry limit.
+    when(wnd === 0.U) { io.ackNext.retries := 0.U }
     io.ackNext.dupAcks := Mux(s.dupAcks === 3.U, 3.U, s.dupAcks + 1.U)
     when(s.dupAcks === 2.U) {
       io.ackNext.fastRetx := true.B
@@ -69,6 +74,7 @@ class RetransmitFsm(p: AdapterParams) extends Module {
     }
   }.otherwise {
     io.ackNext.peerWnd := wnd
+    when(wnd === 0.U) { io.ackNext.retries := 0.U }
   }
 
   // ---- timer ----
@@ -90,8 +96,13 @@ class RetransmitFsm(p: AdapterParams) extends Module {
     io.timerNext.probe := s.peerWnd === 0.U && pending
   }.elsewhen(s.peerWnd === 0.U) {
     io.timerKind := TimerKind.ZeroWindow.U
-    rewind()
-    io.timerNext.probe := true.B
+    when(s.retries === p.maxRetries.U) {
+      io.timerStop := true.B // a peer that vanished behind a closed window
+    }.otherwise {
+      io.timerNext.retries := s.retries + 1.U
+      rewind()
+      io.timerNext.probe := true.B
+    }
   }.otherwise {
     io.timerKind := TimerKind.Rto.U
     when(s.retries === p.maxRetries.U) {

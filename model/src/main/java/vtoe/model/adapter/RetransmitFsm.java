@@ -41,6 +41,11 @@ public final class RetransmitFsm {
             s.retirePending = s.head != s.tail && (ack - head.end()) >= 0;
             return new AckOutcome(AckResult.NEW, true);
         }
+        if (wnd32 == 0) {
+            // The peer answers and keeps its window closed: it is alive, so probing may go on for ever
+            // (RFC 1122 4.2.2.17); only probes nobody answers count towards the retry limit.
+            s.retries = 0;
+        }
         if (isDup) {
             int before = s.dupAcks;
             s.dupAcks = before == 3 ? 3 : before + 1;
@@ -70,6 +75,10 @@ public final class RetransmitFsm {
             return new TimerOutcome(TimerKind.PERSIST, false);
         }
         if (s.peerWnd == 0) {
+            if (s.retries == maxRetries) {
+                return new TimerOutcome(TimerKind.ZERO_WINDOW, true); // a peer that vanished behind a closed window
+            }
+            s.retries++;
             rewind(s, backedOff);
             s.probe = true;
             return new TimerOutcome(TimerKind.ZERO_WINDOW, false);

@@ -204,17 +204,24 @@ public final class RandomCases {
                     int[] frames = {0};
                     tb.peer(v).toPeer().dropIf(f -> frames[0]++ >= k);
                 }
+                // The injected ACK's cycle: a short stream may be delivered before it arrives, and the run must not end before the
+                // adapter has had it (the harness settles every queued input before it judges the end).
+                long[] ackAt = {Long.MAX_VALUE};
                 if (fault == Fault.ACK_ABOVE) {
                     ConnSetup s = victim.setup();
                     vtoe.model.net.TcpFrame ack = new vtoe.model.net.TcpFrame(s.ourMac(), s.peerMac(), s.peerIp(), s.ourIp(), 0, 64, true,
                             s.peerPort(), s.ourPort(), 0x10000, s.iss() + 0x4000_0000, vtoe.model.net.TcpFrame.ACK, 1000,
                             vtoe.model.txn.Bytes.wrap(new byte[0]));
-                    tb.sched.after(500 + rng.nextInt(5000), () -> tb.rx.send(ack.encode(), tb.sched.now()));
+                    tb.sched.after(500 + rng.nextInt(5000), () -> {
+                        tb.rx.send(ack.encode(), tb.sched.now());
+                        ackAt[0] = tb.sched.now();
+                    });
                 }
                 boolean stops = fault != Fault.ACK_ABOVE;
                 java.util.function.IntPredicate others = c -> c == v || tb.delivered(c);
                 tb.finish(() -> sc.parts.stream().allMatch(pt -> others.test(pt.setup().conn()))
                         && (stops ? tb.events.stream().anyMatch(o -> o.txn().conn() == v) || tb.delivered(v) : tb.delivered(v))
+                        && (fault != Fault.ACK_ABOVE || ackAt[0] != Long.MAX_VALUE && tb.sched.now() > ackAt[0] + 10_000)
                         && !tb.model.csu().busy(v) && tb.quiescent(), 40_000_000);
                 tb.teardown(v);
                 List<vtoe.model.txn.AdapterEvent> mine = tb.events.stream().map(Observed::txn).filter(e -> e.conn() == v).toList();
@@ -235,7 +242,9 @@ public final class RandomCases {
                     throw new AssertionError("connection " + v + " neither reported " + fault + " nor delivered\n" + run.context());
                 }
                 if (fault == Fault.ACK_ABOVE && tb.model.csu().ackAbove() == 0) {
-                    throw new AssertionError("the ACK above sndNxt was not counted\n" + run.context());
+                    throw new AssertionError("the ACK above sndNxt (injected at cycle " + ackAt[0] + ") was not counted; ACKs the unit applied: "
+                            + tb.trace.stream().filter(r -> r.op() == vtoe.model.adapter.Op.ACK.code && r.conn() == v).toList() + "\n"
+                            + run.context());
                 }
                 if (tb.events.stream().anyMatch(o -> o.txn().conn() != v)) {
                     throw new AssertionError("events on connections without bad input: " + tb.events + "\n" + run.context());

@@ -12,8 +12,9 @@ object Op {
   val Fault = 8 // a tag failed (host FAULT, bad response, DMA error): aux = event code
   val Stop = 9 // connection stopped: aux = event code of the cause, 0 = disabled through CTRL
   val Drain = 10 // stopped PREPINNED connection walks its ring: seq, len = size, aux = VA, tag = 1 if released here
+  val Skip = 11 // the send queue's head connection is no longer eligible: dropped from the queue
   val all: Seq[(String, Int)] = Seq("OPEN" -> Open, "DESC" -> Desc, "SEG" -> Seg, "ACK" -> Ack, "RETIRE" -> Retire,
-    "TIMER" -> Timer, "TAG_DONE" -> TagDone, "FAULT" -> Fault, "STOP" -> Stop, "DRAIN" -> Drain)
+    "TIMER" -> Timer, "TAG_DONE" -> TagDone, "FAULT" -> Fault, "STOP" -> Stop, "DRAIN" -> Drain, "SKIP" -> Skip)
 }
 
 object SegKind {

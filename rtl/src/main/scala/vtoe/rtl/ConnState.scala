@@ -30,4 +30,9 @@ class ConnState(p: AdapterParams) extends Bundle {
   val lastTagValid = Bool()
   val draining = Bool() // stopped PREPINNED connection releasing blocks never retrieved
   val drainPtr = UInt((p.ringBits + 1).W)
+  // Membership of ConnStateUnit's connection queues: a connection is in each queue at most once, so
+  // a queue of numConns entries never overflows. Kept across OPEN: an old entry may still be queued.
+  val sendQueued = Bool() // in the send queue (eligible, or was when queued and not yet looked at)
+  val retireQueued = Bool() // in the retire queue
+  val drainQueued = Bool() // in the drain queue
 }

@@ -5,7 +5,8 @@ import chisel3.util._
 
 /** The single owner of every connection's transmit state and retained ring. At most one operation per
   * cycle changes a connection (see [[Op]]): drain > fault > tag done > retire > open/stop > ACK >
-  * descriptor > timer > segment, each taken only when its outputs have room. A stopped PREPINNED
+  * descriptor > timer > segment (or skip), each taken only when its outputs have room. Connections
+  * with work wait in queues (send, retire, drain), so choosing one costs the same whatever numConns. A stopped PREPINNED
   * connection drains (releases) its blocks only after its last tag in flight is done, so the DMA
   * engine never reads a block the host has already unpinned. Every change goes out
   * on the trace, so the lockstep model follows the RTL's timing decisions exactly and checks them.
@@ -28,8 +29,8 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     val release = Decoupled(new Release) // PREPINNED blocks of stopped connections
     val event = Decoupled(new AdapterEvent)
     val trace = Decoupled(new TraceRec)
-    val active = Output(UInt(p.numConns.W)) // connection state Active
-    val busy = Output(UInt(p.numConns.W)) // tags in flight, retiring or draining
+    val activeQ = Vec(2, Flipped(new ConnFlagQuery(p))) // connection state Active (fetch, framer)
+    val busyQ = Flipped(new ConnFlagQuery(p)) // tags in flight, retiring or draining (CsrFile)
     val stateConn = Input(UInt(p.connIdxBits.W)) // CSR read of connection state
     val stateData = Output(Vec(4, UInt(64.W)))
     val counters = Output(Vec(2, UInt(64.W))) // ACKs above sndMax, ACKs below sndUna
@@ -55,23 +56,30 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   val st = Mem(p.numConns, new ConnState(p))
   val ring = Mem(p.numConns * R, new RingEntry)
   def ringAddr(conn: UInt, idx: UInt): UInt = Cat(conn, idx(p.ringBits - 1, 0))
-  def bit(bits: UInt, i: UInt): Bool = (bits >> i)(0)
-  def setBit(bits: UInt, i: UInt, v: Bool): UInt =
-    ((bits & ~(1.U(p.numConns.W) << i)) | (v.asUInt << i))(p.numConns - 1, 0)
 
   val now = RegInit(0.U(PortWidths.Time.W))
   now := now + 1.U
-  val activeBits = RegInit(0.U(p.numConns.W))
-  val busyBits = RegInit(0.U(p.numConns.W))
-  val eligibleBits = RegInit(0.U(p.numConns.W))
-  val retireBits = RegInit(0.U(p.numConns.W))
-  val drainBits = RegInit(0.U(p.numConns.W))
-  val ringFullBits = RegInit(0.U(p.numConns.W))
+  // Flags other blocks and the descriptor admission look up by connection, one bit per connection in
+  // its own memory: a lookup or an update costs the same whatever numConns.
+  val activeM = Mem(p.numConns, Bool())
+  val busyM = Mem(p.numConns, Bool())
+  val ringFullM = Mem(p.numConns, Bool())
+  for (q <- io.activeQ) q.flag := activeM(q.conn)
+  io.busyQ.flag := busyM(io.busyQ.conn)
   val ackAbove = RegInit(0.U(64.W))
   val ackOld = RegInit(0.U(64.W))
-  io.active := activeBits
-  io.busy := busyBits
   io.counters := VecInit(ackAbove, ackOld)
+
+  // Connections with work, in queues instead of bit vectors scanned by priority encoders (Corundum's
+  // tx_scheduler_rr keeps its active queues the same way). Send queue: a connection is queued when it
+  // becomes eligible and re-queued after each segment while it stays eligible, which is round robin;
+  // one that is no longer eligible when it reaches the head is dropped (SKIP, traced). Retire and
+  // drain queues: a connection is queued when it starts to need that op and leaves when it no longer
+  // does; an entry found stale at the head is dropped in one untraced cycle. A connection is in each
+  // queue at most once (ConnState's *Queued flags), so numConns entries always suffice.
+  val sendQ = Module(new Queue(UInt(p.connIdxBits.W), p.numConns))
+  val retireQ = Module(new Queue(UInt(p.connIdxBits.W), p.numConns))
+  val drainQ = Module(new Queue(UInt(p.connIdxBits.W), p.numConns))
 
   // Free tags, in the order they were freed (the model keeps the same queue).
   val ftQ = RegInit(VecInit((0 until p.tags).map(_.U(p.tagBits.W))))
@@ -85,43 +93,43 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   val scanState = st(scan)
   val scanDue = RetransmitFsm.due(scanState, now)
 
-  // Round-robin choice of the next connection to cut a segment for.
-  val rrLast = RegInit((p.numConns - 1).U(p.connIdxBits.W))
-  val above = eligibleBits & ~((2.U((p.numConns + 1).W) << rrLast) - 1.U)(p.numConns - 1, 0)
-  val segConn = Mux(above.orR, PriorityEncoder(above), PriorityEncoder(eligibleBits))
-
   // ---- choose this cycle's operation ----
   // Nothing runs during the reset sweep: the state memory holds garbage until it is cleared.
   val tr = trace.ready && !io.init.valid
-  val doDrain = drainBits.orR && release.ready && tr
+  val doDrain = drainQ.io.deq.valid && release.ready && tr
   val doFault = !doDrain && io.fault.valid && event.ready && tr
   val doTagDone = !doDrain && !doFault && io.tagDone.valid && tr
-  val doRetire = !doDrain && !doFault && !doTagDone && retireBits.orR && completion.ready && tr
+  val doRetire = !doDrain && !doFault && !doTagDone && retireQ.io.deq.valid && completion.ready && tr
   val higher1 = doDrain || doFault || doTagDone || doRetire
   val doCtl = !higher1 && io.ctl.valid && tr
   val doAck = !higher1 && !doCtl && io.ack.valid && tr
   val descConn = io.desc.bits.conn(p.connIdxBits - 1, 0)
-  val descFits = !bit(ringFullBits, descConn) || !bit(activeBits, descConn)
+  val descFits = !ringFullM(descConn) || !activeM(descConn)
   val doDesc = !higher1 && !doCtl && !doAck && io.desc.valid && descFits && release.ready && tr
   val higher2 = higher1 || doCtl || doAck || doDesc
   val doTimer = !higher2 && scanDue && event.ready && tr
-  val doSeg = !higher2 && !doTimer && eligibleBits.orR && ftCount =/= 0.U && job.ready && tr
-  val anyOp = higher2 || doTimer || doSeg
+  // The send queue's head gets the cycle when nothing else runs: a segment if it is still eligible
+  // (and a tag and room for the job are there), or else it leaves the queue.
+  val segSlot = !higher2 && !doTimer && sendQ.io.deq.valid && tr
 
   val opConn = PriorityMux(Seq(
-    doDrain -> PriorityEncoder(drainBits),
+    doDrain -> drainQ.io.deq.bits,
     doFault -> io.fault.bits.conn,
     doTagDone -> io.tagDone.bits.conn,
-    doRetire -> PriorityEncoder(retireBits),
+    doRetire -> retireQ.io.deq.bits,
     doCtl -> io.ctl.bits.conn,
     doAck -> io.ack.bits.conn,
     doDesc -> descConn,
     doTimer -> scan,
-    true.B -> segConn
+    true.B -> sendQ.io.deq.bits
   ))
   val cur = st(opConn)
+  val headEligible = Segmenter.eligible(cur)
+  val doSeg = segSlot && headEligible && ftCount =/= 0.U && job.ready
+  val doSkip = segSlot && !headEligible
+  val anyOp = higher2 || doTimer || doSeg || doSkip
   io.cfg.conn := io.ctl.bits.conn
-  val ringIdxA = Mux(doDrain, cur.drainPtr, Mux(doSeg && !cur.fastRetx, cur.cursor, cur.head))
+  val ringIdxA = Mux(doDrain, cur.drainPtr, Mux(segSlot && !cur.fastRetx, cur.cursor, cur.head))
   val entryA = ring(ringAddr(opConn, ringIdxA))
   val entryB = ring(ringAddr(opConn, cur.head + 1.U))
 
@@ -181,7 +189,9 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   val ringWriteIdx = WireDefault(cur.tail)
   val ringWriteData = WireDefault(entryA)
 
-  when(doDrain) {
+  when(doDrain && !cur.draining) {
+    traced := false.B // a stale entry of the drain queue: it only leaves the queue
+  }.elsewhen(doDrain) {
     val e = entryA
     val more = cur.drainPtr + 1.U =/= cur.tail
     next.drainPtr := cur.drainPtr + 1.U
@@ -218,6 +228,8 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     tr0.op := Op.TagDone.U
     tr0.tag := t.tag
     tr0.aux := t.sent
+  }.elsewhen(doRetire && !cur.retirePending) {
+    traced := false.B // a stale entry of the retire queue (the connection stopped): it only leaves the queue
   }.elsewhen(doRetire) {
     val e = entryA
     val end = e.seq + e.size
@@ -266,7 +278,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     tr0.aux := Cat(rfsm.io.ackNext.dupAcks, rfsm.io.ackResult)
   }.elsewhen(doDesc) {
     val d = io.desc.bits
-    val take = bit(activeBits, descConn)
+    val take = cur.state === ConnStateCode.Active.U
     when(take) {
       val e = Wire(new RingEntry)
       e.descVa := d.descVa
@@ -349,6 +361,8 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     tr0.seq := seg.io.seq
     tr0.len := seg.io.len
     tr0.aux := Cat(seg.io.releaseBlock, seg.io.prepinned, seg.io.psh, seg.io.kind)
+  }.elsewhen(doSkip) {
+    tr0.op := Op.Skip.U
   }
 
   trace.valid := anyOp && traced
@@ -359,24 +373,39 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   io.fault.ready := doFault
   io.tagDone.ready := doTagDone
 
+  // ---- queue membership: the op's connection leaves a queue it was served from, and joins one it now needs ----
+  sendQ.io.deq.ready := doSeg || doSkip
+  retireQ.io.deq.ready := doRetire && !next.retirePending
+  drainQ.io.deq.ready := doDrain && !next.draining
+  // From cur, not next: OPEN starts from a fresh state, but an old entry of the connection may still be queued.
+  val inSend = cur.sendQueued && !sendQ.io.deq.ready
+  val inRetire = cur.retireQueued && !retireQ.io.deq.ready
+  val inDrain = cur.drainQueued && !drainQ.io.deq.ready
+  sendQ.io.enq.valid := anyOp && Segmenter.eligible(next) && !inSend
+  retireQ.io.enq.valid := anyOp && next.retirePending && !inRetire
+  drainQ.io.enq.valid := anyOp && next.draining && !inDrain
+  sendQ.io.enq.bits := opConn
+  retireQ.io.enq.bits := opConn
+  drainQ.io.enq.bits := opConn
+  val fin = WireDefault(next)
+  fin.sendQueued := inSend || sendQ.io.enq.valid
+  fin.retireQueued := inRetire || retireQ.io.enq.valid
+  fin.drainQueued := inDrain || drainQ.io.enq.valid
+
   when(io.init.valid) {
     st.write(io.init.bits, 0.U.asTypeOf(new ConnState(p)))
+    activeM.write(io.init.bits, false.B)
+    busyM.write(io.init.bits, false.B)
+    ringFullM.write(io.init.bits, false.B)
   }.elsewhen(anyOp) {
-    st.write(opConn, next)
+    st.write(opConn, fin)
+    activeM.write(opConn, fin.state === ConnStateCode.Active.U)
+    busyM.write(opConn, fin.tagsInFlight =/= 0.U || fin.draining || fin.retirePending)
+    ringFullM.write(opConn, (fin.tail - fin.head) === R.U)
   }
   when(ringWrite) { ring.write(ringAddr(opConn, ringWriteIdx), ringWriteData) }
-  when(anyOp) {
-    val busy = next.tagsInFlight =/= 0.U || next.draining || next.retirePending
-    activeBits := setBit(activeBits, opConn, next.state === ConnStateCode.Active.U)
-    busyBits := setBit(busyBits, opConn, busy)
-    eligibleBits := setBit(eligibleBits, opConn, Segmenter.eligible(next))
-    retireBits := setBit(retireBits, opConn, next.retirePending)
-    drainBits := setBit(drainBits, opConn, next.draining)
-    ringFullBits := setBit(ringFullBits, opConn, (next.tail - next.head) === R.U)
-  }
   when(doSeg) {
     ftHead := wrapInc(ftHead)
-    rrLast := segConn
   }
   when(doTagDone) {
     ftQ(ftTail) := io.tagDone.bits.tag
@@ -394,4 +423,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   when(doSeg) { assert(Segmenter.eligible(cur), "ConnStateUnit cut a segment for a connection with nothing to send") }
   when(doSeg) { assert(seg.io.len =/= 0.U && seg.io.len <= cur.mss, "Segmenter cut an empty or oversized segment") }
   assert(ftCount <= p.tags.U, "more free tags than tags")
+  assert(!sendQ.io.enq.valid || sendQ.io.enq.ready, "send queue full: a connection was queued twice")
+  assert(!retireQ.io.enq.valid || retireQ.io.enq.ready, "retire queue full: a connection was queued twice")
+  assert(!drainQ.io.enq.valid || drainQ.io.enq.ready, "drain queue full: a connection was queued twice")
 }

@@ -25,7 +25,7 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
     val descSeq = new RegAccess(p) // DescSeq lives in DescriptorFetch
     val init = Output(Valid(UInt(p.connIdxBits.W))) // reset sweep: clear this connection's state
     val ctl = Decoupled(new ConnCtl(p)) // open / stop requests to ConnStateUnit
-    val busy = Input(UInt(p.numConns.W)) // connection still has work in flight: cannot be re-opened
+    val busyQ = new ConnFlagQuery(p) // connection still has work in flight: cannot be re-opened
     val stateConn = Output(UInt(p.connIdxBits.W)) // read-only connection state, from ConnStateUnit
     val stateData = Input(Vec(4, UInt(64.W))) // STATUS, SND_UNA, SND_NXT, SND_MAX
     val counters = Input(Vec(16, UInt(64.W))) // global registers 16..31
@@ -58,7 +58,8 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
   val d = r.data
   val hi32Zero = d(63, 32) === 0.U
   val low5Zero = d(4, 0) === 0.U
-  val busy = io.busy(conn)
+  io.busyQ.conn := conn
+  val busy = io.busyQ.flag
   io.stateConn := conn
 
   val rdata = WireDefault(0.U(PortWidths.CsrData.W))

@@ -23,7 +23,7 @@ class FetchTop(p: AdapterParams) extends Module {
   m_csr_resp <> csr.io.resp
   // No transmit side here: enabling and disabling need nobody's consent, nothing is ever busy.
   csr.io.ctl.ready := true.B
-  csr.io.busy := 0.U
+  csr.io.busyQ.flag := false.B
   csr.io.stateData := VecInit(Seq.fill(4)(0.U(64.W)))
   csr.io.counters := VecInit(Seq.fill(16)(0.U(64.W)))
 

@@ -22,7 +22,7 @@ class TxFramer(p: AdapterParams) extends Module {
   val HDR = 54
   val io = IO(new Bundle {
     val tags = Input(Vec(T, new TagView(p)))
-    val active = Input(UInt(p.numConns.W))
+    val activeQ = new ConnFlagQuery(p) // is the picked segment's connection still active?
     val cfg = Flipped(new CfgReadPort(p))
     val stagingRow = Output(Vec(2, UInt(log2Ceil(p.stagingRows).W)))
     val stagingData = Input(Vec(2, Vec(D, UInt(8.W))))
@@ -44,6 +44,7 @@ class TxFramer(p: AdapterParams) extends Module {
   val pick = Mux(above.orR, PriorityEncoder(above), PriorityEncoder(ready))
   val pv = io.tags(pick)
   io.cfg.conn := pv.conn
+  io.activeQ.conn := pv.conn
 
   class Latched extends Bundle {
     val tag = UInt(p.tagBits.W)
@@ -58,10 +59,10 @@ class TxFramer(p: AdapterParams) extends Module {
     cur.tag := pick
     cur.view := pv
     cur.cfg := io.cfg.cfg
-    cur.send := !pv.failed && (io.active >> pv.conn)(0)
+    cur.send := !pv.failed && io.activeQ.flag
     rrLast := pick
     beat := 0.U
-    state := Mux(!pv.failed && (io.active >> pv.conn)(0), S.Send,
+    state := Mux(!pv.failed && io.activeQ.flag, S.Send,
       Mux(pv.hasGrant || pv.releaseBlock, S.Release, S.Finish))
   }
 

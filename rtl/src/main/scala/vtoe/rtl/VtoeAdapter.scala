@@ -39,7 +39,7 @@ class VtoeAdapter(p: AdapterParams) extends Module {
   csr.io.req <> s_csr
   m_csr_resp <> csr.io.resp
   csr.io.ctl <> csu.io.ctl
-  csr.io.busy := csu.io.busy
+  csr.io.busyQ <> csu.io.busyQ
   csu.io.stateConn := csr.io.stateConn
   csr.io.stateData := csu.io.stateData
   // Registers 16..27 receive classes, 28..29 unused, 30..31 the ACK counters (Csr.AckAbove, Csr.AckOld).
@@ -51,7 +51,8 @@ class VtoeAdapter(p: AdapterParams) extends Module {
   // The fetch serves a connection only while it is enabled and ConnStateUnit runs it.
   csr.io.cfg(0).conn := fetch.io.cfg.conn
   fetch.io.cfg.cfg := csr.io.cfg(0).cfg
-  fetch.io.cfg.cfg.enabled := csr.io.cfg(0).cfg.enabled && (csu.io.active >> fetch.io.cfg.conn)(0)
+  csu.io.activeQ(0).conn := fetch.io.cfg.conn
+  fetch.io.cfg.cfg.enabled := csr.io.cfg(0).cfg.enabled && csu.io.activeQ(0).flag
   csr.io.cfg(1) <> csu.io.cfg
   csr.io.cfg(2) <> framer.io.cfg
   csr.io.cfg(3) <> parser.io.cfg
@@ -89,7 +90,7 @@ class VtoeAdapter(p: AdapterParams) extends Module {
 
   // ---- frames ----
   framer.io.tags := hh.io.tags
-  framer.io.active := csu.io.active
+  framer.io.activeQ <> csu.io.activeQ(1)
   staging.io.readRow := framer.io.stagingRow
   framer.io.stagingData := staging.io.readData
   m_axis_tx <> framer.io.tx

@@ -2,7 +2,6 @@ package vtoe.model.adapter;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
@@ -53,7 +52,6 @@ public final class ConnStateUnitModel {
     private final RingEntry[][] ring;
     private final int ringMask;
     private final Deque<Integer> freeTags = new ArrayDeque<>();
-    private int rrLast;
     private long ackAbove;
     private long ackOld;
     private final Deque<Ctl> ctl = new ArrayDeque<>();
@@ -66,11 +64,17 @@ public final class ConnStateUnitModel {
     private final Deque<TraceRecord> recent = new ArrayDeque<>();
     private long records;
     private int pendingFaults;
-    // Indexes over the connections, brought up to date after every op on a connection (ops only change
+    // The RTL's connection queues, brought up to date after every op on a connection (ops only change
     // their own connection's state), so that deciding an op costs the same with 4 or 4096 connections.
-    private final BitSet draining = new BitSet();
-    private final BitSet retiring = new BitSet();
-    private final BitSet eligible = new BitSet();
+    // The send queue is mirrored exactly: its order is the round robin the RTL is checked against. In
+    // the retire and drain queues the RTL may serve any connection that needs it (the trace check
+    // accepts any); entries that went stale are dropped here at once, where the RTL spends a cycle.
+    private final Deque<Integer> sendQ = new ArrayDeque<>();
+    private final boolean[] sendQueued;
+    private final Deque<Integer> retireQ = new ArrayDeque<>();
+    private final boolean[] retireQueued;
+    private final Deque<Integer> drainQ = new ArrayDeque<>();
+    private final boolean[] drainQueued;
     private final boolean[] busyFlag;
     private int busyCount;
     private final int timerLeaves;
@@ -93,7 +97,9 @@ public final class ConnStateUnitModel {
         for (int t = 0; t < p.tags(); t++) {
             freeTags.addLast(t);
         }
-        rrLast = p.numConns() - 1;
+        this.sendQueued = new boolean[p.numConns()];
+        this.retireQueued = new boolean[p.numConns()];
+        this.drainQueued = new boolean[p.numConns()];
         this.busyFlag = new boolean[p.numConns()];
         this.timerLeaves = Integer.highestOneBit(Math.max(1, p.numConns() - 1)) << 1;
         this.timerMin = new long[2 * timerLeaves];
@@ -203,6 +209,7 @@ public final class ConnStateUnitModel {
             case TAG_DONE -> tagDone(r, t, s);
             case FAULT -> fault(r, t, s);
             case DRAIN -> drain(r, t, s);
+            case SKIP -> skip(r, t, s);
             default -> throw fail(r, t, "unhandled op");
         }
         // st[c], not s: OPEN replaces the state. Only changes are kept: activeAt looks up the last one before a cycle.
@@ -217,9 +224,16 @@ public final class ConnStateUnitModel {
     /** Brings the connection indexes up to date with {@code st[c]}. */
     private void reindex(int c) {
         ConnState s = st[c];
-        draining.set(c, s.draining);
-        retiring.set(c, s.retirePending);
-        eligible.set(c, Segmenter.eligible(s));
+        if (Segmenter.eligible(s) && !sendQueued[c]) {
+            sendQ.addLast(c);
+            sendQueued[c] = true;
+        }
+        if (s.retirePending != retireQueued[c]) {
+            requeue(retireQ, retireQueued, c, s.retirePending);
+        }
+        if (s.draining != drainQueued[c]) {
+            requeue(drainQ, drainQueued, c, s.draining);
+        }
         boolean b = s.busy();
         if (b != busyFlag[c]) {
             busyFlag[c] = b;
@@ -230,6 +244,15 @@ public final class ConnStateUnitModel {
         for (i >>= 1; i >= 1; i >>= 1) {
             timerMin[i] = Math.min(timerMin[2 * i], timerMin[2 * i + 1]);
         }
+    }
+
+    private static void requeue(Deque<Integer> q, boolean[] queued, int c, boolean want) {
+        if (want) {
+            q.addLast(c);
+        } else {
+            q.removeFirstOccurrence(c); // only when a connection stops: rare, so a linear search is fine
+        }
+        queued[c] = want;
     }
 
     /** The lowest-numbered connection whose timer is due at {@code t} ({@link RetransmitFsm#due}), or -1. */
@@ -294,13 +317,15 @@ public final class ConnStateUnitModel {
     }
 
     private void seg(TraceRecord r, long t, ConnState s) {
-        int want = rrChoice();
-        if (want < 0) {
-            throw fail(r, t, "segment cut while no connection is eligible");
+        Integer want = sendQ.peekFirst();
+        if (want == null) {
+            throw fail(r, t, "segment cut while the send queue is empty");
         }
         if (want != r.conn()) {
-            throw fail(r, t, "round-robin after connection " + rrLast + " picks connection " + want
-                    + " (eligible: " + eligibleList() + ")");
+            throw fail(r, t, "the send queue's head is connection " + want + " (queue: " + sendQ + ", eligible: " + eligibleList() + ")");
+        }
+        if (!Segmenter.eligible(s)) {
+            throw fail(r, t, "segment cut for a connection that is not eligible (it should have been skipped)");
         }
         Integer tag = freeTags.peekFirst();
         if (tag == null || tag != r.tag()) {
@@ -311,7 +336,8 @@ public final class ConnStateUnitModel {
         long aux = cut.kind() | (cut.psh() ? 4 : 0) | (cut.prepinned() ? 8 : 0) | (cut.releaseBlock() ? 16 : 0);
         expectFields(r, t, cut.seq(), cut.len(), aux);
         freeTags.pollFirst();
-        rrLast = r.conn();
+        sendQ.pollFirst();
+        sendQueued[r.conn()] = false;
         Job job = new Job(tag, r.conn(), cut.seq(), cut.len(), cut.va(), cut.pa(), cut.kind(), s.mode, cut.psh(),
                 cut.prepinned(), cut.releaseBlock(), e.va, e.size, s.lastTagValid, s.lastTag);
         Segmenter.apply(s, cut, ringMask);
@@ -403,6 +429,19 @@ public final class ConnStateUnitModel {
         out.event(new AdapterEvent(r.conn(), f.code, f.detail), t);
     }
 
+    private void skip(TraceRecord r, long t, ConnState s) {
+        Integer head = sendQ.peekFirst();
+        if (head == null || head != r.conn()) {
+            throw fail(r, t, "the send queue's head is " + (head == null ? "nothing" : "connection " + head) + " (queue: " + sendQ + ")");
+        }
+        if (Segmenter.eligible(s)) {
+            throw fail(r, t, "connection skipped although it is eligible");
+        }
+        expectFields(r, t, 0, 0, 0);
+        sendQ.pollFirst();
+        sendQueued[r.conn()] = false;
+    }
+
     private void drain(TraceRecord r, long t, ConnState s) {
         RingEntry e = ring[r.conn()][s.drainPtr & (p.retained() - 1)];
         if (!s.draining || e.seq != r.seq() || e.size != r.len() || e.va != r.aux() || (r.tag() != 0) == e.releaseIssued) {
@@ -420,15 +459,16 @@ public final class ConnStateUnitModel {
 
     /**
      * The op the RTL's unit would do in cycle {@code t}, in its priority order (drain, fault,
-     * tag-done, retire, control, ACK, descriptor, timer, segment), as the trace record it would emit;
+     * tag-done, retire, control, ACK, descriptor, timer, segment or skip), as the trace record it would emit;
      * null when there is nothing to do. Feeding the record to {@link #onTrace} applies it, with every
      * check the lockstep uses, so the standalone TLM runs exactly the rules the RTL is held to.
      *
      * @param doneTag a tag the framer has finished with (-1: none), its connection and whether it was sent
      */
     public TraceRecord decide(long t, int doneTag, int doneConn, boolean doneSent) {
-        int dc = draining.nextSetBit(0);
-        if (dc >= 0) {
+        Integer dq = drainQ.peekFirst();
+        if (dq != null) {
+            int dc = dq;
             ConnState s = st[dc];
             RingEntry e = ring[dc][s.drainPtr & (p.retained() - 1)];
             return rec(Op.DRAIN, dc, e.releaseIssued ? 0 : 1, e.seq, e.size, e.va, t);
@@ -444,8 +484,9 @@ public final class ConnStateUnitModel {
         if (doneTag >= 0) {
             return rec(Op.TAG_DONE, doneConn, doneTag, 0, 0, doneSent ? 1 : 0, t);
         }
-        int rc = retiring.nextSetBit(0);
-        if (rc >= 0) {
+        Integer rq = retireQ.peekFirst();
+        if (rq != null) {
+            int rc = rq;
             ConnState s = st[rc];
             RingEntry e = ring[rc][s.head & (p.retained() - 1)];
             return rec(Op.RETIRE, rc, 0, e.end(), 0, e.descVa, t);
@@ -480,9 +521,13 @@ public final class ConnStateUnitModel {
             RetransmitFsm.TimerOutcome o = RetransmitFsm.onTimer(s, p.maxRetries(), p.maxBackoff());
             return rec(Op.TIMER, tc, 0, 0, 0, o.kind().ordinal() | (long) s.backoff << 4 | (long) s.retries << 8, t);
         }
-        int c = rrChoice();
+        Integer h = sendQ.peekFirst();
         Integer tag = freeTags.peekFirst();
-        if (c >= 0 && tag != null) {
+        if (h != null && !Segmenter.eligible(st[h])) {
+            return rec(Op.SKIP, h, 0, 0, 0, 0, t);
+        }
+        if (h != null && tag != null) {
+            int c = h;
             ConnState s = st[c];
             RingEntry e = ring[c][(s.fastRetx ? s.head : s.cursor) & (p.retained() - 1)];
             Segmenter.Cut cut = Segmenter.cut(s, e);
@@ -524,12 +569,6 @@ public final class ConnStateUnitModel {
             s.draining = s.mode == CsrMap.MODE_PREPINNED && s.head != s.tail && s.tagsInFlight == 0;
             s.drainPtr = s.head;
         }
-    }
-
-    /** The first eligible connection after the last one served, round robin. */
-    private int rrChoice() {
-        int c = rrLast + 1 < p.numConns() ? eligible.nextSetBit(rrLast + 1) : -1;
-        return c >= 0 ? c : eligible.nextSetBit(0);
     }
 
     private List<Integer> eligibleList() {

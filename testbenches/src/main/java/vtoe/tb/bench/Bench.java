@@ -79,6 +79,8 @@ public final class Bench implements Callable<Integer> {
         if (only.contains(Section.cosim)) {
             CosimSpeedBench.section(md, worldBytes, cosimRuns, replays);
         }
+        // ./scripts/synth writes its own section (Yosys figures take far longer than this run): keep it.
+        md.append(Files.exists(out) ? vtoe.tb.synth.Synth.keptSection(Files.readString(out)) : "");
         Files.writeString(out, md.toString());
         System.out.println(md);
         System.out.println("written: " + out.toAbsolutePath());

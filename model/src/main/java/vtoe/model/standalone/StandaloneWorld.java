@@ -84,6 +84,27 @@ public final class StandaloneWorld {
     }
 
     /**
+     * Opens connection {@code base.conn()} to the Linux kernel behind {@code net}: the host's handshake
+     * first (a RST, an ICMP error or no SYN-ACK is an {@link IllegalStateException} saying which), then
+     * the adapter's connection with the negotiated numbers.
+     */
+    public vtoe.model.linux.LinuxPeer openLinux(vtoe.model.linux.LinuxNet net, ConnSetup base) {
+        vtoe.model.linux.LinuxPeer p = net.handshake(base.conn(), base, world.ports()::rxFrame,
+                (done, most) -> kernel.runUntil(done, kernel.now() + most));
+        ConnSetup s = p.setup();
+        int before = world.driver().csrResponses().size();
+        senderRules.connection(TcpSenderRules.Config.of(s, params));
+        world.open(s, p);
+        kernel.runUntil(() -> world.driver().csrOutstanding() == 0, kernel.now() + 100_000);
+        for (CsrResponse r : world.driver().csrResponses().subList(before, world.driver().csrResponses().size())) {
+            if (!r.ok()) {
+                throw new IllegalStateException("opening connection " + s.conn() + " failed: " + r);
+            }
+        }
+        return p;
+    }
+
+    /**
      * Runs until every stream has arrived or its connection was stopped and the adapter is quiet;
      * returns the world's failures (empty: the run passed). A run that does not finish in
      * {@code maxCycles} fails with the world's state.

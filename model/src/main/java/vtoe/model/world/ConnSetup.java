@@ -6,10 +6,11 @@ import vtoe.model.net.Link;
 /**
  * Everything about one connection of a test: adapter context (mode, MSS, RTO, peer window, first seq,
  * addresses; our port's low bits are the connection number, as the adapter requires), the
- * destination's receive buffer and read rate, and the link in each direction.
+ * destination's receive buffer and read rate, the link in each direction, and the peer's sequence
+ * number that our frames acknowledge.
  */
 public record ConnSetup(int conn, int mode, int mss, long rto, int peerWnd, int iss, long ourMac, long peerMac, int ourIp,
-        int peerIp, int ourPort, int peerPort, int rcvBuffer, double readRate, Link.Config toPeer, Link.Config fromPeer) {
+        int peerIp, int ourPort, int peerPort, int rcvBuffer, double readRate, Link.Config toPeer, Link.Config fromPeer, int peerSeq) {
     public ConnSetup {
         if (mss < 1 || rto < 1 || peerWnd < 0 || peerWnd > 65535 || rcvBuffer < 1 || rcvBuffer > 65535) {
             throw new IllegalArgumentException("connection " + conn + ": bad setup " + this);
@@ -29,37 +30,55 @@ public record ConnSetup(int conn, int mode, int mss, long rto, int peerWnd, int 
     public static ConnSetup of(int conn, int mode) {
         return new ConnSetup(conn, mode, 1460, 20_000, 65535, 0x1000_0000 + conn * 0x100_0000,
                 0x02_00_00_00_00_00L | conn, 0x02_00_00_00_01_00L | conn, 0x0a00_0001, 0x0a00_0100 + conn,
-                PORT_BASE | conn, 5001 + conn, 65535, Double.POSITIVE_INFINITY, Link.Config.ideal(200), Link.Config.ideal(200));
+                PORT_BASE | conn, 5001 + conn, 65535, Double.POSITIVE_INFINITY, Link.Config.ideal(200), Link.Config.ideal(200), PEER_SEQ);
+    }
+
+    /** The sequence number of our destination's (empty) stream that our frames acknowledge by default. */
+    public static final int PEER_SEQ = 0x10000;
+
+    /**
+     * Where the connection runs on the wire: both ends' MAC and IPv4 addresses and the peer's port
+     * (ours stays {@link #PORT_BASE} plus the connection number).
+     */
+    public ConnSetup withAddresses(long ourMacAddr, long peerMacAddr, int ourIpAddr, int peerIpAddr, int peerPortNumber) {
+        return new ConnSetup(conn, mode, mss, rto, peerWnd, iss, ourMacAddr, peerMacAddr, ourIpAddr, peerIpAddr, ourPort,
+                peerPortNumber, rcvBuffer, readRate, toPeer, fromPeer, peerSeq);
+    }
+
+    /** The peer's next sequence number, which our frames acknowledge (a real peer chose its ISN in the handshake). */
+    public ConnSetup withPeerSeq(int seq) {
+        return new ConnSetup(conn, mode, mss, rto, peerWnd, iss, ourMac, peerMac, ourIp, peerIp, ourPort, peerPort, rcvBuffer,
+                readRate, toPeer, fromPeer, seq);
     }
 
     public ConnSetup withMss(int m) {
         return new ConnSetup(conn, mode, m, rto, peerWnd, iss, ourMac, peerMac, ourIp, peerIp, ourPort, peerPort, rcvBuffer,
-                readRate, toPeer, fromPeer);
+                readRate, toPeer, fromPeer, peerSeq);
     }
 
     public ConnSetup withRto(long r) {
         return new ConnSetup(conn, mode, mss, r, peerWnd, iss, ourMac, peerMac, ourIp, peerIp, ourPort, peerPort, rcvBuffer,
-                readRate, toPeer, fromPeer);
+                readRate, toPeer, fromPeer, peerSeq);
     }
 
     public ConnSetup withIss(int s) {
         return new ConnSetup(conn, mode, mss, rto, peerWnd, s, ourMac, peerMac, ourIp, peerIp, ourPort, peerPort, rcvBuffer,
-                readRate, toPeer, fromPeer);
+                readRate, toPeer, fromPeer, peerSeq);
     }
 
     public ConnSetup withWindow(int peerWindow, int receiveBuffer) {
         return new ConnSetup(conn, mode, mss, rto, peerWindow, iss, ourMac, peerMac, ourIp, peerIp, ourPort, peerPort,
-                receiveBuffer, readRate, toPeer, fromPeer);
+                receiveBuffer, readRate, toPeer, fromPeer, peerSeq);
     }
 
     public ConnSetup withLinks(Link.Config to, Link.Config from) {
         return new ConnSetup(conn, mode, mss, rto, peerWnd, iss, ourMac, peerMac, ourIp, peerIp, ourPort, peerPort, rcvBuffer,
-                readRate, to, from);
+                readRate, to, from, peerSeq);
     }
 
     public ConnSetup withReadRate(double bytesPerCycle) {
         return new ConnSetup(conn, mode, mss, rto, peerWnd, iss, ourMac, peerMac, ourIp, peerIp, ourPort, peerPort, rcvBuffer,
-                bytesPerCycle, toPeer, fromPeer);
+                bytesPerCycle, toPeer, fromPeer, peerSeq);
     }
 
     /**
@@ -81,7 +100,7 @@ public record ConnSetup(int conn, int mode, int mss, long rto, int peerWnd, int 
         reg.accept(CsrMap.RTO, rto);
         reg.accept(CsrMap.PEER_WND, (long) peerWnd);
         // Our frames acknowledge the peer's (empty) stream; the host's receive side would keep this current.
-        reg.accept(CsrMap.RCV, 0xffffL << 32 | 0x10000);
+        reg.accept(CsrMap.RCV, 0xffffL << 32 | Integer.toUnsignedLong(peerSeq));
         reg.accept(CsrMap.CTRL, CsrMap.ctrl(true, mode));
         return w;
     }

@@ -13,7 +13,7 @@ import vtoe.model.txn.Bytes;
  * into the adapter's receive port. Each link draws from its own named stream so that impairing one
  * direction does not change the other's draws.
  */
-public final class Peer {
+public final class Peer implements Destination {
     private final Link toPeer;
     private final Link fromPeer;
     private final TcpReceiver receiver;
@@ -31,7 +31,7 @@ public final class Peer {
         this.toPeer = new Link(s.toPeer(), t, streams.apply("link-to-peer-" + s.conn()), receiver::receive);
     }
 
-    /** A frame the adapter sent on this connection. */
+    @Override
     public void fromAdapter(Bytes frame) {
         toPeer.send(frame);
     }
@@ -40,10 +40,27 @@ public final class Peer {
         return receiver;
     }
 
+    @Override
+    public long bytesReceived() {
+        return receiver.bytesReceived();
+    }
+
+    @Override
+    public String sha256() {
+        return receiver.sha256();
+    }
+
+    @Override
+    public String stats() {
+        return "receiver " + receiver.stats();
+    }
+
+    @Override
     public Link toPeer() {
         return toPeer;
     }
 
+    @Override
     public Link fromPeer() {
         return fromPeer;
     }

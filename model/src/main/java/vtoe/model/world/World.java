@@ -105,7 +105,7 @@ public final class World implements AdapterOutputs {
     private final StorageController controller;
     private final VirtualMemory vm;
     private final Driver driver;
-    private final Map<Integer, Peer> peers = new LinkedHashMap<>();
+    private final Map<Integer, Destination> peers = new LinkedHashMap<>();
     private final Map<Integer, ConnSetup> setups = new LinkedHashMap<>();
 
     public World(AdapterParams p, Timeline t, PhysicalMemory mem, AdapterPorts ports, Config cfg,
@@ -156,10 +156,36 @@ public final class World implements AdapterOutputs {
     /** Opens a connection: the peer and its links, then the driver programs the adapter. */
     public Peer open(ConnSetup s) {
         Peer peer = new Peer(s, t, streams, ports::rxFrame);
-        peers.put(s.conn(), peer);
+        open(s, peer);
+        return peer;
+    }
+
+    /**
+     * Opens a connection whose destination the caller made (a Linux socket that has already done its
+     * handshake with the host): the driver programs the adapter, and the adapter's frames go there.
+     */
+    public void open(ConnSetup s, Destination d) {
+        if (peers.containsKey(s.conn())) {
+            throw new IllegalArgumentException("connection " + s.conn() + " is already open");
+        }
+        peers.put(s.conn(), d);
         setups.put(s.conn(), s);
         driver.open(s);
-        return peer;
+    }
+
+    /** The port into the adapter's s_axis_rx (for destinations the caller makes). */
+    public AdapterPorts ports() {
+        return ports;
+    }
+
+    /** The timeline the world runs on. */
+    public Timeline timeline() {
+        return t;
+    }
+
+    /** The run's named random streams. */
+    public UniformRandomProvider stream(String name) {
+        return streams.apply(name);
     }
 
     public void send(int conn, byte[] data) {
@@ -201,7 +227,7 @@ public final class World implements AdapterOutputs {
     /** A frame from m_axis_tx: to the peer its source port names (frames of no open connection go nowhere). */
     @Override
     public void txFrame(Bytes frame) {
-        Peer peer = peers.get(TxFramerModel.connOf(frame, p.numConns()));
+        Destination peer = peers.get(TxFramerModel.connOf(frame, p.numConns()));
         if (peer != null) {
             peer.fromAdapter(frame);
         }
@@ -210,13 +236,13 @@ public final class World implements AdapterOutputs {
     // ---- state and verdict ----
 
     public boolean delivered(int conn) {
-        return driver.delivered(conn, peers.get(conn).receiver().bytesReceived());
+        return driver.delivered(conn, peers.get(conn).bytesReceived());
     }
 
     /** Every open connection either delivered all its bytes or was stopped by the adapter. */
     public boolean done() {
         for (int c : setups.keySet()) {
-            if (!delivered(c) && !driver.stopped(c)) {
+            if (!delivered(c) && !driver.stopped(c) || !peers.get(c).finished()) {
                 return false;
             }
         }
@@ -235,14 +261,15 @@ public final class World implements AdapterOutputs {
     public List<String> failures() {
         List<String> f = new ArrayList<>();
         for (int c : setups.keySet()) {
+            peers.get(c).failures().forEach(m -> f.add("connection " + c + ": " + m));
             if (driver.stopped(c)) {
                 continue;
             }
-            String got = peers.get(c).receiver().sha256();
+            String got = peers.get(c).sha256();
             String want = driver.sentSha256(c);
             if (!delivered(c)) {
                 f.add("connection " + c + ": " + driver.bytesCompleted(c) + " of " + driver.bytesPosted(c) + " bytes acknowledged, "
-                        + peers.get(c).receiver().bytesReceived() + " received");
+                        + peers.get(c).bytesReceived() + " received");
             } else if (!got.equals(want)) {
                 f.add("connection " + c + ": received stream differs from the sent one (SHA-256 " + got + " vs " + want + ")");
             }
@@ -278,8 +305,8 @@ public final class World implements AdapterOutputs {
         long corrupted = 0;
         for (int c : setups.keySet()) {
             bytes += driver.bytesPosted(c);
-            match &= peers.get(c).receiver().sha256().equals(driver.sentSha256(c)) && delivered(c);
-            Peer peer = peers.get(c);
+            match &= peers.get(c).sha256().equals(driver.sentSha256(c)) && delivered(c);
+            Destination peer = peers.get(c);
             lost += peer.toPeer().stats().lost() + peer.fromPeer().stats().lost();
             corrupted += peer.toPeer().stats().corrupted() + peer.fromPeer().stats().corrupted();
         }
@@ -301,7 +328,15 @@ public final class World implements AdapterOutputs {
         return controller;
     }
 
+    /** Our own receiver's end of a connection (a connection to another kind of destination is an error here). */
     public Peer peer(int conn) {
+        if (peers.get(conn) instanceof Peer p) {
+            return p;
+        }
+        throw new IllegalArgumentException("connection " + conn + " goes to " + peers.get(conn) + ", not to our own receiver");
+    }
+
+    public Destination destination(int conn) {
         return peers.get(conn);
     }
 
@@ -314,8 +349,8 @@ public final class World implements AdapterOutputs {
         for (int c : setups.keySet()) {
             s.append("  conn ").append(c).append(" ").append(setups.get(c).modeName()).append(": posted ")
                     .append(driver.bytesPosted(c)).append(", completed ").append(driver.bytesCompleted(c)).append(", received ")
-                    .append(peers.get(c).receiver().bytesReceived()).append(driver.stopped(c) ? ", STOPPED" : "").append("\n    receiver ")
-                    .append(peers.get(c).receiver().stats()).append("\n    link to peer ").append(peers.get(c).toPeer().stats())
+                    .append(peers.get(c).bytesReceived()).append(driver.stopped(c) ? ", STOPPED" : "").append("\n    ")
+                    .append(peers.get(c).stats()).append("\n    link to peer ").append(peers.get(c).toPeer().stats())
                     .append("\n    link from peer ").append(peers.get(c).fromPeer().stats()).append("\n");
         }
         VirtualMemory.Stats v = vm.stats();

@@ -28,7 +28,7 @@ import vtoe.tb.world.WorldRun;
         description = "Sends a lossy multi-megabyte stream from swapped virtual memory through the adapter in each mode "
                 + "(RTL with the TLM in lockstep, then the standalone TLM).")
 public final class Demo implements Callable<Integer> {
-    @Option(names = "--bytes", description = "bytes per mode (default: ${DEFAULT-VALUE})")
+    @Option(names = "--bytes", description = "bytes per mode; with --peer linux, per connection (default: ${DEFAULT-VALUE})")
     long bytes = 4L << 20;
 
     @Option(names = "--loss", description = "frame loss in each direction (default: ${DEFAULT-VALUE})")
@@ -43,8 +43,84 @@ public final class Demo implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no progress bar (also off without a terminal or when CI is set)")
     boolean noProgress;
 
-    @Option(names = "--out", description = "summary file (default: ${DEFAULT-VALUE})")
-    Path out = Path.of("target", "demo", "summary.json");
+    @Option(names = "--out", description = "summary file (default: target/demo/summary.json, with --peer linux target/demo/linux.json)")
+    Path out;
+
+    @Option(names = "--peer", description = "the destination: ours (our TcpReceiver) or linux (the kernel's TCP over a TAP in a "
+            + "network namespace; needs root and /dev/net/tun) (default: ${DEFAULT-VALUE})")
+    String peer = "ours";
+
+    @Option(names = "--connections", description = "with --peer linux: connections at once, each to its own socket (default: ${DEFAULT-VALUE})")
+    int connections = 4;
+
+    /**
+     * The demo against the Linux kernel: per mode, {@link #connections} streams of {@link #bytes} to as
+     * many sockets, on the RTL with the TLM in lockstep, then on the standalone TLM.
+     */
+    private int linux(List<Integer> todo, List<String> names) throws Exception {
+        java.util.Optional<String> lack = vtoe.model.linux.TapBridge.missing();
+        if (lack.isPresent()) {
+            System.err.println(lack.get());
+            return 2;
+        }
+        boolean bar = !noProgress && System.console() != null && System.getenv("CI") == null;
+        long perRun = bytes * connections;
+        List<vtoe.tb.linux.LinuxRun.Result> runs = new ArrayList<>();
+        vtoe.model.AdapterParams p = vtoe.tb.adapter.AdapterTb.elaboratedParams();
+        try (ProgressBar pb = bar ? new ProgressBarBuilder().setTaskName("demo --peer linux").setInitialMax(2 * perRun * todo.size())
+                .setStyle(ProgressBarStyle.ASCII).setUnit(" MiB", 1 << 20).showSpeed().build() : null) {
+            for (int mode : todo) {
+                long seed = SeedExtension.derive(master, "Demo", "linux" + mode, 0);
+                var spec = vtoe.tb.linux.LinuxRun.spec(mode, connections, bytes, loss, vtoe.tb.linux.LinuxRun.pressured(p, connections));
+                String again = "./scripts/demo --peer linux --mode %s --bytes %d --connections %d --loss %s --seed 0x%x".formatted(
+                        names.get(mode), bytes, connections, loss, master);
+                for (boolean rtl : new boolean[] {true, false}) {
+                    long base = runs.size() * perRun;
+                    if (pb != null) {
+                        pb.setExtraMessage(names.get(mode) + (rtl ? " RTL" : " TLM"));
+                    } else {
+                        System.out.printf("running %s against the Linux kernel: %d x %d bytes on the %s ...%n", names.get(mode), connections,
+                                bytes, rtl ? "RTL (TLM in lockstep)" : "standalone TLM");
+                    }
+                    java.util.function.LongConsumer step = done -> {
+                        if (pb != null) {
+                            pb.stepTo(base + Math.min(done, perRun));
+                        }
+                    };
+                    SimRun sim = SimRun.of("Demo", "linux-" + names.get(mode), seed);
+                    runs.add(rtl ? vtoe.tb.linux.LinuxRun.rtl(sim, spec, step, again) : vtoe.tb.linux.LinuxRun.tlm(sim, spec, step, again));
+                }
+            }
+        }
+        Files.createDirectories(out.toAbsolutePath().getParent());
+        new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(out.toFile(), runs);
+        System.out.println(linuxTable(runs));
+        for (vtoe.tb.linux.LinuxRun.Result r : runs) {
+            if (!r.pass()) {
+                System.out.println("  " + r.mode() + " " + r.engine() + " FAILED: " + String.join("\n    ", r.failures()).lines().limit(12)
+                        .collect(java.util.stream.Collectors.joining("\n    ")) + "\n  REPRODUCE: " + r.reproduce());
+            }
+        }
+        System.out.println("kernel " + runs.get(0).kernelRelease() + "; pcaps in target/linux/Demo/; summary: " + out.toAbsolutePath());
+        return runs.stream().allMatch(vtoe.tb.linux.LinuxRun.Result::pass) ? 0 : 1;
+    }
+
+    /** The Linux demo's table (Markdown, so that the README can show it as printed). */
+    public static String linuxTable(List<vtoe.tb.linux.LinuxRun.Result> runs) {
+        StringBuilder s = new StringBuilder("| mode | engine | sockets x MiB | SHA-256 | retx | kernel had | already acked "
+                + "| kernel DelayedACKLost | InCsumErrors | tshark | page-outs | cycles | wall s | MB/s (wall) | waits (s) |\n"
+                + "|---|---|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        for (vtoe.tb.linux.LinuxRun.Result r : runs) {
+            s.append(String.format("| %s | %s | %d x %.0f | %s | %d | %d | %d | %d | %d | %s | %d | %d | %.1f | %.2f | %d (%.2f) |%n", r.mode(),
+                    r.engine(), r.connections(), r.bytes() / (double) r.connections() / (1 << 20),
+                    r.socketsMatched() == r.connections() ? "all match" : "**" + r.socketsMatched() + " match**",
+                    r.retransmissions(), r.retransmissionsKernelHad(), r.retransmissionsAlreadyAcked(),
+                    r.kernel().getOrDefault("TcpExt.DelayedACKLost", -1L), r.kernel().getOrDefault("Tcp.InCsumErrors", -1L),
+                    r.tsharkProblems() == 0 ? "clean" : r.tsharkProblems() + " bad", r.pageOuts(), r.cycles(), r.wallSeconds(),
+                    r.bytesPerWallSecond() / 1e6, r.waits(), r.waitedSeconds()));
+        }
+        return s.toString();
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Demo()).execute(args));
@@ -52,6 +128,12 @@ public final class Demo implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (!peer.equals("ours") && !peer.equals("linux")) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "unknown peer " + peer + "; use ours or linux");
+        }
+        if (out == null) {
+            out = Path.of("target", "demo", peer.equals("linux") ? "linux.json" : "summary.json");
+        }
         List<String> names = List.of("PUSH", "TRANSLATE", "PREPINNED");
         List<Integer> todo = new ArrayList<>();
         for (String m : modes) {
@@ -60,6 +142,9 @@ public final class Demo implements Callable<Integer> {
                 throw new CommandLine.ParameterException(new CommandLine(this), "unknown mode " + m + "; use one of " + names);
             }
             todo.add(mode);
+        }
+        if (peer.equals("linux")) {
+            return linux(todo, names);
         }
         // Link: 3000 cycles each way, loss, a fifth of that duplicated, reordering as often as loss.
         Link.Config link = Link.Config.ideal(3000).withImpairments(loss, loss / 5, loss, 1500, 0);

@@ -149,6 +149,27 @@ public final class WorldTb implements AutoCloseable {
     }
 
     /**
+     * Opens connection {@code base.conn()} to the Linux kernel behind {@code net}: the host's handshake
+     * first (a RST, an ICMP error or no SYN-ACK is an {@link IllegalStateException} saying which), then
+     * the adapter's connection with the negotiated numbers, and waits until the adapter accepted it.
+     */
+    public vtoe.model.linux.LinuxPeer openLinux(vtoe.model.linux.LinuxNet net, ConnSetup base) {
+        vtoe.model.linux.LinuxPeer p = net.handshake(base.conn(), base, world.ports()::rxFrame,
+                (done, most) -> h.sched.runUntil(done, most, this::diagnostics));
+        ConnSetup s = p.setup();
+        int before = world.driver().csrResponses().size();
+        h.senderConnection(s);
+        world.open(s, p);
+        h.sched.runUntil(() -> world.driver().csrOutstanding() == 0, 100_000, this::diagnostics);
+        for (CsrResponse r : world.driver().csrResponses().subList(before, world.driver().csrResponses().size())) {
+            if (!r.ok()) {
+                throw new IllegalStateException("opening connection " + s.conn() + " failed: " + r + "\n" + h.run().context());
+            }
+        }
+        return p;
+    }
+
+    /**
      * Runs until the world is done and the adapter quiet, then checks everything; fails with the
      * world's and the scoreboard's state if that takes more than {@code maxCycles}.
      */

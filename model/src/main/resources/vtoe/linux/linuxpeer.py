@@ -22,6 +22,7 @@ import struct
 import subprocess
 import sys
 import threading
+import time
 
 TUNSETIFF = 0x400454CA
 IFF_TAP = 0x0002
@@ -75,10 +76,11 @@ def counters():
     return res
 
 
-def serve(conn, addr):
+def serve(conn, addr, delay):
     h = hashlib.sha256()
     n = 0
     try:
+        time.sleep(delay)  # a slow reader: the kernel's receive buffer fills and its window closes
         while True:
             b = conn.recv(1 << 16)
             if not b:
@@ -92,13 +94,13 @@ def serve(conn, addr):
         conn.close()  # the kernel sends its FIN
 
 
-def accept_loop(lsock):
+def accept_loop(lsock, delay):
     while True:
         try:
             conn, addr = lsock.accept()
         except OSError:
             return
-        threading.Thread(target=serve, args=(conn, addr), daemon=True).start()
+        threading.Thread(target=serve, args=(conn, addr, delay), daemon=True).start()
 
 
 def tap_reader(fd):
@@ -121,6 +123,7 @@ def main():
     a.add_argument("--neigh-mac", required=True)
     a.add_argument("--port", type=int, required=True)
     a.add_argument("--forward", action="store_true", help="route (answers unroutable frames with ICMP)")
+    a.add_argument("--read-delay-ms", type=int, default=0, help="wait this long after accepting before reading")
     args = a.parse_args()
     try:
         # No IPv6 (router solicitations, DAD) on the TAP: the adapter speaks IPv4 only.
@@ -143,7 +146,7 @@ def main():
     except Exception as e:  # any setup failure is one message the JVM shows as it is
         send(b"E", ("setting up the namespace failed: " + str(e)).encode())
         return 2
-    threading.Thread(target=accept_loop, args=(lsock,), daemon=True).start()
+    threading.Thread(target=accept_loop, args=(lsock, args.read_delay_ms / 1000.0), daemon=True).start()
     threading.Thread(target=tap_reader, args=(fd,), daemon=True).start()
     stdin = sys.stdin.buffer
     while True:

@@ -29,19 +29,23 @@ import vtoe.model.world.ConnSetup;
  * time (its delayed-ACK timer; up to 200 ms) arrives after thousands of simulated microseconds, past
  * the adapter's RTO: a spurious retransmission that no real link of that length would cause.
  *
- * <p>So the simulation waits for the kernel on purpose, and only when it owes us something: every
- * {@link Config#pollCycles} cycles the world takes what the kernel sent (frames, socket reports); if
- * nothing came, nothing is on the way through our links, the adapter has sent nothing for
- * {@link Config#quietCycles}, and the kernel has a SYN or FIN unanswered, data unacknowledged or a
- * report outstanding, then the world blocks on the TAP (without advancing the clock) until the
- * kernel says something, for at most {@link Config#waitBudgetMillis} of wall time per episode. An
- * episode ends when a frame goes to the kernel or comes from it, so the budget is per silence, not
- * per run: a kernel that never answers (a frame our link corrupted, which it drops) costs the budget
- * once, after which simulated time runs on and the adapter's timer does what it would on a real
- * link. The kernel's reaction time is therefore counted as zero cycles, up to the budget: the kernel
- * looks like a host that answers at once, and its delayed ACKs cannot cause retransmissions. The
- * price: a run against the kernel is not reproducible cycle for cycle (when a kernel frame enters the
- * simulation depends on wall time), only in its verdict.
+ * <p>So the simulation waits for the kernel on purpose, and only when the kernel owes it something:
+ * every {@link Config#pollCycles} cycles the world takes what the kernel sent (frames, socket
+ * reports); if nothing came and the kernel has owed an answer for {@link Config#answerCycles} of
+ * simulated time (a SYN or FIN that reached it unanswered, data that reached it at its ACK point and
+ * is not yet acknowledged, its application's report), the world blocks on the TAP without advancing
+ * the clock until the kernel says something, for at most {@link Config#waitBudgetMillis} of wall
+ * time per silence. A silence ends when a frame goes to the kernel or comes from it. A kernel that
+ * never answers (a frame our link corrupted, which it drops) costs the budget once; then simulated
+ * time runs on and the adapter's timer does what it would on a real link. A kernel that misses
+ * only bytes our link lost owes nothing: it sent its duplicate ACKs when the later bytes came.
+ *
+ * <p>So the kernel answers within {@code answerCycles} of simulated time whatever the wall clock
+ * does (its delayed ACK of 40 ms included, a descheduled JVM thread too), which is a host that
+ * answers about as fast as the link's length allows: its delayed ACKs cannot cause retransmissions,
+ * and the retransmissions a run shows are the adapter's own. The price: a run against the kernel is
+ * not reproducible cycle for cycle (when a kernel frame enters the simulation depends on wall time),
+ * only in its verdict.
  *
  * <h2>Capture</h2>
  * The run's pcap holds every frame at the two ends' own interfaces: what the adapter and the host
@@ -56,18 +60,20 @@ public final class LinuxNet implements AutoCloseable {
      * @param ourMac            the adapter's MAC, one for all its connections (a static ARP entry in the namespace)
      * @param ourIp             the adapter's address
      * @param pollCycles        how often the simulation takes what the kernel sent
-     * @param quietCycles       how long the adapter must have sent nothing before the world waits for the kernel
+     * @param answerCycles      how long in simulated time the kernel may owe an answer before the world waits for it
      * @param waitBudgetMillis  the longest wall-clock wait for the kernel in one silence (above its 200 ms delayed-ACK maximum)
      * @param synTimeoutCycles  the host's SYN retransmission timeout
      * @param synRetries        SYN (and FIN) retries before the host gives up
      * @param finTimeoutCycles  the host's FIN retransmission timeout
      * @param forward           the namespace routes, so a frame to an unroutable address earns an ICMP error
+     * @param readDelayMillis   the application waits this long (wall time) after accepting before it reads: a slow
+     *                          reader, whose kernel closes its window
      */
-    public record Config(long tapMac, int peerIp, int prefix, int peerPort, long ourMac, int ourIp, long pollCycles, long quietCycles,
-            long waitBudgetMillis, long synTimeoutCycles, int synRetries, long finTimeoutCycles, boolean forward) {
+    public record Config(long tapMac, int peerIp, int prefix, int peerPort, long ourMac, int ourIp, long pollCycles, long answerCycles,
+            long waitBudgetMillis, long synTimeoutCycles, int synRetries, long finTimeoutCycles, boolean forward, long readDelayMillis) {
         public Config {
-            if (pollCycles < 1 || quietCycles < 0 || waitBudgetMillis < 0 || synTimeoutCycles < 1 || synRetries < 0
-                    || finTimeoutCycles < 1 || prefix < 1 || prefix > 30) {
+            if (pollCycles < 1 || answerCycles < 0 || waitBudgetMillis < 0 || synTimeoutCycles < 1 || synRetries < 0
+                    || finTimeoutCycles < 1 || prefix < 1 || prefix > 30 || readDelayMillis < 0) {
                 throw new IllegalArgumentException("bad Linux peer configuration " + this);
             }
             int mask = -1 << (32 - prefix);
@@ -77,25 +83,33 @@ public final class LinuxNet implements AutoCloseable {
             }
         }
 
-        /** 10.0.1.1/16 listening on 5001, the adapter at 10.0.0.1; the host waits up to 250 ms per silence. */
+        /**
+         * 10.0.1.1/16 listening on 5001, the adapter at 10.0.0.1; the kernel answers within 1000 cycles
+         * of simulated time, the world waiting up to 300 ms per silence (the kernel delays an ACK 200 ms at most).
+         */
         public static Config defaults() {
-            return new Config(0x02_00_00_00_01_01L, 0x0a00_0101, 16, 5001, 0x02_00_00_00_00_01L, 0x0a00_0001, 128, 1000, 250, 400_000,
-                    4, 400_000, true);
+            return new Config(0x02_00_00_00_01_01L, 0x0a00_0101, 16, 5001, 0x02_00_00_00_00_01L, 0x0a00_0001, 128, 1000, 300, 400_000,
+                    4, 400_000, true, 0);
         }
 
         public Config withPeer(int ip, int port) {
-            return new Config(tapMac, ip, prefix, port, ourMac, ourIp, pollCycles, quietCycles, waitBudgetMillis, synTimeoutCycles,
-                    synRetries, finTimeoutCycles, forward);
+            return new Config(tapMac, ip, prefix, port, ourMac, ourIp, pollCycles, answerCycles, waitBudgetMillis, synTimeoutCycles,
+                    synRetries, finTimeoutCycles, forward, readDelayMillis);
         }
 
         public Config withWaitBudget(long millis) {
-            return new Config(tapMac, peerIp, prefix, peerPort, ourMac, ourIp, pollCycles, quietCycles, millis, synTimeoutCycles,
-                    synRetries, finTimeoutCycles, forward);
+            return new Config(tapMac, peerIp, prefix, peerPort, ourMac, ourIp, pollCycles, answerCycles, millis, synTimeoutCycles,
+                    synRetries, finTimeoutCycles, forward, readDelayMillis);
+        }
+
+        public Config withReadDelay(long millis) {
+            return new Config(tapMac, peerIp, prefix, peerPort, ourMac, ourIp, pollCycles, answerCycles, waitBudgetMillis, synTimeoutCycles,
+                    synRetries, finTimeoutCycles, forward, millis);
         }
 
         public Config withSynTimeout(long cycles, int retries) {
-            return new Config(tapMac, peerIp, prefix, peerPort, ourMac, ourIp, pollCycles, quietCycles, waitBudgetMillis, cycles,
-                    retries, finTimeoutCycles, forward);
+            return new Config(tapMac, peerIp, prefix, peerPort, ourMac, ourIp, pollCycles, answerCycles, waitBudgetMillis, cycles,
+                    retries, finTimeoutCycles, forward, readDelayMillis);
         }
     }
 
@@ -118,7 +132,6 @@ public final class LinuxNet implements AutoCloseable {
     private final java.util.BitSet fromUs = new java.util.BitSet();
     private final long wallStart = System.nanoTime();
     private boolean closed;
-    private long lastFromUs = Long.MIN_VALUE / 2;
     private long episodeWaited;
     private long framesToKernel;
     private long framesFromKernel;
@@ -139,7 +152,7 @@ public final class LinuxNet implements AutoCloseable {
         this.streams = streams;
         this.cfg = cfg;
         this.tap = new TapBridge(new TapBridge.Config(cfg.tapMac(), ip(cfg.peerIp()) + "/" + cfg.prefix(), ip(cfg.ourIp()), cfg.ourMac(),
-                cfg.peerPort(), cfg.forward(), log));
+                cfg.peerPort(), cfg.forward(), cfg.readDelayMillis(), log));
         this.pcap = new PcapWriter(pcap);
         t.after(cfg.pollCycles(), this::poll);
     }
@@ -211,7 +224,6 @@ public final class LinuxNet implements AutoCloseable {
 
     /** A frame the adapter or the host sent, into the capture (before our link). */
     void captureFromUs(Bytes frame) {
-        lastFromUs = t.now();
         fromUs.set(pcap.frames());
         pcap.write(t.now() * 4, frame);
     }
@@ -278,17 +290,15 @@ public final class LinuxNet implements AutoCloseable {
     }
 
     private boolean waitingForKernel() {
-        if (exhausted || t.now() - lastFromUs < cfg.quietCycles()) {
+        if (exhausted) {
             return false;
         }
-        boolean owed = false;
         for (LinuxPeer p : byPort.values()) {
-            if (!p.linksIdle()) {
-                return false;
+            if (p.owedSince() >= 0 && t.now() - p.owedSince() >= cfg.answerCycles()) {
+                return true;
             }
-            owed |= p.owed();
         }
-        return owed;
+        return false;
     }
 
     /** Blocks (simulated time stands still) until the kernel says something or this silence's budget is spent. */

@@ -63,6 +63,8 @@ public final class LinuxPeer implements Destination {
     private boolean finAcked;
     private boolean kernelFin;
     private boolean kernelFinLeft; // the kernel has sent its FIN (seen at the TAP, before our link may lose it)
+    private boolean synReached;
+    private long owedSince = -1;
     private TapBridge.SocketResult result;
     private final List<String> failures = new ArrayList<>();
     // What reached the kernel (offsets from ourIsn + 1): the sequence ranges written to the TAP.
@@ -191,8 +193,17 @@ public final class LinuxPeer implements Destination {
 
     /** A frame of ours has reached the TAP (after our link): remember what the kernel now has. */
     void reachedKernel(TcpFrame f) {
+        reachKernel(f);
+        refreshOwed(false);
+    }
+
+    private void reachKernel(TcpFrame f) {
         int len = f.payload().length() + ((f.flags() & TcpFrame.FIN) != 0 ? 1 : 0);
-        if ((f.flags() & TcpFrame.SYN) != 0 || len == 0) {
+        if ((f.flags() & TcpFrame.SYN) != 0) {
+            synReached = true;
+            return;
+        }
+        if (len == 0) {
             return;
         }
         long from = Integer.toUnsignedLong(f.seq() - (ourIsn + 1));
@@ -216,6 +227,23 @@ public final class LinuxPeer implements Destination {
             kernelAck = Math.max(kernelAck, Integer.toUnsignedLong(f.ack() - (ourIsn + 1)));
         }
         kernelFinLeft |= (f.flags() & TcpFrame.FIN) != 0;
+        refreshOwed(true);
+    }
+
+    /**
+     * Keeps {@link #owedSince()}: the cycle since which the kernel has owed an answer, restarted
+     * whenever it said something ({@code answered}), -1 when it owes nothing.
+     */
+    private void refreshOwed(boolean answered) {
+        if (!owed()) {
+            owedSince = -1;
+        } else if (owedSince < 0 || answered) {
+            owedSince = net.timeline().now();
+        }
+    }
+
+    long owedSince() {
+        return owedSince;
     }
 
     /** A frame from the kernel has come through our link: the adapter's, or the host's. */
@@ -268,6 +296,7 @@ public final class LinuxPeer implements Destination {
                             .withPeerSeq(kernelIsn + 1);
                     kernelAck = 0;
                     state = State.ESTABLISHED;
+                    refreshOwed(true);
                 }
             }
             case ESTABLISHED, FIN_SENT -> {
@@ -321,6 +350,7 @@ public final class LinuxPeer implements Destination {
                 if (completed != null && completed.getAsLong() == totalBytes) {
                     finSeq = ourIsn + 1 + (int) totalBytes;
                     state = State.FIN_SENT;
+                    refreshOwed(false);
                     sendFin(now);
                 }
             }
@@ -345,6 +375,7 @@ public final class LinuxPeer implements Destination {
 
     void reported(TapBridge.SocketResult r) {
         this.result = r;
+        refreshOwed(true);
         if (r.error() != null) {
             fail("the application's socket failed: " + r.error());
         }
@@ -354,6 +385,7 @@ public final class LinuxPeer implements Destination {
         if (state != State.FAILED) {
             failures.add(why);
             state = State.FAILED;
+            owedSince = -1;
         }
     }
 
@@ -396,17 +428,11 @@ public final class LinuxPeer implements Destination {
      */
     boolean owed() {
         return switch (state) {
-            case SYN_SENT -> true;
+            case SYN_SENT -> synReached;
             case ESTABLISHED -> kernelAck >= 0 && covered(kernelAck, kernelAck + 1);
             case FIN_SENT, CLOSED -> covered(totalBytes, totalBytes + 1) && (kernelAck <= totalBytes || !kernelFinLeft || result == null);
             default -> false;
         };
-    }
-
-    boolean linksIdle() {
-        Link.Stats a = toPeer.stats();
-        Link.Stats b = fromPeer.stats();
-        return a.sent() + a.duplicated() == a.delivered() + a.lost() && b.sent() + b.duplicated() == b.delivered() + b.lost();
     }
 
     int conn() {

@@ -44,9 +44,11 @@ public final class TapBridge implements AutoCloseable {
      * @param neighMac    the adapter's MAC
      * @param port        where the application listens
      * @param forward     route in the namespace (then a frame to an address with no route earns an ICMP error)
+     * @param readDelayMillis the application waits this long after accepting a connection before it reads
      * @param log         the helper's stderr goes here
      */
-    public record Config(long tapMac, String tapAddress, String neighIp, long neighMac, int port, boolean forward, Path log) {}
+    public record Config(long tapMac, String tapAddress, String neighIp, long neighMac, int port, boolean forward, long readDelayMillis,
+            Path log) {}
 
     /** What the helper said when its namespace was ready. */
     public record Hello(long pid, String netns, String device, String kernelRelease) {}
@@ -150,7 +152,7 @@ public final class TapBridge implements AutoCloseable {
             Files.createDirectories(log.toAbsolutePath().getParent());
             List<String> cmd = new ArrayList<>(List.of(which("unshare").toString(), "-n", which("python3").toString(), "-u",
                     script.toString(), "--mac", mac(c.tapMac()), "--addr", c.tapAddress(), "--neigh-ip", c.neighIp(), "--neigh-mac",
-                    mac(c.neighMac()), "--port", Integer.toString(c.port())));
+                    mac(c.neighMac()), "--port", Integer.toString(c.port()), "--read-delay-ms", Long.toString(c.readDelayMillis())));
             if (c.forward()) {
                 cmd.add("--forward");
             }

@@ -328,10 +328,14 @@ public final class World implements AdapterOutputs {
         return controller;
     }
 
-    /** Our own receiver's end of a connection (a connection to another kind of destination is an error here). */
+    /**
+     * Our own receiver's end of a connection, null if the connection is not open (one to another kind
+     * of destination is an error here).
+     */
     public Peer peer(int conn) {
-        if (peers.get(conn) instanceof Peer p) {
-            return p;
+        Destination d = peers.get(conn);
+        if (d == null || d instanceof Peer) {
+            return (Peer) d;
         }
         throw new IllegalArgumentException("connection " + conn + " goes to " + peers.get(conn) + ", not to our own receiver");
     }

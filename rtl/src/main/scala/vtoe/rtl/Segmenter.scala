@@ -4,7 +4,7 @@ import chisel3._
 import chisel3.util._
 
 /** Cuts the next segment of a connection from its retained ring: never beyond its descriptor block,
-  * never beyond MSS, never beyond the peer window (except a 1-byte probe into a closed window, and a
+  * never beyond MSS, never a sliver of a window (see `Segmenter.windowAllows`), never beyond the peer window (except a 1-byte probe into a closed window, and a
   * fast retransmission at sndUna, which resends bytes already in the window), and a retransmission
   * never beyond sndMax. Combinational: the
   * ConnStateUnit applies the result in the cycle it cuts. `vtoe.model.adapter.Segmenter` is the same
@@ -68,8 +68,24 @@ object Segmenter {
     Mux(s.peerWnd > used, s.peerWnd - used, 0.U)
   }
 
+  /** Sender silly-window avoidance (RFC 9293 3.8.6.2.1, MUST-38; the algorithm of RFC 1122 4.2.3.4): new
+    * data goes only when the window takes a full segment (MSS, or all the data fetched if that is
+    * less), or when nothing is in flight, so that no ACK is coming to open the window further (where
+    * RFC 1122 waits for its override timeout, the adapter sends at once: it keeps no such timer). A
+    * window that opened by a few bytes waits for the ACKs that open it further, where the adapter used
+    * to cut a segment to the window's edge and leave a sliver of its block for the next one (against
+    * the Linux peer, whose window of 65535 is no multiple of the MSS: thousands of 1-byte segments).
+    */
+  def windowAllows(s: ConnState): Bool = {
+    val left = windowLeft(s)
+    val queued = s.fetchedEnd - s.sndNxt
+    val mss = s.mss.pad(32)
+    val want = Mux(queued < mss, queued, mss)
+    left =/= 0.U && (left >= want || s.sndNxt === s.sndUna)
+  }
+
   /** Whether the connection has a segment to cut now (tags and queues aside). */
   def eligible(s: ConnState): Bool =
     s.state === ConnStateCode.Active.U && !s.retirePending &&
-      (s.fastRetx || (s.sndNxt =/= s.fetchedEnd && (s.probe || windowLeft(s) =/= 0.U)))
+      (s.fastRetx || (s.sndNxt =/= s.fetchedEnd && (s.probe || windowAllows(s))))
 }

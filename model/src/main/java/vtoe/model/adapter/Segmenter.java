@@ -3,7 +3,7 @@ package vtoe.model.adapter;
 /**
  * The RTL's {@code vtoe.rtl.Segmenter}: which connection may cut a segment and what the segment is.
  * Never beyond the descriptor block, MSS, or the peer window (except a 1-byte probe into a closed
- * window, and a fast retransmission at sndUna).
+ * window, and a fast retransmission at sndUna), and never a sliver of a window ({@link #windowAllows}).
  */
 public final class Segmenter {
     /** A segment as cut. */
@@ -19,9 +19,20 @@ public final class Segmenter {
         return s.peerWnd > used ? s.peerWnd - used : 0;
     }
 
+    /**
+     * Sender silly-window avoidance (RFC 9293 3.8.6.2.1): new data goes only when the window takes a
+     * full segment (MSS, or all the data fetched if less) or nothing is in flight; the RTL's
+     * {@code Segmenter.windowAllows}, which says why.
+     */
+    public static boolean windowAllows(ConnState s) {
+        long left = windowLeft(s);
+        long want = Math.min(Integer.toUnsignedLong(s.fetchedEnd - s.sndNxt), s.mss);
+        return left != 0 && (left >= want || s.sndNxt == s.sndUna);
+    }
+
     public static boolean eligible(ConnState s) {
         return s.active() && !s.retirePending
-                && (s.fastRetx || (s.sndNxt != s.fetchedEnd && (s.probe || windowLeft(s) != 0)));
+                && (s.fastRetx || (s.sndNxt != s.fetchedEnd && (s.probe || windowAllows(s))));
     }
 
     /** The segment {@code s} would cut from {@code e} (ring[head] on a fast retransmission, else ring[cursor]). */

@@ -57,6 +57,7 @@ final class SenderState {
     private long una;
     private long max;
     private long edge;
+    private long maxWnd; // the largest window the peer offered (RFC 1122 4.2.3.4's Max(SND.WND))
     private String edgeFrom;
     private int lastWnd;
     private boolean zeroWindow;
@@ -106,6 +107,7 @@ final class SenderState {
         this.edge = start + cfg.peerWindow();
         this.edgeFrom = "the initial peer window " + cfg.peerWindow();
         this.lastWnd = cfg.peerWindow();
+        this.maxWnd = cfg.peerWindow();
         this.zeroWindow = cfg.peerWindow() == 0;
     }
 
@@ -139,6 +141,7 @@ final class SenderState {
         if (ack > una) {
             newAck(ack, a);
         }
+        maxWnd = Math.max(maxWnd, wnd);
         if (ack + wnd > edge) {
             edge = ack + wnd;
             edgeFrom = "the ACK at cycle " + a + " (ack " + rel(ack) + ", window " + wnd + ")";
@@ -258,6 +261,13 @@ final class SenderState {
             if (probe) {
                 t.probes++;
                 probeSeq = s;
+            } else if (len < cfg.mss() && (w.flags() & TcpFrame.PSH) == 0 && 2L * len < maxWnd && s > una) {
+                rules.violation(Rule.SILLY_WINDOW, this, c, summary, "sends " + len + " new byte(s) in a segment without PSH,"
+                        + " less than the MSS " + cfg.mss() + " and than half the largest window the peer offered (" + maxWnd
+                        + "), while " + range(una, s) + " was in flight: a sliver of the window, where the sender waits for the"
+                        + " ACKs that open it further (RFC 9293 3.8.6.2.1, MUST-38; RFC 1122 4.2.3.4: send when a full"
+                        + " segment fits, when the pushed data all fits, or when half the largest window does). Check the"
+                        + " sender's usable-window test before it cuts a segment.");
             }
         }
         if (!timerRunning && e > una) {

@@ -49,6 +49,10 @@ import vtoe.model.world.ConnSetup;
  *   <td>RFC 9293 3.8.3 (R2)</td></tr>
  * <tr><td>{@link Rule#FAST_RETRANSMIT_EXTENT}</td><td>on three duplicate ACKs resends more than the one segment at
  *   snd.una (the segments after it were not reported lost)</td><td>RFC 5681 3.2 steps 3-4</td></tr>
+ * <tr><td>{@link Rule#SILLY_WINDOW}</td><td>sends new data in a segment shorter than the MSS, without PSH, shorter than
+ *   half the largest window the peer offered, while earlier data was still unacknowledged (a sliver of the window: it
+ *   waits for the ACKs instead). From the wire, PSH stands for "all queued data fits" and nothing in flight for the
+ *   override timeout, the two exceptions a sender may take</td><td>RFC 9293 3.8.6.2.1 (MUST-38), RFC 1122 4.2.3.4</td></tr>
  * </table>
  *
  * <p>{@link Rule#HEADER} covers, for every frame from the sender: a frame that is not Ethernet II / IPv4 /
@@ -95,8 +99,7 @@ import vtoe.model.world.ConnSetup;
  * once more at the head of its next segment.
  *
  * <p>Not judged: congestion control (cwnd, slow start: the offload's contract does not include it),
- * the sender's ACK and window fields (its receive side belongs to the host), sender silly-window
- * avoidance (RFC 9293 3.8.6.2.1, a SHOULD), the spacing of zero-window probes (3.8.6.1, SHOULDs), the
+ * the sender's ACK and window fields (its receive side belongs to the host), the spacing of zero-window probes (3.8.6.1, SHOULDs), the
  * IPv4 identification and the urgent pointer when URG is off (RFC 9293 3.1: not interpreted).
  *
  * <p>Frames may be handed over out of cycle order by up to {@link Tolerances#reorderCycles}; they are
@@ -125,6 +128,8 @@ public final class TcpSenderRules {
         RETRY_LIMIT,
         /** More than the lost segment resent on three duplicate ACKs. */
         FAST_RETRANSMIT_EXTENT,
+        /** New data in a sliver of the window: shorter than the MSS, not pushed, while data was in flight. */
+        SILLY_WINDOW,
         /** The harness handed a frame over later than reorderCycles allow: not the sender's fault, but the run is not judged. */
         INPUT_ORDER
     }

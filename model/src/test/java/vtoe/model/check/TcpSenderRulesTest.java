@@ -51,12 +51,16 @@ class TcpSenderRulesTest {
     }
 
     static TcpFrame segment(long rel, int len) {
+        return segment(rel, len, TcpFrame.PSH | TcpFrame.ACK);
+    }
+
+    static TcpFrame segment(long rel, int len, int flags) {
         byte[] p = new byte[len];
         for (int i = 0; i < len; i++) {
             p[i] = streamByte(rel + i);
         }
         return new TcpFrame(PEER_MAC, OUR_MAC, OUR_IP, PEER_IP, 1, 64, true, OUR_PORT, PEER_PORT, ISS + (int) rel, 77,
-                TcpFrame.PSH | TcpFrame.ACK, 65535, Bytes.wrap(p));
+                flags, 65535, Bytes.wrap(p));
     }
 
     static TcpFrame ackFrame(long rel, int window) {
@@ -551,5 +555,31 @@ class TcpSenderRulesTest {
         f[50] = (byte) (c >>> 8);
         f[51] = (byte) c;
         return f;
+    }
+
+    // ---- silly window (RFC 9293 3.8.6.2.1) ----
+
+    @Test
+    void aSliverOfTheWindowWhileDataIsInFlightIsSillyWindow() {
+        send(10, 0, 1000);
+        r.fromSender(segment(1000, 1, TcpFrame.ACK).encode(), 20); // the window's edge cut a segment to 1 byte
+        Violation v = only(Rule.SILLY_WINDOW);
+        assertThat(v.message()).contains("sends 1 new byte(s) in a segment without PSH", "less than the MSS 1000",
+                "largest window the peer offered (8000)", "RFC 9293 3.8.6.2.1");
+    }
+
+    @Test
+    void shortSegmentsThatArePushedOrGoWithNothingInFlightOrFillHalfTheWindowAreClean() {
+        send(10, 0, 1000);
+        send(20, 1000, 300); // pushed: the end of what the sender had
+        ack(300, 1300, 8000);
+        r.fromSender(segment(1300, 200, TcpFrame.ACK).encode(), 310); // nothing in flight: no ACK is coming to wait for
+        ack(600, 1500, 8000);
+        assertClean();
+        r = new TcpSenderRules().connection(new Config("conn 1", OUR_MAC, PEER_MAC, OUR_IP, PEER_IP, OUR_PORT, PEER_PORT, ISS, 800,
+                1000, 1000, 2, 3));
+        r.fromSender(segment(0, 400, TcpFrame.ACK).encode(), 10);
+        r.fromSender(segment(400, 400, TcpFrame.ACK).encode(), 20); // half the largest window (800) is no sliver
+        assertClean();
     }
 }

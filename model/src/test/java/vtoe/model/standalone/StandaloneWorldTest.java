@@ -30,7 +30,10 @@ class StandaloneWorldTest {
                 .withStorage(new Latency(400, 0.5), new Latency(400, 0.5)).withDriver(new Driver.Config(8192, 16384, 32 << 10, 20_000));
         Link.Config link = Link.Config.ideal(3000).withImpairments(0.01, 0.002, 0.01, 1500, 0);
         StandaloneWorld w = new StandaloneWorld(AdapterParams.adapterDefaults(), cfg, StandaloneAdapter.Timing.defaults(),
-                new Streams(0x5a + mode), () -> "mode " + MODES[mode]);
+                // Seeds whose losses hit pages the hog has swapped out in every mode: whether a retransmission finds
+                // its pages gone depends on when the losses fall (with seed 0x5a, PUSH's all came while the
+                // pages were still in RAM once the segmenter stopped cutting slivers of the window).
+                new Streams(0x5a + 100 + mode), () -> "mode " + MODES[mode]);
         w.open(ConnSetup.of(1, mode).withLinks(link, link).withRto(20_000));
         w.open(ConnSetup.of(2, mode).withLinks(link, link).withRto(20_000));
         byte[] a = new byte[1 << 20];

@@ -50,7 +50,20 @@ public final class Bench implements Callable<Integer> {
     int reps = 5;
 
     /** The report's sections, in order. */
-    enum Section { perf, state, tlm, scale, cosim }
+    enum Section {
+        perf("## Adapter performance"), state("## State per connection"), tlm("## Standalone TLM speed"), scale("## Scale:"),
+        cosim("## Co-simulation speed"), linux("## Against the Linux kernel");
+
+        /** How the section's heading starts in BENCHMARKS.md (a section not run keeps its old text). */
+        final String heading;
+
+        Section(String heading) {
+            this.heading = heading;
+        }
+    }
+
+    @Option(names = "--linux-bytes", description = "bytes per connection of the Linux-kernel section (default: ${DEFAULT-VALUE})")
+    long linuxBytes = 4L << 20;
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Bench()).execute(args));
@@ -61,23 +74,29 @@ public final class Bench implements Callable<Integer> {
         StringBuilder md = new StringBuilder();
         md.append("# vtoe benchmarks\n\n");
         md.append("Written by `").append(command).append("` on ").append(LocalDate.now()).append(", ").append(machine())
-                .append(".\nEvery figure below comes from that one run; rerun the command to refresh them.\n\n");
-        if (only.contains(Section.perf)) {
-            AdapterPerfBench.section(md, bytes);
+                .append(only.size() == Section.values().length ? ".\nEvery figure below comes from that one run; rerun the command to refresh them.\n\n"
+                        : " (sections " + only + "; the others, and the synthesis section, are kept from the runs that wrote them, "
+                                + "each with its own date where it has one).\n\n");
+        String old = Files.exists(out) ? Files.readString(out) : "";
+        int firstSection = old.indexOf("\n## ");
+        int note = old.indexOf("\n> ");
+        if (only.size() < Section.values().length && note >= 0 && firstSection > note) {
+            md.append(old, note + 1, firstSection + 1); // a dated note about sections this run does not refresh stays
         }
-        if (only.contains(Section.state)) {
-            state(md);
-        }
-        if (only.contains(Section.tlm)) {
-            TlmSpeedBench.section(md, seeds, reps);
-        }
-        if (only.contains(Section.scale)) {
-            Path png = out.toAbsolutePath().getParent().resolve("docs/figures/bench-scale.png");
-            ScaleBench.section(md, png, "docs/figures/bench-scale.png", reps,
-                    vtoe.tb.adapter.AdapterTb.elaboratedParams().numConns());
-        }
-        if (only.contains(Section.cosim)) {
-            CosimSpeedBench.section(md, worldBytes, cosimRuns, replays);
+        for (Section s : Section.values()) {
+            if (!only.contains(s)) {
+                md.append(kept(old, s.heading)); // --only refreshes some sections and keeps the others as they were
+                continue;
+            }
+            switch (s) {
+                case perf -> AdapterPerfBench.section(md, bytes);
+                case state -> state(md);
+                case tlm -> TlmSpeedBench.section(md, seeds, reps);
+                case scale -> ScaleBench.section(md, out.toAbsolutePath().getParent().resolve("docs/figures/bench-scale.png"),
+                        "docs/figures/bench-scale.png", reps, vtoe.tb.adapter.AdapterTb.elaboratedParams().numConns());
+                case cosim -> CosimSpeedBench.section(md, worldBytes, cosimRuns, replays);
+                case linux -> LinuxBench.section(md, linuxBytes);
+            }
         }
         // ./scripts/synth writes its own section (Yosys figures take far longer than this run): keep it.
         md.append(Files.exists(out) ? vtoe.tb.synth.Synth.keptSection(Files.readString(out)) : "");
@@ -85,6 +104,17 @@ public final class Bench implements Callable<Integer> {
         System.out.println(md);
         System.out.println("written: " + out.toAbsolutePath());
         return 0;
+    }
+
+    /** The section of {@code md} whose heading starts with {@code heading}, up to the next {@code ## } heading (empty if none). */
+    static String kept(String md, String heading) {
+        int at = md.startsWith(heading) ? 0 : md.indexOf("\n" + heading);
+        if (at < 0) {
+            return "";
+        }
+        at = md.charAt(at) == '\n' ? at + 1 : at;
+        int next = md.indexOf("\n## ", at + heading.length());
+        return md.substring(at, next < 0 ? md.length() : next + 1);
     }
 
     public static String machine() {

@@ -6,7 +6,7 @@ application: it accepts connections, reads each to EOF and reports the SHA-256 a
 what its socket delivered.
 
 Frames cross the pipe to the JVM as messages: one type byte, a 4-byte big-endian length, the body.
-  JVM -> here: F frame for the TAP, S counters request, Q quit
+  JVM -> here: F frame for the TAP, S counters request, G let the readers read (with --read-gate), Q quit
   here -> JVM: H hello (JSON), F frame the kernel sent, R a socket's result (JSON), S counters (JSON),
                E error (text), X ready to quit
 Nothing outlives this process: the namespace and its TAP disappear with it, and it ends when its
@@ -22,7 +22,6 @@ import struct
 import subprocess
 import sys
 import threading
-import time
 
 TUNSETIFF = 0x400454CA
 IFF_TAP = 0x0002
@@ -76,11 +75,14 @@ def counters():
     return res
 
 
-def serve(conn, addr, delay):
+go = threading.Event()
+
+
+def serve(conn, addr):
     h = hashlib.sha256()
     n = 0
     try:
-        time.sleep(delay)  # a slow reader: the kernel's receive buffer fills and its window closes
+        go.wait()  # with --read-gate, a reader that waits for the JVM's word: the kernel's buffer fills, its window closes
         while True:
             b = conn.recv(1 << 16)
             if not b:
@@ -94,13 +96,13 @@ def serve(conn, addr, delay):
         conn.close()  # the kernel sends its FIN
 
 
-def accept_loop(lsock, delay):
+def accept_loop(lsock):
     while True:
         try:
             conn, addr = lsock.accept()
         except OSError:
             return
-        threading.Thread(target=serve, args=(conn, addr, delay), daemon=True).start()
+        threading.Thread(target=serve, args=(conn, addr), daemon=True).start()
 
 
 def tap_reader(fd):
@@ -123,7 +125,7 @@ def main():
     a.add_argument("--neigh-mac", required=True)
     a.add_argument("--port", type=int, required=True)
     a.add_argument("--forward", action="store_true", help="route (answers unroutable frames with ICMP)")
-    a.add_argument("--read-delay-ms", type=int, default=0, help="wait this long after accepting before reading")
+    a.add_argument("--read-gate", action="store_true", help="readers wait for the JVM's G message before they read")
     args = a.parse_args()
     try:
         # No IPv6 (router solicitations, DAD) on the TAP: the adapter speaks IPv4 only.
@@ -146,7 +148,9 @@ def main():
     except Exception as e:  # any setup failure is one message the JVM shows as it is
         send(b"E", ("setting up the namespace failed: " + str(e)).encode())
         return 2
-    threading.Thread(target=accept_loop, args=(lsock, args.read_delay_ms / 1000.0), daemon=True).start()
+    if not args.read_gate:
+        go.set()
+    threading.Thread(target=accept_loop, args=(lsock,), daemon=True).start()
     threading.Thread(target=tap_reader, args=(fd,), daemon=True).start()
     stdin = sys.stdin.buffer
     while True:
@@ -162,6 +166,8 @@ def main():
                 os.write(fd, body)
             except OSError as e:
                 send(b"E", ("writing a frame of " + str(len(body)) + " bytes to the TAP failed: " + str(e)).encode())
+        elif kind == b"G":
+            go.set()
         elif kind == b"S":
             send_json(b"S", counters())
         elif kind == b"Q":

@@ -183,21 +183,22 @@ class LinuxPeerIT {
     }
 
     /**
-     * A slow reader: the application waits 600 ms before it reads, so the kernel's receive buffer
-     * fills and it advertises a zero window; the adapter probes the closed window (RFC 9293 3.8.6.1)
-     * until the kernel's window update, and the stream still arrives intact. On the RTL, with the TLM
-     * in lockstep and the sender rules judging every probe.
+     * A reader that stalls: the application reads nothing, so the kernel's receive buffer fills and it
+     * advertises a zero window; the adapter probes the closed window (RFC 9293 3.8.6.1) for 300,000
+     * cycles, then the application reads, the kernel sends its window update, and the stream arrives
+     * intact. On the RTL, with the TLM in lockstep and the sender rules judging every probe.
      */
     @Test
     void aSlowReaderClosesTheKernelsWindowAndTheAdapterProbesIt(TestInfo info) {
         LinuxRun.Spec base = LinuxRun.spec(vtoe.model.adapter.CsrMap.MODE_TRANSLATE, 1, 1 << 20, 0, World.Config.defaults());
         LinuxRun.Spec slow = new LinuxRun.Spec(base.mode(), 1, base.bytes(), base.link(), base.rto(), base.world(),
-                base.net().withReadDelay(600));
+                base.net().withStalledReader(300_000));
         LinuxRun.Result r = LinuxRun.rtl(SimRun.of("LinuxPeerIT", "slowReader", 0x11d0), slow, b -> {}, "./scripts/test --only LinuxPeerIT");
         System.out.println(r);
         assertThat(r.failures()).isEmpty();
         assertThat(r.socketsMatched()).isEqualTo(1);
         assertThat(r.kernel().get("TcpExt.TCPToZeroWindowAdv")).as("the kernel closed its window").isPositive();
+        assertThat(r.probes()).as("the adapter probed the closed window").isPositive();
         assertThat(r.kernel().get("TcpExt.TCPFromZeroWindowAdv")).as("and opened it again").isPositive();
         assertThat(r.senderRuleFindings()).as("no sender rule broken, report-only ones included").isEmpty();
     }
@@ -247,7 +248,7 @@ class LinuxPeerIT {
 
         // A JVM that dies without a word: the helper sees its stdin close and ends, with its namespace.
         TapBridge tap = new TapBridge(new TapBridge.Config(0x02_00_00_00_01_01L, "10.0.1.1/16", "10.0.0.1", 0x02_00_00_00_00_01L, 5001,
-                false, 0, Path.of("target", "linux", "LinuxPeerIT", "abandoned-helper.log")));
+                false, false, Path.of("target", "linux", "LinuxPeerIT", "abandoned-helper.log")));
         TapBridge.Hello h3 = tap.hello();
         ProcessHandle helper3 = tap.handle();
         tap.abandon();

@@ -66,14 +66,15 @@ public final class LinuxNet implements AutoCloseable {
      * @param synRetries        SYN (and FIN) retries before the host gives up
      * @param finTimeoutCycles  the host's FIN retransmission timeout
      * @param forward           the namespace routes, so a frame to an unroutable address earns an ICMP error
-     * @param readDelayMillis   the application waits this long (wall time) after accepting before it reads: a slow
-     *                          reader, whose kernel closes its window
+     * @param stallCycles       0: the application reads at once; else it reads nothing until the kernel has
+     *                          advertised a zero window and this many simulated cycles have passed since (a reader
+     *                          that stalls: the adapter has to probe the closed window), then everything
      */
     public record Config(long tapMac, int peerIp, int prefix, int peerPort, long ourMac, int ourIp, long pollCycles, long answerCycles,
-            long waitBudgetMillis, long synTimeoutCycles, int synRetries, long finTimeoutCycles, boolean forward, long readDelayMillis) {
+            long waitBudgetMillis, long synTimeoutCycles, int synRetries, long finTimeoutCycles, boolean forward, long stallCycles) {
         public Config {
             if (pollCycles < 1 || answerCycles < 0 || waitBudgetMillis < 0 || synTimeoutCycles < 1 || synRetries < 0
-                    || finTimeoutCycles < 1 || prefix < 1 || prefix > 30 || readDelayMillis < 0) {
+                    || finTimeoutCycles < 1 || prefix < 1 || prefix > 30 || stallCycles < 0) {
                 throw new IllegalArgumentException("bad Linux peer configuration " + this);
             }
             int mask = -1 << (32 - prefix);
@@ -94,22 +95,22 @@ public final class LinuxNet implements AutoCloseable {
 
         public Config withPeer(int ip, int port) {
             return new Config(tapMac, ip, prefix, port, ourMac, ourIp, pollCycles, answerCycles, waitBudgetMillis, synTimeoutCycles,
-                    synRetries, finTimeoutCycles, forward, readDelayMillis);
+                    synRetries, finTimeoutCycles, forward, stallCycles);
         }
 
         public Config withWaitBudget(long millis) {
             return new Config(tapMac, peerIp, prefix, peerPort, ourMac, ourIp, pollCycles, answerCycles, millis, synTimeoutCycles,
-                    synRetries, finTimeoutCycles, forward, readDelayMillis);
+                    synRetries, finTimeoutCycles, forward, stallCycles);
         }
 
-        public Config withReadDelay(long millis) {
+        public Config withStalledReader(long cycles) {
             return new Config(tapMac, peerIp, prefix, peerPort, ourMac, ourIp, pollCycles, answerCycles, waitBudgetMillis, synTimeoutCycles,
-                    synRetries, finTimeoutCycles, forward, millis);
+                    synRetries, finTimeoutCycles, forward, cycles);
         }
 
         public Config withSynTimeout(long cycles, int retries) {
             return new Config(tapMac, peerIp, prefix, peerPort, ourMac, ourIp, pollCycles, answerCycles, waitBudgetMillis, cycles,
-                    retries, finTimeoutCycles, forward, readDelayMillis);
+                    retries, finTimeoutCycles, forward, stallCycles);
         }
     }
 
@@ -140,6 +141,8 @@ public final class LinuxNet implements AutoCloseable {
     private long waitedNanos;
     private long budgetsExhausted;
     private boolean exhausted;
+    private long zeroWindowAt = -1; // first kernel frame with a zero window (for the stalled reader)
+    private boolean readersReleased;
 
     /**
      * Starts the namespace (fails with one sentence if this machine cannot run it) and the polling.
@@ -152,7 +155,7 @@ public final class LinuxNet implements AutoCloseable {
         this.streams = streams;
         this.cfg = cfg;
         this.tap = new TapBridge(new TapBridge.Config(cfg.tapMac(), ip(cfg.peerIp()) + "/" + cfg.prefix(), ip(cfg.ourIp()), cfg.ourMac(),
-                cfg.peerPort(), cfg.forward(), cfg.readDelayMillis(), log));
+                cfg.peerPort(), cfg.forward(), cfg.stallCycles() > 0, log));
         this.pcap = new PcapWriter(pcap);
         t.after(cfg.pollCycles(), this::poll);
     }
@@ -248,6 +251,9 @@ public final class LinuxNet implements AutoCloseable {
                 if (p != null) {
                     p.leftKernel(r.frame());
                 }
+                if (r.frame().window() == 0 && (r.frame().flags() & TcpFrame.SYN) == 0 && zeroWindowAt < 0) {
+                    zeroWindowAt = t.now();
+                }
             }
         }
         if (p == null) {
@@ -285,6 +291,10 @@ public final class LinuxNet implements AutoCloseable {
         }
         for (LinuxPeer p : byPort.values()) {
             p.tick(t.now());
+        }
+        if (cfg.stallCycles() > 0 && !readersReleased && zeroWindowAt >= 0 && t.now() - zeroWindowAt >= cfg.stallCycles()) {
+            readersReleased = true;
+            tap.releaseReaders();
         }
         t.after(cfg.pollCycles(), this::poll);
     }
@@ -402,6 +412,11 @@ public final class LinuxNet implements AutoCloseable {
     /** The namespace's TCP counters now ({@code Tcp.*} from /proc/net/snmp, {@code TcpExt.*} from /proc/net/netstat). */
     public JsonNode kernelCounters() {
         return tap.counters();
+    }
+
+    /** The cycle the kernel first advertised a zero window, -1 if it never did. */
+    public long zeroWindowAt() {
+        return zeroWindowAt;
     }
 
     public Stats stats() {

@@ -64,6 +64,7 @@ public final class LinuxPeer implements Destination {
     private boolean kernelFin;
     private boolean kernelFinLeft; // the kernel has sent its FIN (seen at the TAP, before our link may lose it)
     private boolean synReached;
+    private int kernelWindowNow = -1; // the window of the kernel's latest ACK (at the TAP)
     private long owedSince = -1;
     private TapBridge.SocketResult result;
     private final List<String> failures = new ArrayList<>();
@@ -225,6 +226,7 @@ public final class LinuxPeer implements Destination {
     void leftKernel(TcpFrame f) {
         if ((f.flags() & TcpFrame.ACK) != 0 && state != State.SYN_SENT) {
             kernelAck = Math.max(kernelAck, Integer.toUnsignedLong(f.ack() - (ourIsn + 1)));
+            kernelWindowNow = f.window();
         }
         kernelFinLeft |= (f.flags() & TcpFrame.FIN) != 0;
         refreshOwed(true);
@@ -424,12 +426,14 @@ public final class LinuxPeer implements Destination {
      * Whether the kernel owes us an answer, judged from what reached it: it holds the byte at its own
      * ACK point (so it will move its ACK, at once or after its delayed-ACK timer), or our FIN and not
      * yet answered it, or its application has not reported. A kernel that only misses bytes our link
-     * lost owes nothing: it sent its duplicate ACKs when the later bytes came.
+     * lost owes nothing: it sent its duplicate ACKs when the later bytes came; nor does one whose window is
+     * closed (it answered the probe with its zero window).
      */
     boolean owed() {
         return switch (state) {
             case SYN_SENT -> synReached;
-            case ESTABLISHED -> kernelAck >= 0 && covered(kernelAck, kernelAck + 1);
+            // A zero window means the byte at the ACK point was a probe the kernel had no room for: answered, not owed.
+            case ESTABLISHED -> kernelAck >= 0 && kernelWindowNow != 0 && covered(kernelAck, kernelAck + 1);
             case FIN_SENT, CLOSED -> covered(totalBytes, totalBytes + 1) && (kernelAck <= totalBytes || !kernelFinLeft || result == null);
             default -> false;
         };

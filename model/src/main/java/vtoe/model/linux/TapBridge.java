@@ -44,10 +44,10 @@ public final class TapBridge implements AutoCloseable {
      * @param neighMac    the adapter's MAC
      * @param port        where the application listens
      * @param forward     route in the namespace (then a frame to an address with no route earns an ICMP error)
-     * @param readDelayMillis the application waits this long after accepting a connection before it reads
+     * @param readGate    the application reads nothing until {@link #releaseReaders()} (a reader that has stalled)
      * @param log         the helper's stderr goes here
      */
-    public record Config(long tapMac, String tapAddress, String neighIp, long neighMac, int port, boolean forward, long readDelayMillis,
+    public record Config(long tapMac, String tapAddress, String neighIp, long neighMac, int port, boolean forward, boolean readGate,
             Path log) {}
 
     /** What the helper said when its namespace was ready. */
@@ -152,9 +152,12 @@ public final class TapBridge implements AutoCloseable {
             Files.createDirectories(log.toAbsolutePath().getParent());
             List<String> cmd = new ArrayList<>(List.of(which("unshare").toString(), "-n", which("python3").toString(), "-u",
                     script.toString(), "--mac", mac(c.tapMac()), "--addr", c.tapAddress(), "--neigh-ip", c.neighIp(), "--neigh-mac",
-                    mac(c.neighMac()), "--port", Integer.toString(c.port()), "--read-delay-ms", Long.toString(c.readDelayMillis())));
+                    mac(c.neighMac()), "--port", Integer.toString(c.port())));
             if (c.forward()) {
                 cmd.add("--forward");
+            }
+            if (c.readGate()) {
+                cmd.add("--read-gate");
             }
             ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(log.toFile());
             pb.environment().put("PATH", pb.environment().getOrDefault("PATH", "") + ":/usr/sbin:/sbin");
@@ -254,6 +257,11 @@ public final class TapBridge implements AutoCloseable {
     /** Writes a frame to the TAP: the kernel receives it as if from the wire. */
     public void write(Bytes frame) {
         message('F', frame);
+    }
+
+    /** With {@link Config#readGate}, lets the application read its sockets from now on. */
+    public void releaseReaders() {
+        message('G', Bytes.of());
     }
 
     /** Frames the kernel sent out of the TAP, oldest first. */

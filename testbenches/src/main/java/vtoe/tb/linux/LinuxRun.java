@@ -58,6 +58,7 @@ public final class LinuxRun {
      * @param retransmissions        data frames the adapter sent again
      * @param retransmissionsKernelHad of those, frames whose every byte had reached the kernel before (our count)
      * @param retransmissionsAlreadyAcked of those, frames the kernel had acknowledged before they were sent (spurious)
+     * @param probes                 one-byte probes into a zero window, as the sender rules counted them
      * @param senderRuleFindings     violations per TCP sender rule, report-only ones included
      * @param kernel                 the namespace's counters that judge or explain the run ({@code Tcp.*}, {@code TcpExt.*})
      * @param waits                  times the simulation stood still waiting for the kernel; {@code waitedSeconds} in all
@@ -68,7 +69,7 @@ public final class LinuxRun {
     public record Result(String mode, String engine, boolean pass, List<String> failures, int connections, int socketsMatched,
             long bytes, long cycles,
             double wallSeconds, double bytesPerWallSecond, long dataFrames, long retransmissions, long retransmissionsKernelHad,
-            long retransmissionsAlreadyAcked, long linkDuplicatesToKernel, long pageOuts, long retransmitsFromSwap,
+            long retransmissionsAlreadyAcked, long probes, long linkDuplicatesToKernel, long pageOuts, long retransmitsFromSwap,
             Map<String, Long> kernel, Map<String, Long> senderRuleFindings, long waits, double waitedSeconds, long budgetsExhausted,
             int tsharkProblems, int tsharkKernelFrames, List<String> tsharkKernelExamples, long pcapFrames, String pcap, long transactionsCompared, String kernelRelease, String reproduce) {}
 
@@ -235,7 +236,7 @@ public final class LinuxRun {
         rules.violationCounts().forEach((rule, n) -> findings.put(rule.name(), n));
         long bytes = spec.bytes() * spec.connections();
         return new Result(new String[] {"PUSH", "TRANSLATE", "PREPINNED"}[spec.mode()], engine, failures.isEmpty(), failures,
-                spec.connections(), matched, bytes, cycles, Math.round(wall * 1000) / 1000.0, Math.round(bytes / wall), data, retx, had, acked, dups, wf.pageOuts(), wf.retransmitsFromSwap(), k, findings,
+                spec.connections(), matched, bytes, cycles, Math.round(wall * 1000) / 1000.0, Math.round(bytes / wall), data, retx, had, acked, rules.counters().probes(), dups, wf.pageOuts(), wf.retransmitsFromSwap(), k, findings,
                 ns.waits(), Math.round(ns.waitedSeconds() * 1000) / 1000.0, ns.budgetsExhausted(), ours.size(), kernels.size(),
                 kernels.stream().map(Object::toString).limit(3).toList(),
                 ts.frames().size(), net.pcapFile().toString(), compared, net.tap().hello().kernelRelease(), reproduce);

@@ -20,6 +20,9 @@ class ConnState(p: AdapterParams) extends Bundle {
   val timerOn = Bool()
   val deadline = UInt(PortWidths.Time.W)
   val fastRetx = Bool() // third duplicate ACK: resend one segment at sndUna
+  // sndMax at the last go-back to sndUna (RFC 6582 section 4): until sndUna reaches it, duplicate ACKs
+  // are of data sent before that timeout and must not fast-retransmit again. Kept in [sndUna, sndMax].
+  val recover = UInt(32.W)
   val probe = Bool() // window closed: send one byte past it
   val retirePending = Bool() // the ring's head entry is fully acknowledged
   val head = UInt((p.ringBits + 1).W) // oldest retained entry (with wrap bit)

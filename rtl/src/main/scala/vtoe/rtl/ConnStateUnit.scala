@@ -254,6 +254,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
       o.sndNxt := c.iss
       o.sndMax := c.iss
       o.fetchedEnd := c.iss
+      o.recover := c.iss
       o.peerWnd := c.peerWnd
       o.mss := c.mss
       o.rto := c.rto

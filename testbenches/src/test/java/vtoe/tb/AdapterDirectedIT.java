@@ -9,9 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import vtoe.model.adapter.AckResult;
 import vtoe.model.adapter.CsrMap;
 import vtoe.model.adapter.Op;
 import vtoe.model.adapter.TimerKind;
+import vtoe.model.check.TcpSenderRules.Rule;
 import vtoe.model.net.Link;
 import vtoe.model.net.ParseResult;
 import vtoe.model.net.TcpFrame;
@@ -155,6 +157,39 @@ class AdapterDirectedIT {
             assertThat(retx).hasSize(1);
             assertThat(retx.get(0).txn().len()).isEqualTo(MSS);
             assertThat(tb.dut.cycle()).isLessThan(1_000_000);
+        }
+    }
+
+    /**
+     * Finding F4 of {@link vtoe.model.check.KnownSenderDeviations}: the lost segment is lost again on
+     * its fast retransmit and on the timeout pass, so the pass's later segments bring the peer's
+     * duplicate ACKs of the same hole once more. Those ACK data sent before the timeout: RFC 6582
+     * section 4 ("recover") says they must not fast-retransmit again; only the backed-off timer may.
+     */
+    @Test
+    void duplicateAcksAfterATimeoutDoNotFastRetransmitAgain(TestInfo info) {
+        try (AdapterTb tb = tb(info, "")) {
+            ConnSetup s = ConnSetup.of(1, CsrMap.MODE_TRANSLATE).withRto(20_000);
+            tb.openConnection(s);
+            int secondSeq = s.iss() + MSS;
+            int[] n = {0};
+            // First transmission, fast retransmit and the timeout pass's first segment: all lost.
+            tb.peer(1).toPeer().dropIf(f -> {
+                ParseResult r = TcpFrame.parse(f);
+                return r.ok() && r.frame().seq() == secondSeq && n[0]++ < 3;
+            });
+            tb.send(1, data(12 * MSS, 12), 12 * MSS);
+            tb.finish(2_000_000);
+            assertThat(n[0]).as("transmissions of the lost segment").isEqualTo(4);
+            List<TraceRecord> fast = ops(tb, Op.ACK).stream().filter(r -> (r.aux() & 0xf) == AckResult.FAST_RETX.ordinal()).toList();
+            assertThat(fast).as("fast retransmits (one per duplicate-ACK episode)").hasSize(1);
+            List<TraceRecord> timers = ops(tb, Op.TIMER);
+            assertThat(timers).as("the second timeout, not a duplicate ACK, repairs the hole").hasSize(2);
+            assertThat(timers).allMatch(r -> (r.aux() & 0xf) == TimerKind.RTO.ordinal());
+            // Duplicate ACKs did come after the first timeout: the rule, not their absence, held the fast retransmit back.
+            assertThat(ops(tb, Op.ACK).stream().filter(r -> r.time() > timers.get(0).time() && r.seq() == secondSeq
+                    && (r.aux() & 0xf) == AckResult.DUP.ordinal())).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(tb.h.senderRules.violationCounts()).as(tb.h.senderRules.summary()).doesNotContainKey(Rule.NO_CAUSE);
         }
     }
 

@@ -25,6 +25,8 @@ public final class ConnState {
     public boolean timerOn;
     public long deadline;
     public boolean fastRetx;
+    /** sndMax at the last go-back to sndUna: below it, duplicate ACKs do not fast-retransmit (RFC 6582 4). */
+    public int recover;
     public boolean probe;
     public boolean retirePending;
     public int head;
@@ -54,6 +56,7 @@ public final class ConnState {
         c.timerOn = timerOn;
         c.deadline = deadline;
         c.fastRetx = fastRetx;
+        c.recover = recover;
         c.probe = probe;
         c.retirePending = retirePending;
         c.head = head;
@@ -82,10 +85,10 @@ public final class ConnState {
     @Override
     public String toString() {
         return ("ConnState[%s una=%d nxt=%d max=%d fetchedEnd=%d wnd=%d mss=%d rto=%d backoff=%d retries=%d dup=%d "
-                + "timer=%s deadline=%d fastRetx=%s probe=%s retire=%s ring=%d..%d cursor=%d tags=%d draining=%s]")
+                + "timer=%s deadline=%d fastRetx=%s recover=%d probe=%s retire=%s ring=%d..%d cursor=%d tags=%d draining=%s]")
                 .formatted(state == ACTIVE ? "ACTIVE" : state == STOPPED ? "STOPPED" : "IDLE", Integer.toUnsignedLong(sndUna),
                         Integer.toUnsignedLong(sndNxt), Integer.toUnsignedLong(sndMax), Integer.toUnsignedLong(fetchedEnd),
-                        peerWnd, mss, rto, backoff, retries, dupAcks, timerOn, deadline, fastRetx, probe, retirePending,
-                        head, tail, cursor, tagsInFlight, draining);
+                        peerWnd, mss, rto, backoff, retries, dupAcks, timerOn, deadline, fastRetx, Integer.toUnsignedLong(recover),
+                        probe, retirePending, head, tail, cursor, tagsInFlight, draining);
     }
 }

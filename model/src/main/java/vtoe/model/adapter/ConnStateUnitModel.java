@@ -280,7 +280,7 @@ public final class ConnStateUnitModel {
             ConnState n = new ConnState();
             n.state = ConnState.ACTIVE;
             n.mode = cfg.mode();
-            n.sndUna = n.sndNxt = n.sndMax = n.fetchedEnd = cfg.iss();
+            n.sndUna = n.sndNxt = n.sndMax = n.fetchedEnd = n.recover = cfg.iss();
             n.peerWnd = cfg.peerWnd();
             n.mss = cfg.mss();
             n.rto = cfg.rto();

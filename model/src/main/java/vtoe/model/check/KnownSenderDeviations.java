@@ -28,13 +28,18 @@ import vtoe.model.check.TcpSenderRules.Rule;
  * </ul>
  *
  * <p>Judged at the cycles the adapter asked the host for the bytes instead of the wire cycles, F1 to
- * F3 disappear. One finding remains that is in the decisions themselves:
+ * F3 disappear.
+ *
+ * <p>Fixed, and no longer report-only on its account:
  *
  * <ul>
- *   <li>F4: after a fast retransmit and a timeout pass, the adapter retransmits snd.una again on later
- *       duplicate ACKs of the same episode (no new ACK, before the backed-off timer): RFC 5681 3.2
- *       fast-retransmits once, on the third duplicate ACK (RFC 6582 section 4 describes this spurious
- *       fast retransmit after a timeout).
+ *   <li>F4 (was part of {@link Rule#NO_CAUSE}): after a fast retransmit and a timeout pass, the adapter
+ *       retransmitted snd.una again on later duplicate ACKs of the same episode (RFC 5681 3.2
+ *       fast-retransmits once, on the third duplicate ACK; RFC 6582 section 4 describes this spurious
+ *       fast retransmit after a timeout). The RetransmitFsm (RTL and TLM) now keeps RFC 6582's
+ *       {@code recover} per connection: snd.max at the last go-back, below which duplicate ACKs do not
+ *       fast-retransmit. {@code AdapterDirectedIT#duplicateAcksAfterATimeoutDoNotFastRetransmitAgain}
+ *       and {@code RetransmitFsmTest} hold it.
  * </ul>
  *
  * <p>{@code -Dvtoe.senderRules.enforceAll=true} makes every rule fail runs again (to see the findings
@@ -44,12 +49,10 @@ public final class KnownSenderDeviations {
     /** The switch: when true, no rule is report-only. */
     public static final String ENFORCE_ALL = "vtoe.senderRules.enforceAll";
 
-    // TODO(issue 13 part 6, F1-F4): fix in the adapter (arm the timer and re-check snd.una and the
-    // last transmission of the range when the frame is cut; one fast retransmit per duplicate-ACK
-    // episode), then empty this map.
+    // TODO(issue 13 part 6, F1-F3): fix in the adapter (arm the timer and re-check snd.una and the
+    // last transmission of the range when the frame is cut), then empty this map.
     static final Map<Rule, String> OPEN = Map.of(
-            Rule.NO_CAUSE, "F1/F3/F4: timer armed at the send decision; queued retransmissions leave back to back;"
-                    + " a second fast retransmit in one duplicate-ACK episode",
+            Rule.NO_CAUSE, "F1/F3: timer armed at the send decision; queued retransmissions leave back to back",
             Rule.BACKOFF, "F3: queued timeout retransmissions of one snd.una leave back to back",
             Rule.BELOW_UNA, "F2: retransmissions chosen before a covering ACK still leave",
             Rule.FAST_RETRANSMIT_EXTENT, "F3: a go-back-N chosen at a timeout leaves after the duplicate ACKs that followed it");

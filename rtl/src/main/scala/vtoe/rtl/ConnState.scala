@@ -11,6 +11,10 @@ class ConnState(p: AdapterParams) extends Bundle {
   val sndNxt = UInt(32.W) // next seq to cut (goes back to sndUna on RTO)
   val sndMax = UInt(32.W) // highest seq ever cut: below it a segment is a retransmission
   val fetchedEnd = UInt(32.W) // seq just past the last descriptor in the ring
+  // seq just past the highest byte whose frame has left (TAG_DONE, sent). The retransmission timer
+  // runs while that data is unacknowledged, not from the decision to send it (RFC 6298 5.1): the
+  // host's answer comes between the two, and the timer must not count it. Never above sndMax.
+  val sentEnd = UInt(32.W)
   val peerWnd = UInt(32.W)
   val mss = UInt(16.W)
   val rto = UInt(32.W)

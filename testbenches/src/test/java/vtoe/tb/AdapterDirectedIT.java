@@ -193,6 +193,36 @@ class AdapterDirectedIT {
         }
     }
 
+    /**
+     * Finding F1 of {@link vtoe.model.check.KnownSenderDeviations}: the timer must run from the frame,
+     * not from the decision to send it (RFC 6298 5.1). The host takes longer to answer for the
+     * segment than the RTO, then answers its retransmission at once; a timer armed at the decision
+     * expired before the first frame had even left, and the retransmission followed it back to back.
+     */
+    @Test
+    void theRtoRunsFromTheFrameNotFromTheDecision(TestInfo info) {
+        long rto = 6000;
+        long slow = 8000;
+        long[] answers = {0};
+        try (AdapterTb tb = new AdapterTb(SimRun.of("AdapterDirectedIT", info.getTestMethod().orElseThrow().getName(), 0xad),
+                AdapterTb.Timing.fast().withHostLatency(() -> answers[0]++ == 0 ? slow : 50))) {
+            ConnSetup s = ConnSetup.of(1, CsrMap.MODE_PUSH).withRto(rto);
+            tb.openConnection(s);
+            int[] n = {0};
+            tb.peer(1).toPeer().dropIf(f -> n[0]++ == 0); // the first transmission is lost
+            tb.send(1, data(1000, 13), 1000);
+            tb.finish(2_000_000);
+            List<Observed<vtoe.model.txn.Frame>> sent = tb.frames;
+            assertThat(sent).as("the segment and its one retransmission").hasSize(2);
+            long gap = sent.get(1).startCycle() - sent.get(0).startCycle();
+            assertThat(gap).as("wire gap between the transmissions (the old design: about one frame)").isGreaterThanOrEqualTo(rto);
+            List<TraceRecord> timers = ops(tb, Op.TIMER);
+            assertThat(timers).hasSize(1);
+            assertThat(timers.get(0).time()).as("expiry against the first frame's start").isGreaterThanOrEqualTo(sent.get(0).startCycle() + rto);
+            assertThat(tb.h.senderRules.violationCounts()).as(tb.h.senderRules.summary()).doesNotContainKey(Rule.NO_CAUSE);
+        }
+    }
+
     @Test
     void rtoBacksOffExponentiallyWhileTheLinkIsDown(TestInfo info) {
         try (AdapterTb tb = tb(info, "")) {

@@ -16,6 +16,8 @@ public final class ConnState {
     public int sndNxt;
     public int sndMax;
     public int fetchedEnd;
+    /** Just past the highest byte whose frame has left: the timer runs while it is unacknowledged (RFC 6298 5.1). */
+    public int sentEnd;
     public long peerWnd;
     public int mss;
     public long rto;
@@ -47,6 +49,7 @@ public final class ConnState {
         c.sndNxt = sndNxt;
         c.sndMax = sndMax;
         c.fetchedEnd = fetchedEnd;
+        c.sentEnd = sentEnd;
         c.peerWnd = peerWnd;
         c.mss = mss;
         c.rto = rto;
@@ -84,10 +87,11 @@ public final class ConnState {
 
     @Override
     public String toString() {
-        return ("ConnState[%s una=%d nxt=%d max=%d fetchedEnd=%d wnd=%d mss=%d rto=%d backoff=%d retries=%d dup=%d "
+        return ("ConnState[%s una=%d nxt=%d max=%d fetchedEnd=%d sentEnd=%d wnd=%d mss=%d rto=%d backoff=%d retries=%d dup=%d "
                 + "timer=%s deadline=%d fastRetx=%s recover=%d probe=%s retire=%s ring=%d..%d cursor=%d tags=%d draining=%s]")
                 .formatted(state == ACTIVE ? "ACTIVE" : state == STOPPED ? "STOPPED" : "IDLE", Integer.toUnsignedLong(sndUna),
                         Integer.toUnsignedLong(sndNxt), Integer.toUnsignedLong(sndMax), Integer.toUnsignedLong(fetchedEnd),
+                        Integer.toUnsignedLong(sentEnd),
                         peerWnd, mss, rto, backoff, retries, dupAcks, timerOn, deadline, fastRetx, Integer.toUnsignedLong(recover),
                         probe, retirePending, head, tail, cursor, tagsInFlight, draining);
     }

@@ -41,7 +41,11 @@ class RetransmitFsm(p: AdapterParams) extends Module {
   val isAbove = !isOld && diff > outstanding
   val isNew = !isOld && !isAbove && diff =/= 0.U
   val wnd = a.wnd.pad(32)
-  val isDup = diff === 0.U && outstanding =/= 0.U && wnd === s.peerWnd && !a.hasPayload
+  // RFC 5681 section 2 (a): a duplicate ACK needs outstanding data, i.e. data that has been sent. A
+  // segment cut but still waiting for the host's bytes is not outstanding: ACKs repeated then (the
+  // link duplicates, window updates) are no news of a loss.
+  val onWire = (s.sndUna - s.sentEnd)(31)
+  val isDup = diff === 0.U && onWire && wnd === s.peerWnd && !a.hasPayload
   val headEnd = io.headEntry.seq + io.headEntry.size
   // Everything sent before the last go-back is acknowledged (RFC 6582 3.2 step 1, with recover = sndMax
   // then). Only a go-back sets recover, not a fast retransmit: without NewReno's partial-ACK

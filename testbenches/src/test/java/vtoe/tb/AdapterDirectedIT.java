@@ -223,6 +223,36 @@ class AdapterDirectedIT {
         }
     }
 
+    /**
+     * A duplicate ACK needs outstanding data, data that has been sent (RFC 5681 section 2 (a)). The
+     * segment is cut but its bytes take the host 8000 cycles; meanwhile the peer repeats its ACK of
+     * snd.una (a duplicating link does that). The old design counted them against the cut segment
+     * and fast-retransmitted it, so it reached the wire twice, back to back, with no loss at all.
+     */
+    @Test
+    void repeatedAcksBeforeTheFrameHasLeftAreNotDuplicates(TestInfo info) {
+        try (AdapterTb tb = new AdapterTb(SimRun.of("AdapterDirectedIT", info.getTestMethod().orElseThrow().getName(), 0xad),
+                AdapterTb.Timing.fast().withHostLatency(() -> 8000))) {
+            ConnSetup s = ConnSetup.of(1, CsrMap.MODE_PUSH).withRto(100_000);
+            tb.openConnection(s);
+            tb.send(1, data(1000, 14), 1000);
+            Bytes ack = new TcpFrame(s.ourMac(), s.peerMac(), s.peerIp(), s.ourIp(), 0, 64, true, s.peerPort(), s.ourPort(), 0x10000,
+                    s.iss(), TcpFrame.ACK, s.peerWnd(), Bytes.of()).encode();
+            long t = tb.dut.cycle() + 2000;
+            for (int i = 0; i < 4; i++) {
+                tb.sched.at(t + 100L * i, () -> tb.rx.send(ack, tb.dut.cycle()));
+            }
+            tb.finish(2_000_000);
+            List<TraceRecord> acks = ops(tb, Op.ACK).stream().filter(r -> r.seq() == s.iss()).toList();
+            assertThat(acks).hasSize(4).allMatch(r -> (r.aux() & 0xf) == AckResult.WINDOW.ordinal());
+            assertThat(ops(tb, Op.SEG).get(0).time()).as("the segment was cut before the ACKs came").isLessThan(acks.get(0).time());
+            assertThat(tb.frames.get(0).startCycle()).as("and its frame left after them").isGreaterThan(acks.get(3).time());
+            assertThat(tb.hostReqs).as("no retransmission").hasSize(1);
+            assertThat(tb.frames).hasSize(1);
+            assertThat(tb.h.senderRules.violationCounts()).as(tb.h.senderRules.summary()).doesNotContainKey(Rule.NO_CAUSE);
+        }
+    }
+
     @Test
     void rtoBacksOffExponentiallyWhileTheLinkIsDown(TestInfo info) {
         try (AdapterTb tb = tb(info, "")) {

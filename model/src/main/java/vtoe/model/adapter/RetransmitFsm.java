@@ -19,7 +19,8 @@ public final class RetransmitFsm {
         boolean isAbove = !isOld && Integer.compareUnsigned(diff, outstanding) > 0;
         boolean isNew = !isOld && !isAbove && diff != 0;
         long wnd32 = wnd & 0xffffL;
-        boolean isDup = diff == 0 && outstanding != 0 && wnd32 == s.peerWnd && !hasPayload;
+        // RFC 5681 2 (a): outstanding data is data that has been sent (below sentEnd), not data only cut.
+        boolean isDup = diff == 0 && s.sndUna - s.sentEnd < 0 && wnd32 == s.peerWnd && !hasPayload;
         boolean fastAllowed = s.sndUna - s.recover >= 0;
         if (!s.active()) {
             return new AckOutcome(AckResult.IGNORED, false);

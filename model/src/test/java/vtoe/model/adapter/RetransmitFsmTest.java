@@ -23,7 +23,7 @@ class RetransmitFsmTest {
         ConnState s = new ConnState();
         s.state = ConnState.ACTIVE;
         s.sndUna = s.recover = iss;
-        s.sndNxt = s.sndMax = iss + sent;
+        s.sndNxt = s.sndMax = s.sentEnd = iss + sent;
         s.fetchedEnd = iss + sent;
         s.peerWnd = WND;
         s.mss = 1460;
@@ -67,14 +67,14 @@ class RetransmitFsmTest {
         assertThat(s.sndNxt).isEqualTo(1000);
         assertThat(s.recover).isEqualTo(1000 + 20 * 1460);
         // The go-back resends 1000.. again; the peer, still missing it, repeats its ACK (the old design fast-retransmitted here).
-        s.sndNxt = 1000 + 5 * 1460;
+        s.sndNxt = 1000 + 5 * 1460; // the go-back's frames end below sentEnd
         assertThat(dups(s, 10)).isEqualTo(AckResult.DUP);
         assertThat(s.fastRetx).isFalse();
         // A partial ACK, still short of recover: its duplicates are of data sent before the timeout, too.
         assertThat(ack(s, 1000 + 1460)).isEqualTo(AckResult.NEW);
         assertThat(dups(s, 10)).isEqualTo(AckResult.DUP);
         // Once an ACK covers recover, a new loss is news again.
-        s.sndNxt = s.sndMax = 1000 + 30 * 1460;
+        s.sndNxt = s.sndMax = s.sentEnd = 1000 + 30 * 1460;
         assertThat(ack(s, 1000 + 20 * 1460)).isEqualTo(AckResult.NEW);
         assertThat(dups(s, 3)).isEqualTo(AckResult.FAST_RETX);
     }
@@ -86,6 +86,19 @@ class RetransmitFsmTest {
         assertThat(dups(s, 3)).isEqualTo(AckResult.FAST_RETX);
         s.fastRetx = false;
         assertThat(ack(s, 1000 + 4 * 1460)).isEqualTo(AckResult.NEW);
+        assertThat(dups(s, 3)).isEqualTo(AckResult.FAST_RETX);
+    }
+
+    @Test
+    void repeatedAcksWhileNothingHasLeftAreNotDuplicates() {
+        // Three segments cut, none of their frames out yet (the host has not answered): nothing is outstanding.
+        ConnState s = sending(1000, 3 * 1460);
+        s.sentEnd = 1000;
+        for (int i = 0; i < 5; i++) {
+            assertThat(ack(s, 1000)).isEqualTo(AckResult.WINDOW);
+        }
+        assertThat(s.dupAcks).isZero();
+        s.sentEnd = 1000 + 1460; // the first frame has left
         assertThat(dups(s, 3)).isEqualTo(AckResult.FAST_RETX);
     }
 
@@ -104,7 +117,7 @@ class RetransmitFsmTest {
         ConnState s = sending(iss, 0);
         for (int i = 0; i < 5; i++) {
             int step = 0x3000_0000; // five steps: more than 2^31 beyond iss
-            s.sndNxt = s.sndMax = s.sndUna + step + 2920;
+            s.sndNxt = s.sndMax = s.sentEnd = s.sndUna + step + 2920;
             assertThat(ack(s, s.sndUna + step)).isEqualTo(AckResult.NEW);
             assertThat(s.recover - s.sndUna).isZero();
         }

@@ -44,6 +44,11 @@ import vtoe.model.check.TcpSenderRules.Rule;
  *       {@code recover} per connection: snd.max at the last go-back, below which duplicate ACKs do not
  *       fast-retransmit. {@code AdapterDirectedIT#duplicateAcksAfterATimeoutDoNotFastRetransmitAgain}
  *       and {@code RetransmitFsmTest} hold it.
+ *   <li>F5 (found with F1 and F4 fixed, was part of {@link Rule#NO_CAUSE}): the adapter counted repeated
+ *       ACKs of snd.una as duplicates while the data beyond it was only cut, its frames still waiting
+ *       for the host, and fast-retransmitted a segment nothing had lost (RFC 5681 section 2 (a): a
+ *       duplicate ACK needs outstanding data). The duplicate test now uses {@code sentEnd} instead of
+ *       snd.max. {@code AdapterDirectedIT#repeatedAcksBeforeTheFrameHasLeftAreNotDuplicates} holds it.
  * </ul>
  *
  * <p>{@code -Dvtoe.senderRules.enforceAll=true} makes every rule fail runs again (to see the findings

@@ -8,7 +8,7 @@ object Op {
   val Ack = 4 // ACK applied: seq = ack, len = window, aux = AckResult | dupAcks << 4
   val Retire = 5 // retained entry fully acknowledged (completion): seq = its end, aux = descVa
   val Timer = 6 // timer expired: aux = TimerKind | backoff << 4 | retries << 8
-  val TagDone = 7 // a tag's frame was sent (aux = 1) or dropped (aux = 0); the tag is free again
+  val TagDone = 7 // a tag's frame was sent (aux = 1) or dropped (aux = 0); the tag is free again; seq = its segment's end
   val Fault = 8 // a tag failed (host FAULT, bad response, DMA error): aux = event code
   val Stop = 9 // connection stopped: aux = event code of the cause, 0 = disabled through CTRL
   val Drain = 10 // stopped PREPINNED connection walks its ring: seq, len = size, aux = VA, tag = 1 if released here

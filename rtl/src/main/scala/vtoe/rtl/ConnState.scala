@@ -11,6 +11,10 @@ class ConnState(p: AdapterParams) extends Bundle {
   val sndNxt = UInt(32.W) // next seq to cut (goes back to sndUna on RTO)
   val sndMax = UInt(32.W) // highest seq ever cut: below it a segment is a retransmission
   val fetchedEnd = UInt(32.W) // seq just past the last descriptor in the ring
+  // seq just past the highest byte whose frame has left (TAG_DONE, sent). The retransmission timer
+  // runs while that data is unacknowledged, not from the decision to send it (RFC 6298 5.1): the
+  // host's answer comes between the two, and the timer must not count it. Never above sndMax.
+  val sentEnd = UInt(32.W)
   val peerWnd = UInt(32.W)
   val mss = UInt(16.W)
   val rto = UInt(32.W)
@@ -20,6 +24,9 @@ class ConnState(p: AdapterParams) extends Bundle {
   val timerOn = Bool()
   val deadline = UInt(PortWidths.Time.W)
   val fastRetx = Bool() // third duplicate ACK: resend one segment at sndUna
+  // sndMax at the last go-back to sndUna (RFC 6582 section 4): until sndUna reaches it, duplicate ACKs
+  // are of data sent before that timeout and must not fast-retransmit again. Kept in [sndUna, sndMax].
+  val recover = UInt(32.W)
   val probe = Bool() // window closed: send one byte past it
   val retirePending = Bool() // the ring's head entry is fully acknowledged
   val head = UInt((p.ringBits + 1).W) // oldest retained entry (with wrap bit)

@@ -142,11 +142,13 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   rfsm.io.ack := io.ack.bits
   rfsm.io.now := now
 
-  /** Arms, re-arms or stops the timer: it runs while data is outstanding or a closed window holds data back. */
+  /** Arms, re-arms or stops the timer: it runs while data that has left is unacknowledged (RFC 6298
+    * 5.1, 5.2: armed by the frame, not by the decision to send it) or a closed window holds data back. */
   def timerRule(n: ConnState, restart: Bool): ConnState = {
     val out = WireDefault(n)
+    val onWire = (n.sndUna - n.sentEnd)(31) // sndUna < sentEnd, modulo 2^32
     val want = n.state === ConnStateCode.Active.U &&
-      (n.sndMax =/= n.sndUna || (n.peerWnd === 0.U && n.fetchedEnd =/= n.sndNxt))
+      (onWire || (n.peerWnd === 0.U && n.fetchedEnd =/= n.sndNxt))
     when(!want) {
       out.timerOn := false.B
     }.elsewhen(!n.timerOn || restart) {
@@ -219,14 +221,20 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     tr0.aux := f.code
   }.elsewhen(doTagDone) {
     val t = io.tagDone.bits
-    next.tagsInFlight := cur.tagsInFlight - 1.U
-    when(cur.lastTagValid && cur.lastTag === t.tag) { next.lastTagValid := false.B }
+    val n = WireDefault(cur)
+    n.tagsInFlight := cur.tagsInFlight - 1.U
+    when(cur.lastTagValid && cur.lastTag === t.tag) { n.lastTagValid := false.B }
     // The last tag of a stopped PREPINNED connection is done: now its blocks may be drained.
     when(cur.state === ConnStateCode.Stopped.U && cur.mode === 2.U && cur.tagsInFlight === 1.U) {
-      next.draining := cur.drainPtr =/= cur.tail
+      n.draining := cur.drainPtr =/= cur.tail
     }
+    // The frame has left: the timer starts now if it is not running (RFC 6298 5.1). A go-back's
+    // frames end below sentEnd and leave it alone.
+    when(t.sent && (cur.sentEnd - t.seqEnd)(31)) { n.sentEnd := t.seqEnd }
+    next := timerRule(n, false.B)
     tr0.op := Op.TagDone.U
     tr0.tag := t.tag
+    tr0.seq := t.seqEnd
     tr0.aux := t.sent
   }.elsewhen(doRetire && !cur.retirePending) {
     traced := false.B // a stale entry of the retire queue (the connection stopped): it only leaves the queue
@@ -254,6 +262,8 @@ class ConnStateUnit(p: AdapterParams) extends Module {
       o.sndNxt := c.iss
       o.sndMax := c.iss
       o.fetchedEnd := c.iss
+      o.recover := c.iss
+      o.sentEnd := c.iss
       o.peerWnd := c.peerWnd
       o.mss := c.mss
       o.rto := c.rto

@@ -5,7 +5,9 @@ import chisel3.util._
 
 /** What an ACK or a timer expiry does to a connection (design brief section 5): cumulative ACKs move
   * sndUna, arm retirement of acknowledged blocks and reset backoff; three duplicates arm a fast
-  * retransmission of one segment at sndUna; an RTO goes back to sndUna with exponential backoff and
+  * retransmission of one segment at sndUna, once per duplicate-ACK episode, and not while sndUna is
+  * below `recover` (RFC 6582 section 4: after a go-back, the go-back itself makes the peer repeat its
+  * ACK, and those duplicates are no news of a loss); an RTO goes back to sndUna with exponential backoff and
   * stops the connection after maxRetries retransmissions; a closed window is probed, and probes that
   * no ACK answers count as retransmissions, so a peer that vanishes behind a closed window ends in
   * RETRY_LIMIT instead of being probed for ever. Combinational:
@@ -39,8 +41,17 @@ class RetransmitFsm(p: AdapterParams) extends Module {
   val isAbove = !isOld && diff > outstanding
   val isNew = !isOld && !isAbove && diff =/= 0.U
   val wnd = a.wnd.pad(32)
-  val isDup = diff === 0.U && outstanding =/= 0.U && wnd === s.peerWnd && !a.hasPayload
+  // RFC 5681 section 2 (a): a duplicate ACK needs outstanding data, i.e. data that has been sent. A
+  // segment cut but still waiting for the host's bytes is not outstanding: ACKs repeated then (the
+  // link duplicates, window updates) are no news of a loss.
+  val onWire = (s.sndUna - s.sentEnd)(31)
+  val isDup = diff === 0.U && onWire && wnd === s.peerWnd && !a.hasPayload
   val headEnd = io.headEntry.seq + io.headEntry.size
+  // Everything sent before the last go-back is acknowledged (RFC 6582 3.2 step 1, with recover = sndMax
+  // then). Only a go-back sets recover, not a fast retransmit: without NewReno's partial-ACK
+  // retransmissions, a new ACK short of recover after a fast retransmit is a new episode (RFC 5681),
+  // and holding its fast retransmit back would leave a second hole in the window to the RTO.
+  val fastAllowed = (s.sndUna - s.recover)(31) === 0.U
   io.ackNext := s
   io.ackRestart := false.B
   io.ackResult := AckResult.Window.U
@@ -60,13 +71,15 @@ class RetransmitFsm(p: AdapterParams) extends Module {
     io.ackNext.retries := 0.U
     io.ackNext.peerWnd := wnd
     io.ackNext.fastRetx := false.B
+    // Drag recover along once passed, so it stays within [sndUna, sndMax] and the modular compare holds.
+    when((a.ack - s.recover)(31) === 0.U) { io.ackNext.recover := a.ack }
     io.ackNext.retirePending := s.head =/= s.tail && (a.ack - headEnd)(31) === 0.U
   }.elsewhen(isDup) {
     // The peer answers and keeps its window closed: it is alive, so probing may go on for ever
     // (RFC 1122 4.2.2.17); only probes nobody answers count towards the retry limit.
     when(wnd === 0.U) { io.ackNext.retries := 0.U }
     io.ackNext.dupAcks := Mux(s.dupAcks === 3.U, 3.U, s.dupAcks + 1.U)
-    when(s.dupAcks === 2.U) {
+    when(s.dupAcks === 2.U && fastAllowed) {
       io.ackNext.fastRetx := true.B
       io.ackResult := AckResult.FastRetx.U
     }.otherwise {
@@ -89,6 +102,7 @@ class RetransmitFsm(p: AdapterParams) extends Module {
     io.timerNext.dupAcks := 0.U
     io.timerNext.fastRetx := false.B
     io.timerNext.backoff := backedOff
+    io.timerNext.recover := s.sndMax
   }
   when(outstanding === 0.U) {
     io.timerKind := TimerKind.Persist.U

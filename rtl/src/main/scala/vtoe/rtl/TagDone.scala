@@ -7,4 +7,5 @@ class TagDone(p: AdapterParams) extends Bundle {
   val tag = UInt(p.tagBits.W)
   val conn = UInt(p.connIdxBits.W)
   val sent = Bool()
+  val seqEnd = UInt(32.W) // just past the segment's last byte: a sent frame's end runs the timer (RFC 6298 5.1)
 }

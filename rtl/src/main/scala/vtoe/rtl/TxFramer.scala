@@ -129,6 +129,7 @@ class TxFramer(p: AdapterParams) extends Module {
   io.tagDone.bits.tag := cur.tag
   io.tagDone.bits.conn := v.conn
   io.tagDone.bits.sent := cur.send
+  io.tagDone.bits.seqEnd := v.seq + v.len
   io.finish.valid := io.tagDone.fire
   io.finish.bits := cur.tag
   when(io.tagDone.fire) { state := S.Idle }

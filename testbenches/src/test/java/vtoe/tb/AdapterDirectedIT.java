@@ -9,9 +9,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import vtoe.model.adapter.AckResult;
 import vtoe.model.adapter.CsrMap;
 import vtoe.model.adapter.Op;
 import vtoe.model.adapter.TimerKind;
+import vtoe.model.check.TcpSenderRules.Rule;
 import vtoe.model.net.Link;
 import vtoe.model.net.ParseResult;
 import vtoe.model.net.TcpFrame;
@@ -155,6 +157,99 @@ class AdapterDirectedIT {
             assertThat(retx).hasSize(1);
             assertThat(retx.get(0).txn().len()).isEqualTo(MSS);
             assertThat(tb.dut.cycle()).isLessThan(1_000_000);
+        }
+    }
+
+    /**
+     * Finding F4 of {@link vtoe.model.check.KnownSenderDeviations}: the lost segment is lost again on
+     * its fast retransmit and on the timeout pass, so the pass's later segments bring the peer's
+     * duplicate ACKs of the same hole once more. Those ACK data sent before the timeout: RFC 6582
+     * section 4 ("recover") says they must not fast-retransmit again; only the backed-off timer may.
+     */
+    @Test
+    void duplicateAcksAfterATimeoutDoNotFastRetransmitAgain(TestInfo info) {
+        try (AdapterTb tb = tb(info, "")) {
+            ConnSetup s = ConnSetup.of(1, CsrMap.MODE_TRANSLATE).withRto(20_000);
+            tb.openConnection(s);
+            int secondSeq = s.iss() + MSS;
+            int[] n = {0};
+            // First transmission, fast retransmit and the timeout pass's first segment: all lost.
+            tb.peer(1).toPeer().dropIf(f -> {
+                ParseResult r = TcpFrame.parse(f);
+                return r.ok() && r.frame().seq() == secondSeq && n[0]++ < 3;
+            });
+            tb.send(1, data(12 * MSS, 12), 12 * MSS);
+            tb.finish(2_000_000);
+            assertThat(n[0]).as("transmissions of the lost segment").isEqualTo(4);
+            List<TraceRecord> fast = ops(tb, Op.ACK).stream().filter(r -> (r.aux() & 0xf) == AckResult.FAST_RETX.ordinal()).toList();
+            assertThat(fast).as("fast retransmits (one per duplicate-ACK episode)").hasSize(1);
+            List<TraceRecord> timers = ops(tb, Op.TIMER);
+            assertThat(timers).as("the second timeout, not a duplicate ACK, repairs the hole").hasSize(2);
+            assertThat(timers).allMatch(r -> (r.aux() & 0xf) == TimerKind.RTO.ordinal());
+            // Duplicate ACKs did come after the first timeout: the rule, not their absence, held the fast retransmit back.
+            assertThat(ops(tb, Op.ACK).stream().filter(r -> r.time() > timers.get(0).time() && r.seq() == secondSeq
+                    && (r.aux() & 0xf) == AckResult.DUP.ordinal())).hasSizeGreaterThanOrEqualTo(3);
+            assertThat(tb.h.senderRules.violationCounts()).as(tb.h.senderRules.summary()).doesNotContainKey(Rule.NO_CAUSE);
+        }
+    }
+
+    /**
+     * Finding F1 of {@link vtoe.model.check.KnownSenderDeviations}: the timer must run from the frame,
+     * not from the decision to send it (RFC 6298 5.1). The host takes longer to answer for the
+     * segment than the RTO, then answers its retransmission at once; a timer armed at the decision
+     * expired before the first frame had even left, and the retransmission followed it back to back.
+     */
+    @Test
+    void theRtoRunsFromTheFrameNotFromTheDecision(TestInfo info) {
+        long rto = 6000;
+        long slow = 8000;
+        long[] answers = {0};
+        try (AdapterTb tb = new AdapterTb(SimRun.of("AdapterDirectedIT", info.getTestMethod().orElseThrow().getName(), 0xad),
+                AdapterTb.Timing.fast().withHostLatency(() -> answers[0]++ == 0 ? slow : 50))) {
+            ConnSetup s = ConnSetup.of(1, CsrMap.MODE_PUSH).withRto(rto);
+            tb.openConnection(s);
+            int[] n = {0};
+            tb.peer(1).toPeer().dropIf(f -> n[0]++ == 0); // the first transmission is lost
+            tb.send(1, data(1000, 13), 1000);
+            tb.finish(2_000_000);
+            List<Observed<vtoe.model.txn.Frame>> sent = tb.frames;
+            assertThat(sent).as("the segment and its one retransmission").hasSize(2);
+            long gap = sent.get(1).startCycle() - sent.get(0).startCycle();
+            assertThat(gap).as("wire gap between the transmissions (the old design: about one frame)").isGreaterThanOrEqualTo(rto);
+            List<TraceRecord> timers = ops(tb, Op.TIMER);
+            assertThat(timers).hasSize(1);
+            assertThat(timers.get(0).time()).as("expiry against the first frame's start").isGreaterThanOrEqualTo(sent.get(0).startCycle() + rto);
+            assertThat(tb.h.senderRules.violationCounts()).as(tb.h.senderRules.summary()).doesNotContainKey(Rule.NO_CAUSE);
+        }
+    }
+
+    /**
+     * A duplicate ACK needs outstanding data, data that has been sent (RFC 5681 section 2 (a)). The
+     * segment is cut but its bytes take the host 8000 cycles; meanwhile the peer repeats its ACK of
+     * snd.una (a duplicating link does that). The old design counted them against the cut segment
+     * and fast-retransmitted it, so it reached the wire twice, back to back, with no loss at all.
+     */
+    @Test
+    void repeatedAcksBeforeTheFrameHasLeftAreNotDuplicates(TestInfo info) {
+        try (AdapterTb tb = new AdapterTb(SimRun.of("AdapterDirectedIT", info.getTestMethod().orElseThrow().getName(), 0xad),
+                AdapterTb.Timing.fast().withHostLatency(() -> 8000))) {
+            ConnSetup s = ConnSetup.of(1, CsrMap.MODE_PUSH).withRto(100_000);
+            tb.openConnection(s);
+            tb.send(1, data(1000, 14), 1000);
+            Bytes ack = new TcpFrame(s.ourMac(), s.peerMac(), s.peerIp(), s.ourIp(), 0, 64, true, s.peerPort(), s.ourPort(), 0x10000,
+                    s.iss(), TcpFrame.ACK, s.peerWnd(), Bytes.of()).encode();
+            long t = tb.dut.cycle() + 2000;
+            for (int i = 0; i < 4; i++) {
+                tb.sched.at(t + 100L * i, () -> tb.rx.send(ack, tb.dut.cycle()));
+            }
+            tb.finish(2_000_000);
+            List<TraceRecord> acks = ops(tb, Op.ACK).stream().filter(r -> r.seq() == s.iss()).toList();
+            assertThat(acks).hasSize(4).allMatch(r -> (r.aux() & 0xf) == AckResult.WINDOW.ordinal());
+            assertThat(ops(tb, Op.SEG).get(0).time()).as("the segment was cut before the ACKs came").isLessThan(acks.get(0).time());
+            assertThat(tb.frames.get(0).startCycle()).as("and its frame left after them").isGreaterThan(acks.get(3).time());
+            assertThat(tb.hostReqs).as("no retransmission").hasSize(1);
+            assertThat(tb.frames).hasSize(1);
+            assertThat(tb.h.senderRules.violationCounts()).as(tb.h.senderRules.summary()).doesNotContainKey(Rule.NO_CAUSE);
         }
     }
 

@@ -16,6 +16,8 @@ public final class ConnState {
     public int sndNxt;
     public int sndMax;
     public int fetchedEnd;
+    /** Just past the highest byte whose frame has left: the timer runs while it is unacknowledged (RFC 6298 5.1). */
+    public int sentEnd;
     public long peerWnd;
     public int mss;
     public long rto;
@@ -25,6 +27,8 @@ public final class ConnState {
     public boolean timerOn;
     public long deadline;
     public boolean fastRetx;
+    /** sndMax at the last go-back to sndUna: below it, duplicate ACKs do not fast-retransmit (RFC 6582 4). */
+    public int recover;
     public boolean probe;
     public boolean retirePending;
     public int head;
@@ -45,6 +49,7 @@ public final class ConnState {
         c.sndNxt = sndNxt;
         c.sndMax = sndMax;
         c.fetchedEnd = fetchedEnd;
+        c.sentEnd = sentEnd;
         c.peerWnd = peerWnd;
         c.mss = mss;
         c.rto = rto;
@@ -54,6 +59,7 @@ public final class ConnState {
         c.timerOn = timerOn;
         c.deadline = deadline;
         c.fastRetx = fastRetx;
+        c.recover = recover;
         c.probe = probe;
         c.retirePending = retirePending;
         c.head = head;
@@ -81,11 +87,12 @@ public final class ConnState {
 
     @Override
     public String toString() {
-        return ("ConnState[%s una=%d nxt=%d max=%d fetchedEnd=%d wnd=%d mss=%d rto=%d backoff=%d retries=%d dup=%d "
-                + "timer=%s deadline=%d fastRetx=%s probe=%s retire=%s ring=%d..%d cursor=%d tags=%d draining=%s]")
+        return ("ConnState[%s una=%d nxt=%d max=%d fetchedEnd=%d sentEnd=%d wnd=%d mss=%d rto=%d backoff=%d retries=%d dup=%d "
+                + "timer=%s deadline=%d fastRetx=%s recover=%d probe=%s retire=%s ring=%d..%d cursor=%d tags=%d draining=%s]")
                 .formatted(state == ACTIVE ? "ACTIVE" : state == STOPPED ? "STOPPED" : "IDLE", Integer.toUnsignedLong(sndUna),
                         Integer.toUnsignedLong(sndNxt), Integer.toUnsignedLong(sndMax), Integer.toUnsignedLong(fetchedEnd),
-                        peerWnd, mss, rto, backoff, retries, dupAcks, timerOn, deadline, fastRetx, probe, retirePending,
-                        head, tail, cursor, tagsInFlight, draining);
+                        Integer.toUnsignedLong(sentEnd),
+                        peerWnd, mss, rto, backoff, retries, dupAcks, timerOn, deadline, fastRetx, Integer.toUnsignedLong(recover),
+                        probe, retirePending, head, tail, cursor, tagsInFlight, draining);
     }
 }

@@ -52,6 +52,7 @@ public final class ConnStateUnitModel {
     private final RingEntry[][] ring;
     private final int ringMask;
     private final Deque<Integer> freeTags = new ArrayDeque<>();
+    private final int[] tagSeqEnd; // per tag: just past its segment, which TAG_DONE reports
     private long ackAbove;
     private long ackOld;
     private final Deque<Ctl> ctl = new ArrayDeque<>();
@@ -97,6 +98,7 @@ public final class ConnStateUnitModel {
         for (int t = 0; t < p.tags(); t++) {
             freeTags.addLast(t);
         }
+        this.tagSeqEnd = new int[p.tags()];
         this.sendQueued = new boolean[p.numConns()];
         this.retireQueued = new boolean[p.numConns()];
         this.drainQueued = new boolean[p.numConns()];
@@ -280,7 +282,7 @@ public final class ConnStateUnitModel {
             ConnState n = new ConnState();
             n.state = ConnState.ACTIVE;
             n.mode = cfg.mode();
-            n.sndUna = n.sndNxt = n.sndMax = n.fetchedEnd = cfg.iss();
+            n.sndUna = n.sndNxt = n.sndMax = n.fetchedEnd = n.recover = n.sentEnd = cfg.iss();
             n.peerWnd = cfg.peerWnd();
             n.mss = cfg.mss();
             n.rto = cfg.rto();
@@ -347,6 +349,7 @@ public final class ConnStateUnitModel {
         s.tagsInFlight++;
         s.lastTag = tag;
         s.lastTagValid = true;
+        tagSeqEnd[tag] = cut.seq() + cut.len();
         timerRule(s, false, t);
         out.job(job, t);
     }
@@ -405,15 +408,26 @@ public final class ConnStateUnitModel {
     }
 
     private void tagDone(TraceRecord r, long t, ConnState s) {
-        out.tagDone(r.tag(), r.conn(), r.aux() != 0, t);
+        int tag = r.tag();
+        if (tag < 0 || tag >= p.tags() || r.seq() != tagSeqEnd[tag]) {
+            throw fail(r, t, "TAG_DONE of tag " + tag + " reports its segment's end as seq " + Integer.toUnsignedLong(r.seq())
+                    + ", but the segment cut for it ends at " + (tag < 0 || tag >= p.tags() ? "?" : Integer.toUnsignedLong(tagSeqEnd[tag])));
+        }
+        boolean sent = r.aux() != 0;
+        out.tagDone(tag, r.conn(), sent, t);
         s.tagsInFlight--;
-        if (s.lastTagValid && s.lastTag == r.tag()) {
+        if (s.lastTagValid && s.lastTag == tag) {
             s.lastTagValid = false;
         }
         if (s.state == ConnState.STOPPED && s.mode == CsrMap.MODE_PREPINNED && s.tagsInFlight == 0) {
             s.draining = s.drainPtr != s.tail;
         }
-        freeTags.addLast(r.tag());
+        // As the RTL: the frame has left, so the timer starts now if it is not running (RFC 6298 5.1).
+        if (sent && s.sentEnd - r.seq() < 0) {
+            s.sentEnd = r.seq();
+        }
+        timerRule(s, false, t);
+        freeTags.addLast(tag);
     }
 
     private void fault(TraceRecord r, long t, ConnState s) {
@@ -482,7 +496,7 @@ public final class ConnStateUnitModel {
             }
         }
         if (doneTag >= 0) {
-            return rec(Op.TAG_DONE, doneConn, doneTag, 0, 0, doneSent ? 1 : 0, t);
+            return rec(Op.TAG_DONE, doneConn, doneTag, tagSeqEnd[doneTag], 0, doneSent ? 1 : 0, t);
         }
         Integer rq = retireQ.peekFirst();
         if (rq != null) {
@@ -548,8 +562,9 @@ public final class ConnStateUnitModel {
 
     // ---- shared rules ----
 
+    /** As the RTL's: runs while data whose frame has left is unacknowledged, or a closed window holds data back. */
     private void timerRule(ConnState n, boolean restart, long t) {
-        boolean want = n.active() && (n.sndMax != n.sndUna || (n.peerWnd == 0 && n.fetchedEnd != n.sndNxt));
+        boolean want = n.active() && (n.sndUna - n.sentEnd < 0 || (n.peerWnd == 0 && n.fetchedEnd != n.sndNxt));
         if (!want) {
             n.timerOn = false;
         } else if (!n.timerOn || restart) {

@@ -3,6 +3,8 @@ package vtoe.model.adapter;
 /**
  * The RTL's {@code vtoe.rtl.RetransmitFsm}: what an ACK or a timer expiry does to a connection.
  * Mirrors it statement for statement; ConnStateUnitModel applies it at the cycle the RTL did.
+ * Three duplicate ACKs fast-retransmit once per episode, and not while snd.una is below
+ * {@link ConnState#recover} (RFC 6582 section 4; the RTL's comment says why only a go-back sets it).
  */
 public final class RetransmitFsm {
     private RetransmitFsm() {}
@@ -17,7 +19,9 @@ public final class RetransmitFsm {
         boolean isAbove = !isOld && Integer.compareUnsigned(diff, outstanding) > 0;
         boolean isNew = !isOld && !isAbove && diff != 0;
         long wnd32 = wnd & 0xffffL;
-        boolean isDup = diff == 0 && outstanding != 0 && wnd32 == s.peerWnd && !hasPayload;
+        // RFC 5681 2 (a): outstanding data is data that has been sent (below sentEnd), not data only cut.
+        boolean isDup = diff == 0 && s.sndUna - s.sentEnd < 0 && wnd32 == s.peerWnd && !hasPayload;
+        boolean fastAllowed = s.sndUna - s.recover >= 0;
         if (!s.active()) {
             return new AckOutcome(AckResult.IGNORED, false);
         }
@@ -38,6 +42,9 @@ public final class RetransmitFsm {
             s.retries = 0;
             s.peerWnd = wnd32;
             s.fastRetx = false;
+            if (ack - s.recover >= 0) {
+                s.recover = ack; // dragged along once passed, so the modular compare holds
+            }
             s.retirePending = s.head != s.tail && (ack - head.end()) >= 0;
             return new AckOutcome(AckResult.NEW, true);
         }
@@ -49,7 +56,7 @@ public final class RetransmitFsm {
         if (isDup) {
             int before = s.dupAcks;
             s.dupAcks = before == 3 ? 3 : before + 1;
-            if (before == 2) {
+            if (before == 2 && fastAllowed) {
                 s.fastRetx = true;
                 return new AckOutcome(AckResult.FAST_RETX, false);
             }
@@ -97,5 +104,6 @@ public final class RetransmitFsm {
         s.dupAcks = 0;
         s.fastRetx = false;
         s.backoff = backedOff;
+        s.recover = s.sndMax;
     }
 }

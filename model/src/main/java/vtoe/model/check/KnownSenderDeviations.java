@@ -8,16 +8,12 @@ import vtoe.model.check.TcpSenderRules.Rule;
  * co-simulated and standalone runs (issue 13 part 6). Each rule listed here only reports in the
  * runs, so the suite stays green while the finding is open; every other rule fails a run.
  *
- * <p>All three findings come from one property of the design: the adapter decides a segment (and
- * arms its timer for it) when it asks the host or its DMA for the bytes, and the frame leaves only
- * when they have come, after a latency that the host sets (thousands of cycles in the random worlds,
- * more with swapping). Nothing at framing time re-checks the decision against what happened since,
- * so the wire shows:
+ * <p>The open findings come from one property of the design: the adapter decides a segment when it
+ * asks the host or its DMA for the bytes, and the frame leaves only when they have come, after a
+ * latency that the host sets (thousands of cycles in the random worlds, more with swapping). Nothing
+ * at framing time re-checks the decision against what happened since, so the wire shows:
  *
  * <ul>
- *   <li>F1: the retransmission timer runs from the decision, not from the transmission (RFC 6298
- *       5.1); with a slow answer the first retransmission of a segment reaches the wire less than one
- *       RTO after its first transmission (RFC 6298 section 5: "never retransmitted too early").
  *   <li>F2: a retransmission chosen before an ACK that covers it still goes out when its bytes
  *       arrive, long after the ACK (RFC 9293 3.10.7.4 removes acknowledged segments from the
  *       retransmission queue).
@@ -27,14 +23,32 @@ import vtoe.model.check.TcpSenderRules.Rule;
  *       the timer.
  * </ul>
  *
- * <p>Judged at the cycles the adapter asked the host for the bytes instead of the wire cycles, F1 to
- * F3 disappear. One finding remains that is in the decisions themselves:
+ * <p>Judged at the cycles the adapter asked the host for the bytes instead of the wire cycles, F2 and
+ * F3 disappear.
+ *
+ * <p>Fixed, and no longer report-only on their account:
  *
  * <ul>
- *   <li>F4: after a fast retransmit and a timeout pass, the adapter retransmits snd.una again on later
- *       duplicate ACKs of the same episode (no new ACK, before the backed-off timer): RFC 5681 3.2
- *       fast-retransmits once, on the third duplicate ACK (RFC 6582 section 4 describes this spurious
- *       fast retransmit after a timeout).
+ *   <li>F1 (was part of {@link Rule#NO_CAUSE}): the retransmission timer ran from the decision, not
+ *       from the transmission (RFC 6298 5.1); with a slow answer the first retransmission of a segment
+ *       reached the wire less than one RTO after its first transmission (RFC 6298 section 5: "never
+ *       retransmitted too early"). The framer's TAG_DONE now reports the end of a sent segment, each
+ *       connection keeps {@code sentEnd} (just past the highest byte whose frame has left), and the
+ *       timer runs only while data below it is unacknowledged (or a closed window holds data back):
+ *       armed when the frame has left, never by the decision. {@code
+ *       AdapterDirectedIT#theRtoRunsFromTheFrameNotFromTheDecision} holds it.
+ *   <li>F4 (was part of {@link Rule#NO_CAUSE}): after a fast retransmit and a timeout pass, the adapter
+ *       retransmitted snd.una again on later duplicate ACKs of the same episode (RFC 5681 3.2
+ *       fast-retransmits once, on the third duplicate ACK; RFC 6582 section 4 describes this spurious
+ *       fast retransmit after a timeout). The RetransmitFsm (RTL and TLM) now keeps RFC 6582's
+ *       {@code recover} per connection: snd.max at the last go-back, below which duplicate ACKs do not
+ *       fast-retransmit. {@code AdapterDirectedIT#duplicateAcksAfterATimeoutDoNotFastRetransmitAgain}
+ *       and {@code RetransmitFsmTest} hold it.
+ *   <li>F5 (found with F1 and F4 fixed, was part of {@link Rule#NO_CAUSE}): the adapter counted repeated
+ *       ACKs of snd.una as duplicates while the data beyond it was only cut, its frames still waiting
+ *       for the host, and fast-retransmitted a segment nothing had lost (RFC 5681 section 2 (a): a
+ *       duplicate ACK needs outstanding data). The duplicate test now uses {@code sentEnd} instead of
+ *       snd.max. {@code AdapterDirectedIT#repeatedAcksBeforeTheFrameHasLeftAreNotDuplicates} holds it.
  * </ul>
  *
  * <p>{@code -Dvtoe.senderRules.enforceAll=true} makes every rule fail runs again (to see the findings
@@ -44,12 +58,10 @@ public final class KnownSenderDeviations {
     /** The switch: when true, no rule is report-only. */
     public static final String ENFORCE_ALL = "vtoe.senderRules.enforceAll";
 
-    // TODO(issue 13 part 6, F1-F4): fix in the adapter (arm the timer and re-check snd.una and the
-    // last transmission of the range when the frame is cut; one fast retransmit per duplicate-ACK
-    // episode), then empty this map.
+    // TODO(issue 13 part 6, F2, F3): fix in the adapter (re-check snd.una and the last transmission
+    // of the range when the frame is cut), then empty this map.
     static final Map<Rule, String> OPEN = Map.of(
-            Rule.NO_CAUSE, "F1/F3/F4: timer armed at the send decision; queued retransmissions leave back to back;"
-                    + " a second fast retransmit in one duplicate-ACK episode",
+            Rule.NO_CAUSE, "F3: queued retransmissions leave back to back",
             Rule.BACKOFF, "F3: queued timeout retransmissions of one snd.una leave back to back",
             Rule.BELOW_UNA, "F2: retransmissions chosen before a covering ACK still leave",
             Rule.FAST_RETRANSMIT_EXTENT, "F3: a go-back-N chosen at a timeout leaves after the duplicate ACKs that followed it");

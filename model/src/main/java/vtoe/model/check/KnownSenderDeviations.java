@@ -49,6 +49,11 @@ import vtoe.model.check.TcpSenderRules.Rule;
  *       for the host, and fast-retransmitted a segment nothing had lost (RFC 5681 section 2 (a): a
  *       duplicate ACK needs outstanding data). The duplicate test now uses {@code sentEnd} instead of
  *       snd.max. {@code AdapterDirectedIT#repeatedAcksBeforeTheFrameHasLeftAreNotDuplicates} holds it.
+ *   <li>F6 (found against the Linux peer, never report-only: the rule {@link Rule#SILLY_WINDOW} came with
+ *       its fix): the adapter cut new segments at the window's right edge and left slivers of its blocks,
+ *       down to 1 byte, where RFC 9293 3.8.6.2.1 (MUST-38) requires sender silly-window avoidance. The
+ *       segmenter now sends new data only when the window takes a full segment (or all data fetched) or
+ *       nothing is in flight. {@code TcpSenderRulesTest} plants the sliver; every run judges it.
  * </ul>
  *
  * <p>{@code -Dvtoe.senderRules.enforceAll=true} makes every rule fail runs again (to see the findings

@@ -31,6 +31,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     val trace = Decoupled(new TraceRec)
     val activeQ = Vec(2, Flipped(new ConnFlagQuery(p))) // connection state Active (fetch, framer)
     val busyQ = Flipped(new ConnFlagQuery(p)) // tags in flight, retiring or draining (CsrFile)
+    val unaQ = Flipped(new ConnUnaQuery(p)) // snd.una (framer: is a segment acknowledged already?)
     val stateConn = Input(UInt(p.connIdxBits.W)) // CSR read of connection state
     val stateData = Output(Vec(4, UInt(64.W)))
     val counters = Output(Vec(2, UInt(64.W))) // ACKs above sndMax, ACKs below sndUna
@@ -65,6 +66,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   val busyM = Mem(p.numConns, Bool())
   val ringFullM = Mem(p.numConns, Bool())
   for (q <- io.activeQ) q.flag := activeM(q.conn)
+  io.unaQ.una := st(io.unaQ.conn).sndUna
   io.busyQ.flag := busyM(io.busyQ.conn)
   val ackAbove = RegInit(0.U(64.W))
   val ackOld = RegInit(0.U(64.W))

@@ -7,8 +7,10 @@ import chisel3.util._
   * Store-and-forward: a segment is framed only when all its bytes are in staging, so the TCP checksum
   * (summed as the bytes arrived) is known before the header goes out. Frames of one connection leave
   * in segment order; across connections round-robin over ready segments. A segment of a stopped
-  * connection, or one that failed, is dropped instead. Either way the framer then hands back the tag
-  * and tells the host what it may unpin.
+  * connection, one that failed, or one that an ACK has covered since it was cut (a retransmission
+  * decided before that ACK came; RFC 9293 3.10.7.4 takes acknowledged segments off the retransmission
+  * queue) is dropped instead. Either way the framer then hands back the tag and tells the host what it
+  * may unpin.
   *
   * Header: IPv4 without options, DF set, TTL 64, ID 0 (RFC 6864: atomic datagrams); TCP without
   * options, ACK always, PSH on the last segment of a descriptor block, ack number and window from the
@@ -23,6 +25,7 @@ class TxFramer(p: AdapterParams) extends Module {
   val io = IO(new Bundle {
     val tags = Input(Vec(T, new TagView(p)))
     val activeQ = new ConnFlagQuery(p) // is the picked segment's connection still active?
+    val unaQ = new ConnUnaQuery(p) // and is the segment still unacknowledged?
     val cfg = Flipped(new CfgReadPort(p))
     val stagingRow = Output(Vec(2, UInt(log2Ceil(p.stagingRows).W)))
     val stagingData = Input(Vec(2, Vec(D, UInt(8.W))))
@@ -45,6 +48,10 @@ class TxFramer(p: AdapterParams) extends Module {
   val pv = io.tags(pick)
   io.cfg.conn := pv.conn
   io.activeQ.conn := pv.conn
+  io.unaQ.conn := pv.conn
+  // Wholly acknowledged: snd.una at or past the segment's end, modulo 2^32.
+  val acked = !(io.unaQ.una - (pv.seq + pv.len))(31)
+  val send = !pv.failed && io.activeQ.flag && !acked
 
   class Latched extends Bundle {
     val tag = UInt(p.tagBits.W)
@@ -59,10 +66,10 @@ class TxFramer(p: AdapterParams) extends Module {
     cur.tag := pick
     cur.view := pv
     cur.cfg := io.cfg.cfg
-    cur.send := !pv.failed && io.activeQ.flag
+    cur.send := send
     rrLast := pick
     beat := 0.U
-    state := Mux(!pv.failed && io.activeQ.flag, S.Send,
+    state := Mux(send, S.Send,
       Mux(pv.hasGrant || pv.releaseBlock, S.Release, S.Finish))
   }
 

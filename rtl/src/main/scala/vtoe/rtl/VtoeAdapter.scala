@@ -91,6 +91,7 @@ class VtoeAdapter(p: AdapterParams) extends Module {
   // ---- frames ----
   framer.io.tags := hh.io.tags
   framer.io.activeQ <> csu.io.activeQ(1)
+  framer.io.unaQ <> csu.io.unaQ
   staging.io.readRow := framer.io.stagingRow
   framer.io.stagingData := staging.io.readData
   m_axis_tx <> framer.io.tx

@@ -253,6 +253,37 @@ class AdapterDirectedIT {
         }
     }
 
+    /**
+     * Finding F2: a retransmission decided before the ACK that covers it must not reach the wire
+     * (RFC 9293 3.10.7.4 takes acknowledged segments off the retransmission queue). The peer's ACK
+     * takes 10,000 cycles to come back, so the RTO of 6000 expires and the segment is cut again; the
+     * host takes 8000 cycles to push its bytes again, and the ACK arrives in between. The old design
+     * sent the retransmission anyway, wholly below snd.una; now the framer drops it and hands the tag
+     * back unsent.
+     */
+    @Test
+    void aRetransmissionAcknowledgedBeforeItsFrameLeavesIsDropped(TestInfo info) {
+        long[] answers = {0};
+        try (AdapterTb tb = new AdapterTb(SimRun.of("AdapterDirectedIT", info.getTestMethod().orElseThrow().getName(), 0xae),
+                AdapterTb.Timing.fast().withHostLatency(() -> answers[0]++ == 0 ? 50 : 8000))) {
+            ConnSetup s = ConnSetup.of(1, CsrMap.MODE_PUSH).withRto(6000).withLinks(Link.Config.ideal(200), Link.Config.ideal(10_000));
+            tb.openConnection(s);
+            tb.send(1, data(1000, 15), 1000);
+            tb.finish(2_000_000);
+            List<Observed<HostRequest>> retx = tb.hostReqs.stream().filter(o -> o.txn().kind() == HostRequest.RETRANSMIT).toList();
+            assertThat(retx).as("the timeout cut the segment again").hasSize(1);
+            List<TraceRecord> acks = ops(tb, Op.ACK).stream().filter(r -> r.seq() == s.iss() + 1000).toList();
+            assertThat(acks).as("the ACK of the whole segment").isNotEmpty();
+            assertThat(acks.get(0).time()).as("came after the retransmission was decided").isGreaterThan(retx.get(0).endCycle());
+            List<TraceRecord> done = ops(tb, Op.TAG_DONE);
+            assertThat(done).as("both cuts handed their tags back").hasSize(2);
+            assertThat(done.get(1).aux()).as("the retransmission's tag went back unsent").isZero();
+            assertThat(done.get(1).time()).as("after the ACK").isGreaterThan(acks.get(0).time());
+            assertThat(tb.frames).as("only the first transmission reached the wire").hasSize(1);
+            assertThat(tb.h.senderRules.violationCounts()).as(tb.h.senderRules.summary()).doesNotContainKey(Rule.BELOW_UNA);
+        }
+    }
+
     @Test
     void rtoBacksOffExponentiallyWhileTheLinkIsDown(TestInfo info) {
         try (AdapterTb tb = tb(info, "")) {

@@ -61,6 +61,8 @@ public final class ConnStateUnitModel {
     private final Deque<AckInfo> acks = new ArrayDeque<>();
     private final Map<Integer, Deque<PendingFault>> faults = new HashMap<>();
     private final List<TreeMap<Long, Boolean>> activeHistory = new ArrayList<>();
+    /** snd.una per connection after each op that changed it, for the framer's look-up at its latch cycle. */
+    private final List<TreeMap<Long, Integer>> unaHistory = new ArrayList<>();
     private final long timerSlack;
     private final Deque<TraceRecord> recent = new ArrayDeque<>();
     private long records;
@@ -94,6 +96,9 @@ public final class ConnStateUnitModel {
             TreeMap<Long, Boolean> h = new TreeMap<>();
             h.put(Long.MIN_VALUE, false);
             activeHistory.add(h);
+            TreeMap<Long, Integer> u = new TreeMap<>();
+            u.put(Long.MIN_VALUE, 0);
+            unaHistory.add(u);
         }
         for (int t = 0; t < p.tags(); t++) {
             freeTags.addLast(t);
@@ -147,6 +152,11 @@ public final class ConnStateUnitModel {
     /** Whether the connection was active as seen by logic reading the RTL's registers in {@code cycle}. */
     public boolean activeAt(int conn, long cycle) {
         return activeHistory.get(conn).lowerEntry(cycle).getValue();
+    }
+
+    /** The connection's snd.una as the RTL's state memory held it during {@code cycle} (what the framer reads). */
+    public int unaAt(int conn, long cycle) {
+        return unaHistory.get(conn).lowerEntry(cycle).getValue();
     }
 
     public boolean busy(int conn) {
@@ -219,6 +229,17 @@ public final class ConnStateUnitModel {
         Map.Entry<Long, Boolean> last = h.lastEntry();
         if (last.getValue() != st[c].active() || last.getKey() == t) {
             h.put(t, st[c].active());
+        }
+        TreeMap<Long, Integer> u = unaHistory.get(c);
+        if (u.lastEntry().getValue() != st[c].sndUna || u.lastKey() == t) {
+            u.put(t, st[c].sndUna);
+            if (u.size() > 4096) {
+                // The framer asks about its latch cycle, a frame's length behind at most: keep 100k cycles and the entry before.
+                Long keepFrom = u.floorKey(t - 100_000);
+                if (keepFrom != null) {
+                    u.headMap(keepFrom, false).clear();
+                }
+            }
         }
         reindex(c);
     }

@@ -59,7 +59,10 @@ public final class TxFramerModel {
     }
 
     private boolean mustDrop(int tag, int conn, long latch) {
-        return hh.failed(tag) || !csu.activeAt(conn, latch);
+        Job j = hh.entry(tag).job;
+        // Acknowledged since it was cut: snd.una at or past the segment's end, modulo 2^32 (the RTL's TxFramer).
+        boolean acked = csu.unaAt(conn, latch) - (j.seq() + j.len()) >= 0;
+        return hh.failed(tag) || !csu.activeAt(conn, latch) || acked;
     }
 
     /** The frame the RTL had to send when its frame started at {@code startCycle}. */
@@ -108,7 +111,7 @@ public final class TxFramerModel {
         return java.util.Collections.unmodifiableList(perConn.get(conn));
     }
 
-    /** Whether a tag's segment must be dropped rather than sent (it failed, or its connection stopped). */
+    /** Whether a tag's segment must be dropped rather than sent (it failed, its connection stopped, or it was acknowledged). */
     public boolean dropAt(int tag, long latch) {
         return mustDrop(tag, hh.entry(tag).job.conn(), latch);
     }

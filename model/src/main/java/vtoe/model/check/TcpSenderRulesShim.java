@@ -15,18 +15,28 @@ import vtoe.model.world.PortShim;
  *
  * <p>The wires here carry whole frames at one instant, so the port cycles are estimated from the
  * frame's beats (one per cycle, {@code dataBytes} per beat): a frame the adapter sent is handed over
- * at its last beat, so it began that many beats earlier; a frame for the adapter is handed over when
- * the world offers it, and the adapter takes its last beat no earlier than that many beats later.
+ * at its last beat, so it began that many beats earlier. A frame for the adapter is handed over when
+ * the world offers it; an adapter that says when it took the last beat (the standalone TLM, whose
+ * receive port queues frames behind each other) tells the rules itself, and the shim leaves
+ * {@code s_axis_rx} alone ({@code judgeRx} false). Otherwise the shim estimates that cycle as that
+ * many beats later, which is early when frames queue: an ACK would count as known before the adapter
+ * could have seen it.
  */
 public final class TcpSenderRulesShim implements PortShim {
     private final TcpSenderRules rules;
     private final Timeline t;
     private final int dataBytes;
+    private final boolean judgeRx;
 
     public TcpSenderRulesShim(TcpSenderRules rules, Timeline t, int dataBytes) {
+        this(rules, t, dataBytes, true);
+    }
+
+    public TcpSenderRulesShim(TcpSenderRules rules, Timeline t, int dataBytes, boolean judgeRx) {
         this.rules = rules;
         this.t = t;
         this.dataBytes = dataBytes;
+        this.judgeRx = judgeRx;
     }
 
     private long beats(Bytes frame) {
@@ -38,7 +48,9 @@ public final class TcpSenderRulesShim implements PortShim {
         return new ForwardingPorts(next) {
             @Override
             public void rxFrame(Bytes frame) {
-                rules.toSender(frame, t.now() + beats(frame) - 1);
+                if (judgeRx) {
+                    rules.toSender(frame, t.now() + beats(frame) - 1);
+                }
                 next.rxFrame(frame);
             }
         };

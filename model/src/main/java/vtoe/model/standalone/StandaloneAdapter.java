@@ -81,6 +81,7 @@ public final class StandaloneAdapter implements AdapterPorts {
     private final boolean[] handled;
     private final int[] respQueued; // s_hostresp beats per tag scheduled and not yet delivered
     private boolean framerBusy; // a tag is latched and its TAG_DONE not yet done
+    private java.util.function.ObjLongConsumer<Bytes> rxTaken = (f, c) -> {};
     private long framerFreeFrom; // the first cycle the framer may latch again (TAG_DONE + 1), plus one: frames start a cycle after latching
     private long rFreeAt;
     private int framerLast; // the tag framed (or dropped) last
@@ -372,6 +373,11 @@ public final class StandaloneAdapter implements AdapterPorts {
         });
     }
 
+    /** Hears each frame on s_axis_rx at the cycle of its last beat (what a port monitor on the RTL would see). */
+    public void onRxTaken(java.util.function.ObjLongConsumer<Bytes> listener) {
+        this.rxTaken = listener;
+    }
+
     @Override
     public void rxFrame(Bytes frame) {
         int beats = Math.max(1, (frame.length() + p.dataBytes() - 1) / p.dataBytes());
@@ -381,6 +387,7 @@ public final class StandaloneAdapter implements AdapterPorts {
         inFlight++;
         t.at(end, () -> {
             inFlight--;
+            rxTaken.accept(frame, end);
             model.rxFrame(frame);
             kick();
         });

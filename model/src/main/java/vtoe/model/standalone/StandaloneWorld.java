@@ -24,9 +24,11 @@ public final class StandaloneWorld {
     /**
      * The sender rules' slack for this TLM: none on any rule (the adapter's known deviations only
      * report, {@link KnownSenderDeviations}); frames reach the rules up to one frame's beats out of
-     * cycle order (see {@link TcpSenderRulesShim}).
+     * cycle order (see {@link TcpSenderRulesShim}), ACKs at the cycle the adapter took them, and an ACK
+     * may reach the state the framer reads up to 32 cycles after that (the RTL harness's ACK_REACTION:
+     * the parser, a queue, the state unit's arbitration).
      */
-    static final TcpSenderRules.Tolerances SENDER_TOLERANCES = TcpSenderRules.Tolerances.strict().withReorder(4096);
+    static final TcpSenderRules.Tolerances SENDER_TOLERANCES = TcpSenderRules.Tolerances.strict().withReorder(4096).withAckReaction(32);
 
     public final EventKernel kernel = new EventKernel();
     public final PhysicalMemory mem;
@@ -59,7 +61,9 @@ public final class StandaloneWorld {
         this.streams = streams;
         this.mem = PhysicalMemory.allocate((int) bytes);
         this.adapter = new StandaloneAdapter(p, kernel, mem, timing, context);
-        List<PortShim> wired = new java.util.ArrayList<>(List.of(new TcpSenderRulesShim(senderRules, kernel, p.dataBytes())));
+        // The rules hear each ACK at the cycle the adapter took its last beat (its receive port queues frames).
+        adapter.onRxTaken(senderRules::toSender);
+        List<PortShim> wired = new java.util.ArrayList<>(List.of(new TcpSenderRulesShim(senderRules, kernel, p.dataBytes(), false)));
         wired.addAll(shims); // the rules see what the adapter itself sends, before any shim
         this.world = new World(p, kernel, mem, PortShim.chainInputs(wired, adapter), cfg, streams);
         adapter.connect(PortShim.chainOutputs(wired, world));

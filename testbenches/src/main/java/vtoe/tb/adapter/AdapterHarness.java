@@ -68,12 +68,17 @@ public final class AdapterHarness implements AutoCloseable {
     /** Cycles a trace record may lag its change; the dispatch waits this long before releasing. */
     static final long TRACE_LAG = 64;
     /**
-     * The sender rules' slack for the RTL: none on any rule (the adapter's known deviations only
-     * report, {@link vtoe.model.check.KnownSenderDeviations}); a sent frame is handed over at its last
-     * beat but stamped with its first, hence the reorder window.
+     * The sender rules' slack for the RTL (the adapter's known deviations only report, {@link
+     * vtoe.model.check.KnownSenderDeviations}): a sent frame is handed over at its last beat but stamped
+     * with its first, hence the reorder window; and an ACK reaches the state the framer reads
+     * {@value #ACK_REACTION} cycles at most after its last beat on s_axis_rx (AckParser's verdict, the
+     * two-entry queue, and ConnStateUnit's arbitration behind the few ops that outrank an ACK), so a
+     * frame that began within that time cannot have been stopped by it.
      */
+    static final long ACK_REACTION = 32;
+
     static final vtoe.model.check.TcpSenderRules.Tolerances SENDER_TOLERANCES =
-            vtoe.model.check.TcpSenderRules.Tolerances.strict().withReorder(1 << 16);
+            vtoe.model.check.TcpSenderRules.Tolerances.strict().withReorder(1 << 16).withAckReaction(ACK_REACTION);
 
     public final Dut dut;
     public final AdapterParams params;

@@ -59,7 +59,7 @@ public final class LinuxBench {
                 .append("more than 1000 simulated cycles (README, \"The Linux kernel as the destination\"). *retx*: data frames ")
                 .append("sent again; *kernel had*: of those, frames whose bytes had all reached the kernel before (go-back-N over ")
                 .append("data the kernel held out of order); *already acked*: frames the kernel had acknowledged before the ")
-                .append("adapter sent them (finding F2); *DelayedACKLost*: the kernel's own count of wholly duplicate segments. ")
+                .append("adapter sent them (the ACK still crossing our 3000-cycle link, or lost on it); *DelayedACKLost*: the kernel's own count of wholly duplicate segments. ")
                 .append("Runs against the kernel are not reproducible cycle for cycle, so these figures move from run to run.\n\n");
     }
 }

@@ -304,6 +304,7 @@ public final class LinuxNet implements AutoCloseable {
             return false;
         }
         for (LinuxPeer p : byPort.values()) {
+            p.refreshOwed(false); // what is owed also changes as our link delivers or loses the kernel's frames
             if (p.owedSince() >= 0 && t.now() - p.owedSince() >= cfg.answerCycles()) {
                 return true;
             }

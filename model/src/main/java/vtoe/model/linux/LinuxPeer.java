@@ -62,8 +62,9 @@ public final class LinuxPeer implements Destination {
     private int finsSent;
     private boolean finAcked;
     private boolean kernelFin;
-    private boolean kernelFinLeft; // the kernel has sent its FIN (seen at the TAP, before our link may lose it)
     private boolean synReached;
+    private boolean synAckLeft; // the kernel has sent its SYN-ACK (seen at the TAP, before our link)
+    private boolean kernelFinLeft; // the kernel has sent its FIN (seen at the TAP, before our link)
     private int kernelWindowNow = -1; // the window of the kernel's latest ACK (at the TAP)
     private long owedSince = -1;
     private TapBridge.SocketResult result;
@@ -229,6 +230,7 @@ public final class LinuxPeer implements Destination {
             kernelWindowNow = f.window();
         }
         kernelFinLeft |= (f.flags() & TcpFrame.FIN) != 0;
+        synAckLeft |= (f.flags() & TcpFrame.SYN) != 0;
         refreshOwed(true);
     }
 
@@ -236,7 +238,7 @@ public final class LinuxPeer implements Destination {
      * Keeps {@link #owedSince()}: the cycle since which the kernel has owed an answer, restarted
      * whenever it said something ({@code answered}), -1 when it owes nothing.
      */
-    private void refreshOwed(boolean answered) {
+    void refreshOwed(boolean answered) {
         if (!owed()) {
             owedSince = -1;
         } else if (owedSince < 0 || answered) {
@@ -332,6 +334,7 @@ public final class LinuxPeer implements Destination {
         if (state == State.FIN_SENT && finAcked && kernelFin) {
             state = State.CLOSED;
         }
+        refreshOwed(true);
     }
 
     /** Time passes for the host: SYN and FIN retries, and the FIN once the driver says the last byte is acknowledged. */
@@ -423,20 +426,29 @@ public final class LinuxPeer implements Destination {
     }
 
     /**
-     * Whether the kernel owes us an answer, judged from what reached it: it holds the byte at its own
-     * ACK point (so it will move its ACK, at once or after its delayed-ACK timer), or our FIN and not
-     * yet answered it, or its application has not reported. A kernel that only misses bytes our link
-     * lost owes nothing: it sent its duplicate ACKs when the later bytes came; nor does one whose window is
-     * closed (it answered the probe with its zero window).
+     * Whether the kernel owes us an answer, judged from what reached it and what it sent: it holds the
+     * byte at its own ACK point (so it will move its ACK, at once or after its delayed-ACK timer), or
+     * our SYN or FIN and has not answered it, or its application has not reported. A kernel that only
+     * misses bytes our link lost owes nothing: it sent its duplicate ACKs when the later bytes came; nor
+     * does one whose window is closed (it answered the probe with its zero window), nor one whose answer
+     * is still crossing our link. An answer our link lost is owed again once the link is empty: the
+     * kernel resends its SYN-ACK and its FIN on its own timers.
      */
     boolean owed() {
+        boolean lostOnOurLink = linkEmpty(fromPeer);
         return switch (state) {
-            case SYN_SENT -> synReached;
-            // A zero window means the byte at the ACK point was a probe the kernel had no room for: answered, not owed.
+            case SYN_SENT -> synReached && (!synAckLeft || lostOnOurLink);
             case ESTABLISHED -> kernelAck >= 0 && kernelWindowNow != 0 && covered(kernelAck, kernelAck + 1);
-            case FIN_SENT, CLOSED -> covered(totalBytes, totalBytes + 1) && (kernelAck <= totalBytes || !kernelFinLeft || result == null);
+            case FIN_SENT, CLOSED -> covered(totalBytes, totalBytes + 1) && (result == null
+                    || (kernelAck <= totalBytes || !kernelFinLeft) // not answered yet
+                    || lostOnOurLink && (!finAcked || !kernelFin)); // answered, and our link lost it
             default -> false;
         };
+    }
+
+    private static boolean linkEmpty(Link l) {
+        Link.Stats s = l.stats();
+        return s.sent() + s.duplicated() == s.delivered() + s.lost();
     }
 
     int conn() {

@@ -21,7 +21,22 @@ import vtoe.model.check.TcpSenderRules.Rule;
  * </ul>
  *
  * <p>Judged at the cycles the adapter asked the host for the bytes instead of the wire cycles, F3
- * disappears.
+ * disappears. The shapes it takes on the wire (with {@code -Dvtoe.senderRules.enforceAll=true}, after
+ * F1, F2, F4 and F5 were fixed; never against the Linux peer, whose host side answers at once):
+ *
+ * <ul>
+ *   <li>a timeout's go-back frames leave after an ACK of new data that restarted the timer, so they
+ *       look uncaused ({@link Rule#NO_CAUSE}; FaultRandomIT's first seed, 11 frames);
+ *   <li>a timeout's go-back frames leave after a third duplicate ACK, so they look like a fast
+ *       retransmit that resent too much ({@link Rule#FAST_RETRANSMIT_EXTENT}; AdapterRandomIT);
+ *   <li>after a window reopens, frames of a go-back pass leave while the wire shows a pass that should
+ *       start at snd.una ({@link Rule#NO_CAUSE}; AdapterDirectedIT#aClosedWindowHoldsDataBackUntilItReopens).
+ * </ul>
+ *
+ * <p>Stopping the timer until a go-back's first frame has left (tried: sentEnd := snd.una at the
+ * go-back) changes none of them: they are decisions overtaken by ACKs, so the fix re-makes or cancels
+ * a go-back's queued segments when an ACK of new data or a third duplicate ACK arrives before they
+ * leave (a per-connection epoch that the framer compares, as it compares snd.una for F2).
  *
  * <p>Fixed, and no longer report-only on their account:
  *

@@ -101,7 +101,14 @@ public final class Demo implements Callable<Integer> {
                         .collect(java.util.stream.Collectors.joining("\n    ")) + "\n  REPRODUCE: " + r.reproduce());
             }
         }
-        System.out.println("kernel " + runs.get(0).kernelRelease() + "; pcaps in target/linux/Demo/; summary: " + out.toAbsolutePath());
+        // Every frame of each run at both ends, next to the summary (tshark judged the adapter's and the host's).
+        for (vtoe.tb.linux.LinuxRun.Result r : runs) {
+            Path to = out.toAbsolutePath().getParent().resolve("linux-" + r.mode() + "-" + (r.engine().startsWith("RTL") ? "rtl" : "tlm")
+                    + ".pcap");
+            Files.copy(Path.of(r.pcap()), to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            System.out.println("frames: " + to);
+        }
+        System.out.println("kernel " + runs.get(0).kernelRelease() + "; summary: " + out.toAbsolutePath());
         return runs.stream().allMatch(vtoe.tb.linux.LinuxRun.Result::pass) ? 0 : 1;
     }
 
@@ -183,7 +190,16 @@ public final class Demo implements Callable<Integer> {
                 System.out.println("  " + r.mode() + " FAILED: " + r.firstMismatch() + "\n  REPRODUCE: " + r.reproduce());
             }
         }
+        // Every frame of each RTL run, both ways, next to the summary; tshark judges the adapter's.
+        boolean framesOk = true;
+        for (WorldRun.Result r : runs) {
+            Path to = out.toAbsolutePath().getParent().resolve(r.mode() + ".pcap");
+            Files.copy(Path.of(r.pcap()), to, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            long bad = vtoe.model.net.TsharkCheck.check(to).problems().size();
+            framesOk &= bad == 0;
+            System.out.println("frames: " + to + (bad == 0 ? " (tshark: no bad frame)" : " (tshark: " + bad + " BAD FRAME(S))"));
+        }
         System.out.println("summary: " + out.toAbsolutePath());
-        return runs.stream().allMatch(r -> r.mismatches() == 0 && r.sha256Match() && r.tlmSha256Match()) ? 0 : 1;
+        return framesOk && runs.stream().allMatch(r -> r.mismatches() == 0 && r.sha256Match() && r.tlmSha256Match()) ? 0 : 1;
     }
 }

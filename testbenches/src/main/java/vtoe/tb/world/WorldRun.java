@@ -22,7 +22,7 @@ public final class WorldRun {
     public record Result(String mode, String seed, long bytes, boolean sha256Match, long retransmissions, long retransmitsFromSwap,
             long pageIns, long pageOuts, long pins, int maxPinnedPages, long frames, long framesLost, long cycles, double wallSeconds,
             long cyclesPerSecond, long transactionsCompared, int mismatches, String firstMismatch, boolean tlmSha256Match,
-            long tlmCycles, double tlmWallSeconds, long tlmRetransmissions, String reproduce) {}
+            long tlmCycles, double tlmWallSeconds, long tlmRetransmissions, String reproduce, String pcap) {}
 
     private WorldRun() {}
 
@@ -46,6 +46,7 @@ public final class WorldRun {
         double wall;
         long compared;
         long frames;
+        java.nio.file.Path pcap;
         try (WorldTb tb = new WorldTb(sim, AdapterTb.Timing.fast(), spec.world())) {
             tb.open(s);
             long t0 = System.nanoTime();
@@ -60,6 +61,7 @@ public final class WorldRun {
             f = tb.world.figures();
             cycles = tb.h.dut.cycle();
             compared = tb.h.lockstep.compared();
+            pcap = tb.h.pcapFile();
             frames = tb.framesSent();
         }
         progress.accept(spec.bytes());
@@ -78,7 +80,7 @@ public final class WorldRun {
                 f.retransmitsFromSwap(), f.pageIns(), f.pageOuts(), f.pins(), f.maxPinnedPages(), frames, f.framesLost(), cycles,
                 Math.round(wall * 1000) / 1000.0, Math.round(cycles / wall), compared, mismatch == null ? 0 : 1,
                 mismatch == null ? null : mismatch.lines().findFirst().orElse(""), tlmOk && tf.sha256Match(), w.cycle(),
-                Math.round(tlmWall * 1000) / 1000.0, tf.retransmissions(), reproduce);
+                Math.round(tlmWall * 1000) / 1000.0, tf.retransmissions(), reproduce, pcap.toString());
     }
 
     /**

@@ -36,7 +36,7 @@ public final class LinuxBench {
             runs.add(LinuxRun.rtl(sim, spec, b -> {}, again));
             runs.add(LinuxRun.tlm(sim, spec, b -> {}, again));
         }
-        md.append("Per mode, ").append(conns).append(" connections × ").append(bytesPerConnection >> 20)
+        md.append("Measured ").append(java.time.LocalDate.now()).append(". Per mode, ").append(conns).append(" connections × ").append(bytesPerConnection >> 20)
                 .append(" MiB to as many sockets of one application in a network namespace of the run's own, 1% loss each way")
                 .append(" (a fifth of that duplicated, as much reordered), the send buffers swapped under a memory hog.")
                 .append(" Kernel ").append(runs.get(0).kernelRelease()).append(". Every run passed its verdict (SHA-256 per socket,")

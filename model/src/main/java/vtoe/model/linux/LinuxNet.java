@@ -317,12 +317,13 @@ public final class LinuxNet implements AutoCloseable {
         long budget = TimeUnit.MILLISECONDS.toNanos(cfg.waitBudgetMillis());
         long t0 = System.nanoTime();
         waits++;
+        Bytes first = null;
         try {
             while (episodeWaited + (System.nanoTime() - t0) < budget) {
                 long left = budget - episodeWaited - (System.nanoTime() - t0);
                 Bytes f = tap.frames().poll(Math.min(left, TimeUnit.MILLISECONDS.toNanos(2)), TimeUnit.NANOSECONDS);
                 if (f != null) {
-                    tap.frames().add(f); // keeps the order: takeFromKernel takes it with the rest
+                    first = f;
                     break;
                 }
                 if (!tap.results().isEmpty() || !tap.alive()) {
@@ -336,7 +337,12 @@ public final class LinuxNet implements AutoCloseable {
         long waited = System.nanoTime() - t0;
         waitedNanos += waited;
         episodeWaited += waited;
-        if (!takeFromKernel() && episodeWaited >= budget) {
+        boolean heard = first != null;
+        if (heard) {
+            fromKernel(first); // the queue's head: what came after it is taken next, in order
+        }
+        heard |= takeFromKernel();
+        if (!heard && episodeWaited >= budget) {
             exhausted = true; // simulated time runs on until a frame goes to the kernel or comes from it
             budgetsExhausted++;
         }

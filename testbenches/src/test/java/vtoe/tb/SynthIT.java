@@ -11,10 +11,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -50,7 +48,7 @@ class SynthIT {
     @BeforeAll
     static void synthesise() throws Exception {
         t0 = System.nanoTime();
-        deleteTree(OUT); // a fresh machine: nothing cached
+        vtoe.tb.FileTree.delete(OUT); // a fresh machine: nothing cached
         small = Synth.run(request(2, Map.of()), System.out);
         large = Synth.run(request(8, Map.of()), System.out);
     }
@@ -134,16 +132,5 @@ class SynthIT {
         assertThat(again.report()).isEqualTo(small.report());
         assertThat(Files.getLastModifiedTime(small.dir().resolve("report.json"))).isEqualTo(report);
         assertThat(Files.getLastModifiedTime(small.dir().resolve("xilinx.log"))).as("Yosys did not run again").isEqualTo(log);
-    }
-
-    private static void deleteTree(Path d) throws IOException {
-        if (!Files.exists(d)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(d)) {
-            for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
-            }
-        }
     }
 }

@@ -85,7 +85,7 @@ public final class Bench implements Callable<Integer> {
         }
         for (Section s : Section.values()) {
             if (!only.contains(s)) {
-                md.append(kept(old, s.heading)); // --only refreshes some sections and keeps the others as they were
+                md.append(MarkdownSection.of(old, s.heading)); // --only refreshes some sections and keeps the others as they were
                 continue;
             }
             switch (s) {
@@ -99,22 +99,11 @@ public final class Bench implements Callable<Integer> {
             }
         }
         // ./scripts/synth writes its own section (Yosys figures take far longer than this run): keep it.
-        md.append(Files.exists(out) ? vtoe.tb.synth.Synth.keptSection(Files.readString(out)) : "");
+        md.append(MarkdownSection.of(old, vtoe.tb.synth.Synth.SECTION));
         Files.writeString(out, md.toString());
         System.out.println(md);
         System.out.println("written: " + out.toAbsolutePath());
         return 0;
-    }
-
-    /** The section of {@code md} whose heading starts with {@code heading}, up to the next {@code ## } heading (empty if none). */
-    static String kept(String md, String heading) {
-        int at = md.startsWith(heading) ? 0 : md.indexOf("\n" + heading);
-        if (at < 0) {
-            return "";
-        }
-        at = md.charAt(at) == '\n' ? at + 1 : at;
-        int next = md.indexOf("\n## ", at + heading.length());
-        return md.substring(at, next < 0 ? md.length() : next + 1);
     }
 
     public static String machine() {

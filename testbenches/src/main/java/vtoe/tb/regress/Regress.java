@@ -102,7 +102,7 @@ public final class Regress implements Callable<Integer> {
                 throw new CommandLine.ParameterException(new CommandLine(this), "no coverage library at " + coverageLib
                         + ": build it with 'mvn -pl cosim -Pcoverage install -DskipTests' (./scripts/regress --coverage does)");
             }
-            deleteTree(covDir);
+            vtoe.tb.FileTree.delete(covDir);
             Files.createDirectories(covDir);
         }
         System.out.printf("regress: %d runs (%s x %d seeds, master 0x%x, shard %s) on %d worker JVMs%n", mine.size(), cases, seeds, m,
@@ -318,16 +318,5 @@ public final class Regress implements Callable<Integer> {
             cov.write();
         }
         return 0;
-    }
-
-    private static void deleteTree(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (var s = Files.walk(p)) {
-            for (Path x : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(x);
-            }
-        }
     }
 }

@@ -12,7 +12,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.LocalDate;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -205,7 +204,7 @@ public final class Synth implements Callable<Integer> {
         // 1. Elaborate into a scratch folder (the Verilog decides whether the cached figures still hold).
         String commit = commit(req.root()); // now: the checkout may move while Yosys runs
         Path elab = req.out().resolve(".elaborating-" + config);
-        deleteTree(elab);
+        vtoe.tb.FileTree.delete(elab);
         long t0 = System.nanoTime();
         elaborate(req, elab, log);
         double elabSeconds = (System.nanoTime() - t0) / 1e9;
@@ -233,7 +232,7 @@ public final class Synth implements Callable<Integer> {
         boolean keepX = old != null && reusable(old.xilinxRun(), fingerprints.get("xilinx"), req);
         boolean keepG = old != null && reusable(old.genericRun(), fingerprints.get("generic"), req);
         if (keepX && keepG) {
-            deleteTree(elab);
+            vtoe.tb.FileTree.delete(elab);
             log.println(config + ": Verilog unchanged since the last synthesis; report kept: " + dir.resolve("report.md")
                     + " (--force synthesises again)");
             return new Result(old, dir, true);
@@ -246,7 +245,7 @@ public final class Synth implements Callable<Integer> {
                 Files.move(f, dir.resolve(f.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }
-        deleteTree(elab);
+        vtoe.tb.FileTree.delete(elab);
         List<String> todo = new ArrayList<>();
         for (String flow : scripts.keySet()) {
             if (flow.equals("xilinx") ? keepX : keepG) {
@@ -366,25 +365,12 @@ public final class Synth implements Callable<Integer> {
     /** Replaces the {@link #SECTION} of {@code file} (or appends it) with {@code section}. */
     static void writeSection(Path file, String section) throws IOException {
         String text = Files.exists(file) ? Files.readString(file) : "";
-        String kept = keptSection(text);
+        String kept = vtoe.tb.bench.MarkdownSection.of(text, SECTION);
         String body = kept.isEmpty() ? text : text.replace(kept, "");
         if (!body.isEmpty() && !body.endsWith("\n\n")) {
             body = body.endsWith("\n") ? body + "\n" : body + "\n\n";
         }
         Files.writeString(file, body + section);
-    }
-
-    /**
-     * The {@link #SECTION} of a BENCHMARKS.md, from its heading to the next {@code ## } heading or the end
-     * (empty if it has none): {@code ./scripts/bench} rewrites the file and keeps this section.
-     */
-    public static String keptSection(String benchmarksMd) {
-        int at = benchmarksMd.indexOf(SECTION);
-        if (at < 0) {
-            return "";
-        }
-        int next = benchmarksMd.indexOf("\n## ", at + SECTION.length());
-        return benchmarksMd.substring(at, next < 0 ? benchmarksMd.length() : next + 1);
     }
 
     private static String loadAverage() {
@@ -652,17 +638,6 @@ public final class Synth implements Callable<Integer> {
             return HexFormat.of().formatHex(md.digest());
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    private static void deleteTree(Path d) throws IOException {
-        if (!Files.exists(d)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(d)) {
-            for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(f);
-            }
         }
     }
 }

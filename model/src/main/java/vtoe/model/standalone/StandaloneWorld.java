@@ -63,7 +63,7 @@ public final class StandaloneWorld {
         this.adapter = new StandaloneAdapter(p, kernel, mem, timing, context);
         // The rules hear each ACK at the cycle the adapter took its last beat (its receive port queues frames).
         adapter.onRxTaken(senderRules::toSender);
-        List<PortShim> wired = new java.util.ArrayList<>(List.of(new TcpSenderRulesShim(senderRules, kernel, p.dataBytes(), false)));
+        List<PortShim> wired = new java.util.ArrayList<>(List.of(new TcpSenderRulesShim(senderRules, kernel, p.dataBytes())));
         wired.addAll(shims); // the rules see what the adapter itself sends, before any shim
         this.world = new World(p, kernel, mem, PortShim.chainInputs(wired, adapter), cfg, streams);
         adapter.connect(PortShim.chainOutputs(wired, world));

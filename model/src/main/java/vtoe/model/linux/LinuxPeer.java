@@ -1,13 +1,11 @@
 package vtoe.model.linux;
 
-import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
-import vtoe.model.net.InternetChecksum;
 import vtoe.model.net.Link;
 import vtoe.model.net.ParseResult;
 import vtoe.model.net.TcpFrame;
@@ -114,27 +112,10 @@ public final class LinuxPeer implements Destination {
                 template.ourPort(), template.peerPort(), seq, ack, flags, 0xffff, Bytes.of()).encode();
     }
 
-    /** A SYN with the MSS option (TcpFrame has no options; the SYN is the one segment that needs one). */
+    /** A SYN with the MSS option, the one option the host offers (kind 2, length 4). */
     static Bytes synFrame(long dstMac, long srcMac, int srcIp, int dstIp, int srcPort, int dstPort, int seq, int window, int mss) {
-        ByteBuffer b = ByteBuffer.allocate(TcpFrame.MIN_FRAME);
-        for (long m : new long[] {dstMac, srcMac}) {
-            b.putShort((short) (m >>> 32)).putInt((int) m);
-        }
-        b.putShort((short) 0x0800);
-        int ip = b.position();
-        int tcpLen = TcpFrame.TCP_HEADER + 4;
-        b.put((byte) 0x45).put((byte) 0).putShort((short) (TcpFrame.IP_HEADER + tcpLen)).putShort((short) 0)
-                .putShort((short) 0x4000).put((byte) 64).put((byte) 6).putShort((short) 0).putInt(srcIp).putInt(dstIp);
-        b.putShort(ip + 10, (short) InternetChecksum.of(Bytes.wrap(java.util.Arrays.copyOfRange(b.array(), ip, ip + 20))));
-        int tcp = b.position();
-        b.putShort((short) srcPort).putShort((short) dstPort).putInt(seq).putInt(0).put((byte) 0x60).put((byte) TcpFrame.SYN)
-                .putShort((short) window).putShort((short) 0).putShort((short) 0);
-        b.put((byte) 2).put((byte) 4).putShort((short) mss);
-        long sum = InternetChecksum.addInt(InternetChecksum.addInt(0, srcIp), dstIp);
-        sum = InternetChecksum.addWord(InternetChecksum.addWord(sum, 6), tcpLen);
-        sum = InternetChecksum.add(sum, Bytes.wrap(java.util.Arrays.copyOfRange(b.array(), tcp, tcp + tcpLen)));
-        b.putShort(tcp + 16, (short) InternetChecksum.finish(sum));
-        return Bytes.wrap(b.array());
+        return new TcpFrame(dstMac, srcMac, srcIp, dstIp, 0, 64, true, srcPort, dstPort, seq, 0, TcpFrame.SYN, window, Bytes.of())
+                .encode(Bytes.of((byte) 2, (byte) 4, (byte) (mss >>> 8), (byte) mss));
     }
 
     /** The MSS option of a SYN segment, or 536 (RFC 9293 3.7.1's default) when it has none. */

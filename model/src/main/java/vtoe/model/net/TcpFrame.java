@@ -80,7 +80,20 @@ public record TcpFrame(
 
     /** The frame's bytes as the RTL framer sends them (see the class comment). */
     public Bytes encode() {
-        int ipTotal = IP_HEADER + TCP_HEADER + payload.length();
+        return encode(Bytes.of());
+    }
+
+    /**
+     * The frame with TCP options after the 20-byte header (the host's SYN carries MSS): {@code options}
+     * is padded with zeros (end of option list) to a multiple of 4 bytes, at most 40.
+     */
+    public Bytes encode(Bytes options) {
+        int opt = (options.length() + 3) & ~3;
+        if (opt > 40) {
+            throw new IllegalArgumentException("TCP options take at most 40 bytes, not " + options.length());
+        }
+        int tcpHeader = TCP_HEADER + opt;
+        int ipTotal = IP_HEADER + tcpHeader + payload.length();
         int frameLen = Math.max(MIN_FRAME, ETH_HEADER + ipTotal);
         ByteBuffer b = ByteBuffer.allocate(frameLen); // zero-filled, which is the padding
         putMac(b, dstMac);
@@ -96,11 +109,13 @@ public record TcpFrame(
 
         int tcp = b.position();
         b.putShort((short) srcPort).putShort((short) dstPort).putInt(seq).putInt(ack);
-        b.put((byte) 0x50).put((byte) flags).putShort((short) window);
+        b.put((byte) (tcpHeader / 4 << 4)).put((byte) flags).putShort((short) window);
         b.putShort((short) 0).putShort((short) 0);
-        long sum = pseudoHeader(srcIp, dstIp, TCP_HEADER + payload.length());
-        sum = InternetChecksum.add(sum, copy(b.array(), tcp, tcp + TCP_HEADER));
-        sum = InternetChecksum.add(sum, payload); // starts at an even offset: the TCP header is 20 bytes
+        b.put(options.toArray());
+        b.position(tcp + tcpHeader);
+        long sum = pseudoHeader(srcIp, dstIp, tcpHeader + payload.length());
+        sum = InternetChecksum.add(sum, copy(b.array(), tcp, tcp + tcpHeader));
+        sum = InternetChecksum.add(sum, payload); // starts at an even offset: the TCP header is a multiple of 4 bytes
         b.putShort(tcp + 16, (short) InternetChecksum.finish(sum));
         b.put(payload.toArray());
         return Bytes.wrap(b.array());

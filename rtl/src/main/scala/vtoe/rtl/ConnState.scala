@@ -28,6 +28,16 @@ class ConnState(p: AdapterParams) extends Bundle {
   // are of data sent before that timeout and must not fast-retransmit again. Kept in [sndUna, sndMax].
   val recover = UInt(32.W)
   val probe = Bool() // window closed: send one byte past it
+  // Retransmission decisions not yet on the wire (finding F3 of KnownSenderDeviations). The adapter
+  // decides a segment when it asks for the bytes and the frame leaves a host answer later; an ACK of
+  // new data in between restarts the timer (RFC 6298 5.3), after which a go-back that has not begun on
+  // the wire has no licence. `epoch` numbers the connection's retransmission decisions: each go-back
+  // and each cancelled one starts a new epoch, and the framer drops a retransmission of an older
+  // epoch instead of sending it after what overtook it.
+  val epoch = UInt(Epoch.Bits.W)
+  val passPending = Bool() // a go-back to sndUna whose first frame has not left yet
+  val fastPending = Bool() // a fast retransmission cut whose frame has not left yet
+  val maxCursor = UInt((p.ringBits + 1).W) // entry holding sndMax: where a cancelled go-back resumes
   val retirePending = Bool() // the ring's head entry is fully acknowledged
   val head = UInt((p.ringBits + 1).W) // oldest retained entry (with wrap bit)
   val tail = UInt((p.ringBits + 1).W) // next free entry

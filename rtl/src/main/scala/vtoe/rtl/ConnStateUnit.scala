@@ -67,6 +67,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   val ringFullM = Mem(p.numConns, Bool())
   for (q <- io.activeQ) q.flag := activeM(q.conn)
   io.unaQ.una := st(io.unaQ.conn).sndUna
+  io.unaQ.epoch := st(io.unaQ.conn).epoch
   io.busyQ.flag := busyM(io.busyQ.conn)
   val ackAbove = RegInit(0.U(64.W))
   val ackOld = RegInit(0.U(64.W))
@@ -233,6 +234,11 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     // The frame has left: the timer starts now if it is not running (RFC 6298 5.1). A go-back's
     // frames end below sentEnd and leave it alone.
     when(t.sent && (cur.sentEnd - t.seqEnd)(31)) { n.sentEnd := t.seqEnd }
+    // A retransmission of this epoch has reached the wire: its decision stands, even across ACKs.
+    when(t.sent && t.retx && t.epoch === cur.epoch) {
+      n.passPending := false.B
+      n.fastPending := false.B
+    }
     next := timerRule(n, false.B)
     tr0.op := Op.TagDone.U
     tr0.tag := t.tag
@@ -246,6 +252,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     val newHead = cur.head + 1.U
     next.head := newHead
     when(cur.cursor === cur.head) { next.cursor := newHead }
+    when(cur.maxCursor === cur.head) { next.maxCursor := newHead }
     next.retirePending := newHead =/= cur.tail && (cur.sndUna - (entryB.seq + entryB.size))(31) === 0.U
     completion.valid := true.B
     completion.bits.conn := opConn
@@ -368,6 +375,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     j.blockSize := entryA.size
     j.hasPrev := cur.lastTagValid
     j.prevTag := cur.lastTag
+    j.epoch := cur.epoch
     tr0.op := Op.Seg.U
     tr0.tag := tag
     tr0.seq := seg.io.seq

@@ -170,6 +170,8 @@ class HostHandshake(p: AdapterParams) extends Module {
     v.len := x.job.len
     v.va := x.job.va
     v.psh := x.job.psh
+    v.retx := x.job.kind === SegKind.Retx.U
+    v.epoch := x.job.epoch
     v.hasGrant := x.hasGrant
     v.releaseBlock := x.job.releaseBlock
     v.blockVa := x.job.blockVa

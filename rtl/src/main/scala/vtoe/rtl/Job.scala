@@ -19,4 +19,5 @@ class Job(p: AdapterParams) extends Bundle {
   val blockSize = UInt(32.W)
   val hasPrev = Bool() // an older tag of the same connection is still in flight
   val prevTag = UInt(p.tagBits.W)
+  val epoch = UInt(Epoch.Bits.W) // the connection's retransmission epoch when it was cut
 }

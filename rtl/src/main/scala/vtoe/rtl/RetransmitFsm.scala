@@ -74,6 +74,18 @@ class RetransmitFsm(p: AdapterParams) extends Module {
     // Drag recover along once passed, so it stays within [sndUna, sndMax] and the modular compare holds.
     when((a.ack - s.recover)(31) === 0.U) { io.ackNext.recover := a.ack }
     io.ackNext.retirePending := s.head =/= s.tail && (a.ack - headEnd)(31) === 0.U
+    // The timer restarts (RFC 6298 5.3): a retransmission decided before this ACK and not yet on the
+    // wire has lost its licence (finding F3). A new epoch makes the framer drop it, and a go-back that
+    // has not begun is forgotten: the timer or three duplicate ACKs will say again what is lost.
+    when(s.passPending || s.fastPending) {
+      io.ackNext.epoch := s.epoch + 1.U
+      io.ackNext.passPending := false.B
+      io.ackNext.fastPending := false.B
+    }
+    when(s.passPending && s.sndNxt =/= s.sndMax) {
+      io.ackNext.sndNxt := s.sndMax
+      io.ackNext.cursor := s.maxCursor
+    }
   }.elsewhen(isDup) {
     // The peer answers and keeps its window closed: it is alive, so probing may go on for ever
     // (RFC 1122 4.2.2.17); only probes nobody answers count towards the retry limit.
@@ -96,13 +108,23 @@ class RetransmitFsm(p: AdapterParams) extends Module {
   val pending = s.sndNxt =/= s.fetchedEnd
   io.timerNext := s
   io.timerStop := false.B
-  def rewind(): Unit = {
-    io.timerNext.sndNxt := s.sndUna
-    io.timerNext.cursor := s.head
-    io.timerNext.dupAcks := 0.U
-    io.timerNext.fastRetx := false.B
+  // Goes back to sndUna in a new epoch, so the framer drops what the last pass has not sent yet. While
+  // the last go-back has not reached the wire, an expiry only backs off: going back again would put a
+  // second pass over the same bytes behind the first, and the two would leave back to back, the second
+  // well before its doubled RTO (RFC 6298 5.5; finding F3).
+  def rewind(probe: Boolean): Unit = {
+    when(!s.passPending) {
+      io.timerNext.sndNxt := s.sndUna
+      io.timerNext.cursor := s.head
+      io.timerNext.dupAcks := 0.U
+      io.timerNext.fastRetx := false.B
+      io.timerNext.recover := s.sndMax
+      io.timerNext.epoch := s.epoch + 1.U
+      io.timerNext.passPending := true.B
+      io.timerNext.fastPending := false.B
+      if (probe) io.timerNext.probe := true.B
+    }
     io.timerNext.backoff := backedOff
-    io.timerNext.recover := s.sndMax
   }
   when(outstanding === 0.U) {
     io.timerKind := TimerKind.Persist.U
@@ -114,8 +136,7 @@ class RetransmitFsm(p: AdapterParams) extends Module {
       io.timerStop := true.B // a peer that vanished behind a closed window
     }.otherwise {
       io.timerNext.retries := s.retries + 1.U
-      rewind()
-      io.timerNext.probe := true.B
+      rewind(probe = true)
     }
   }.otherwise {
     io.timerKind := TimerKind.Rto.U
@@ -123,7 +144,7 @@ class RetransmitFsm(p: AdapterParams) extends Module {
       io.timerStop := true.B
     }.otherwise {
       io.timerNext.retries := s.retries + 1.U
-      rewind()
+      rewind(probe = false)
     }
   }
 }

@@ -57,7 +57,9 @@ class Segmenter(p: AdapterParams) extends Module {
   io.next.sndNxt := nxt
   io.next.sndMax := Mux((nxt - s.sndUna) > (s.sndMax - s.sndUna), nxt, s.sndMax)
   io.next.cursor := Mux(!s.fastRetx && psh, s.cursor + 1.U, s.cursor)
+  io.next.maxCursor := Mux((nxt - s.sndUna) > (s.sndMax - s.sndUna), io.next.cursor, s.maxCursor)
   io.next.fastRetx := false.B
+  io.next.fastPending := s.fastPending || s.fastRetx
   io.next.probe := false.B
 }
 

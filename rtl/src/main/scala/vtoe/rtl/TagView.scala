@@ -18,4 +18,6 @@ class TagView(p: AdapterParams) extends Bundle {
   val blockVa = UInt(64.W)
   val blockSize = UInt(32.W)
   val cksum = UInt(32.W)
+  val retx = Bool() // a retransmission (SegKind.Retx): dropped if its epoch has passed
+  val epoch = UInt(Epoch.Bits.W)
 }

@@ -7,9 +7,10 @@ import chisel3.util._
   * Store-and-forward: a segment is framed only when all its bytes are in staging, so the TCP checksum
   * (summed as the bytes arrived) is known before the header goes out. Frames of one connection leave
   * in segment order; across connections round-robin over ready segments. A segment of a stopped
-  * connection, one that failed, or one that an ACK has covered since it was cut (a retransmission
+  * connection, one that failed, one that an ACK has covered since it was cut (a retransmission
   * decided before that ACK came; RFC 9293 3.10.7.4 takes acknowledged segments off the retransmission
-  * queue) is dropped instead. Either way the framer then hands back the tag and tells the host what it
+  * queue), or a retransmission of a past epoch (overtaken by a later go-back, or by an ACK of new data
+  * that cancelled its go-back before it reached the wire) is dropped instead. Either way the framer then hands back the tag and tells the host what it
   * may unpin.
   *
   * Header: IPv4 without options, DF set, TTL 64, ID 0 (RFC 6864: atomic datagrams); TCP without
@@ -51,7 +52,10 @@ class TxFramer(p: AdapterParams) extends Module {
   io.unaQ.conn := pv.conn
   // Wholly acknowledged: snd.una at or past the segment's end, modulo 2^32.
   val acked = !(io.unaQ.una - (pv.seq + pv.len))(31)
-  val send = !pv.failed && io.activeQ.flag && !acked
+  // A retransmission decided before a later go-back or before an ACK of new data cancelled its pass
+  // (finding F3): sent now, it would reach the wire after what overtook it, with no licence left.
+  val overtaken = pv.retx && pv.epoch =/= io.unaQ.epoch
+  val send = !pv.failed && io.activeQ.flag && !acked && !overtaken
 
   class Latched extends Bundle {
     val tag = UInt(p.tagBits.W)
@@ -137,6 +141,8 @@ class TxFramer(p: AdapterParams) extends Module {
   io.tagDone.bits.conn := v.conn
   io.tagDone.bits.sent := cur.send
   io.tagDone.bits.seqEnd := v.seq + v.len
+  io.tagDone.bits.retx := v.retx
+  io.tagDone.bits.epoch := v.epoch
   io.finish.valid := io.tagDone.fire
   io.finish.bits := cur.tag
   when(io.tagDone.fire) { state := S.Idle }

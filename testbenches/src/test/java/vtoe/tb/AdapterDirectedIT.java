@@ -284,6 +284,81 @@ class AdapterDirectedIT {
         }
     }
 
+    /**
+     * Finding F3, first shape: a go-back that has not reached the wire when an ACK of new data comes is
+     * cancelled. The ACKs take 10,000 cycles to come back, so the RTO of 6000 expires and all three
+     * segments are cut again; their bytes take the host 8000 cycles. In between, the ACK of the first
+     * segment restarts the timer (RFC 6298 5.3); the second segment was lost, the third arrived. The
+     * old design sent the pass anyway, after that ACK, with no expiry behind it on the wire (NO_CAUSE).
+     * Now the ACK starts a new epoch, the framer drops the pass, and the restarted timer goes back to
+     * the lost segment one RTO later: it reaches the wire once more, and only then.
+     * Run just this: {@code ./scripts/test --only AdapterDirectedIT#aGoBackThatAnAckOfNewDataOvertakesIsCancelled}
+     */
+    @Test
+    void aGoBackThatAnAckOfNewDataOvertakesIsCancelled(TestInfo info) {
+        long[] answers = {0};
+        try (AdapterTb tb = new AdapterTb(SimRun.of("AdapterDirectedIT", info.getTestMethod().orElseThrow().getName(), 0xaf),
+                AdapterTb.Timing.fast().withHostLatency(() -> answers[0]++ < 3 ? 50 : 8000))) {
+            ConnSetup s = ConnSetup.of(1, CsrMap.MODE_PUSH).withRto(6000).withLinks(Link.Config.ideal(200), Link.Config.ideal(10_000));
+            tb.openConnection(s);
+            int[] n = {0};
+            tb.peer(1).toPeer().dropIf(f -> n[0]++ == 1); // the second segment's first transmission is lost
+            tb.send(1, data(3000, 16), 3000);
+            tb.finish(2_000_000);
+            List<TraceRecord> timers = ops(tb, Op.TIMER);
+            // The spurious expiry, the one the lost segment needs, and maybe a third before the ACK of its
+            // retransmission has come back (10,000 cycles against an RTO of 12,000): that pass is cancelled too.
+            assertThat(timers).hasSizeBetween(2, 3);
+            List<TraceRecord> firstAck = ops(tb, Op.ACK).stream().filter(r -> r.seq() == s.iss() + 1460).toList();
+            assertThat(firstAck).isNotEmpty();
+            assertThat(firstAck.get(0).time()).as("the ACK of new data came after the first expiry").isGreaterThan(timers.get(0).time());
+            List<Observed<vtoe.model.txn.Frame>> sent = tb.frames;
+            List<Long> secondSegment = sent.stream().filter(f -> tcpSeq(f.txn().bytes()) == s.iss() + 1460)
+                    .map(Observed::startCycle).toList();
+            assertThat(secondSegment).as("the lost segment: its first transmission and one retransmission").hasSize(2);
+            assertThat(secondSegment.get(1)).as("retransmitted after the second expiry, not by the cancelled pass")
+                    .isGreaterThan(timers.get(1).time());
+            assertThat(ops(tb, Op.TAG_DONE).stream().filter(r -> r.aux() == 0).filter(r -> r.time() < timers.get(1).time()))
+                    .as("the cancelled pass went back unsent").hasSize(3);
+            assertThat(tb.peer(1).receiver().sha256()).isEqualTo(tb.sentSha256(1));
+            assertThat(tb.h.senderRules.violationCounts()).as(tb.h.senderRules.summary()).doesNotContainKey(Rule.NO_CAUSE);
+        }
+    }
+
+    /**
+     * Finding F3, second shape: an expiry while the last go-back has not reached the wire only backs
+     * off. The retransmission's bytes take the host 7000 cycles; the RTO of 2000, doubled to 4000,
+     * expires again before they come. The old design went back a second time, so two retransmissions of
+     * snd.una left back to back, the second long before its doubled RTO (BACKOFF).
+     */
+    @Test
+    void anExpiryBeforeTheGoBackHasLeftOnlyBacksOff(TestInfo info) {
+        long[] answers = {0};
+        try (AdapterTb tb = new AdapterTb(SimRun.of("AdapterDirectedIT", info.getTestMethod().orElseThrow().getName(), 0xb0),
+                AdapterTb.Timing.fast().withHostLatency(() -> answers[0]++ == 0 ? 50 : 7000))) {
+            ConnSetup s = ConnSetup.of(1, CsrMap.MODE_PUSH).withRto(2000);
+            tb.openConnection(s);
+            int[] n = {0};
+            tb.peer(1).toPeer().dropIf(f -> n[0]++ == 0);
+            tb.send(1, data(1000, 17), 1000);
+            tb.finish(2_000_000);
+            List<TraceRecord> timers = ops(tb, Op.TIMER);
+            assertThat(timers).as("two expiries before the retransmission left").hasSizeGreaterThanOrEqualTo(2);
+            assertThat((timers.get(1).aux() >> 4) & 0xf).as("the second expiry backed off").isEqualTo(2);
+            assertThat(tb.hostReqs.stream().filter(o -> o.txn().kind() == HostRequest.RETRANSMIT))
+                    .as("one go-back: the second expiry did not cut the segment again").hasSize(1);
+            assertThat(tb.frames).as("the segment and its one retransmission").hasSize(2);
+            assertThat(tb.peer(1).receiver().sha256()).isEqualTo(tb.sentSha256(1));
+            assertThat(tb.h.senderRules.violationCounts()).as(tb.h.senderRules.summary()).doesNotContainKey(Rule.BACKOFF)
+                    .doesNotContainKey(Rule.NO_CAUSE);
+        }
+    }
+
+    /** The TCP sequence number of an Ethernet/IPv4/TCP frame without IP options. */
+    private static int tcpSeq(Bytes frame) {
+        return (frame.get(38) & 0xff) << 24 | (frame.get(39) & 0xff) << 16 | (frame.get(40) & 0xff) << 8 | (frame.get(41) & 0xff);
+    }
+
     @Test
     void rtoBacksOffExponentiallyWhileTheLinkIsDown(TestInfo info) {
         try (AdapterTb tb = tb(info, "")) {

@@ -39,6 +39,17 @@ public final class ConnState {
     public boolean lastTagValid;
     public boolean draining;
     public int drainPtr;
+    /** As the RTL's: numbers retransmission decisions; a retransmission of a past one is dropped (finding F3). */
+    public int epoch;
+    /** A go-back whose first frame has not left yet. */
+    public boolean passPending;
+    /** A fast retransmission cut whose frame has not left yet. */
+    public boolean fastPending;
+    /** The ring entry holding sndMax, where a cancelled go-back resumes. */
+    public int maxCursor;
+
+    /** Epochs count modulo 2^8, as the RTL's {@code Epoch.Bits}. */
+    public static final int EPOCH_MASK = 0xff;
 
     /** A copy, to work out what an op would do without doing it (the standalone TLM's decisions). */
     public ConnState copy() {
@@ -70,6 +81,10 @@ public final class ConnState {
         c.lastTagValid = lastTagValid;
         c.draining = draining;
         c.drainPtr = drainPtr;
+        c.epoch = epoch;
+        c.passPending = passPending;
+        c.fastPending = fastPending;
+        c.maxCursor = maxCursor;
         return c;
     }
 
@@ -88,11 +103,12 @@ public final class ConnState {
     @Override
     public String toString() {
         return ("ConnState[%s una=%d nxt=%d max=%d fetchedEnd=%d sentEnd=%d wnd=%d mss=%d rto=%d backoff=%d retries=%d dup=%d "
-                + "timer=%s deadline=%d fastRetx=%s recover=%d probe=%s retire=%s ring=%d..%d cursor=%d tags=%d draining=%s]")
+                + "timer=%s deadline=%d fastRetx=%s recover=%d probe=%s retire=%s ring=%d..%d cursor=%d tags=%d draining=%s epoch=%d pending=%s%s maxCursor=%d]")
                 .formatted(state == ACTIVE ? "ACTIVE" : state == STOPPED ? "STOPPED" : "IDLE", Integer.toUnsignedLong(sndUna),
                         Integer.toUnsignedLong(sndNxt), Integer.toUnsignedLong(sndMax), Integer.toUnsignedLong(fetchedEnd),
                         Integer.toUnsignedLong(sentEnd),
                         peerWnd, mss, rto, backoff, retries, dupAcks, timerOn, deadline, fastRetx, Integer.toUnsignedLong(recover),
-                        probe, retirePending, head, tail, cursor, tagsInFlight, draining);
+                        probe, retirePending, head, tail, cursor, tagsInFlight, draining, epoch,
+                        passPending ? "pass" : "-", fastPending ? "+fast" : "", maxCursor);
     }
 }

@@ -53,6 +53,7 @@ public final class ConnStateUnitModel {
     private final int ringMask;
     private final Deque<Integer> freeTags = new ArrayDeque<>();
     private final int[] tagSeqEnd; // per tag: just past its segment, which TAG_DONE reports
+    private final Job[] tagJob; // per tag: the segment cut for it
     private long ackAbove;
     private long ackOld;
     private final Deque<Ctl> ctl = new ArrayDeque<>();
@@ -63,6 +64,8 @@ public final class ConnStateUnitModel {
     private final List<TreeMap<Long, Boolean>> activeHistory = new ArrayList<>();
     /** snd.una per connection after each op that changed it, for the framer's look-up at its latch cycle. */
     private final List<TreeMap<Long, Integer>> unaHistory = new ArrayList<>();
+    /** The retransmission epoch per connection after each op that changed it (the framer's look-up too). */
+    private final List<TreeMap<Long, Integer>> epochHistory = new ArrayList<>();
     private final long timerSlack;
     private final Deque<TraceRecord> recent = new ArrayDeque<>();
     private long records;
@@ -99,11 +102,15 @@ public final class ConnStateUnitModel {
             TreeMap<Long, Integer> u = new TreeMap<>();
             u.put(Long.MIN_VALUE, 0);
             unaHistory.add(u);
+            TreeMap<Long, Integer> ep = new TreeMap<>();
+            ep.put(Long.MIN_VALUE, 0);
+            epochHistory.add(ep);
         }
         for (int t = 0; t < p.tags(); t++) {
             freeTags.addLast(t);
         }
         this.tagSeqEnd = new int[p.tags()];
+        this.tagJob = new Job[p.tags()];
         this.sendQueued = new boolean[p.numConns()];
         this.retireQueued = new boolean[p.numConns()];
         this.drainQueued = new boolean[p.numConns()];
@@ -157,6 +164,11 @@ public final class ConnStateUnitModel {
     /** The connection's snd.una as the RTL's state memory held it during {@code cycle} (what the framer reads). */
     public int unaAt(int conn, long cycle) {
         return unaHistory.get(conn).lowerEntry(cycle).getValue();
+    }
+
+    /** The connection's retransmission epoch as the RTL's state memory held it during {@code cycle}. */
+    public int epochAt(int conn, long cycle) {
+        return epochHistory.get(conn).lowerEntry(cycle).getValue();
     }
 
     public boolean busy(int conn) {
@@ -230,18 +242,23 @@ public final class ConnStateUnitModel {
         if (last.getValue() != st[c].active() || last.getKey() == t) {
             h.put(t, st[c].active());
         }
-        TreeMap<Long, Integer> u = unaHistory.get(c);
-        if (u.lastEntry().getValue() != st[c].sndUna || u.lastKey() == t) {
-            u.put(t, st[c].sndUna);
-            if (u.size() > 4096) {
+        remember(unaHistory.get(c), t, st[c].sndUna);
+        remember(epochHistory.get(c), t, st[c].epoch);
+        reindex(c);
+    }
+
+    /** Keeps {@code v} as the value from cycle {@code t} on, if it changed. */
+    private static void remember(TreeMap<Long, Integer> h, long t, int v) {
+        if (h.lastEntry().getValue() != v || h.lastKey() == t) {
+            h.put(t, v);
+            if (h.size() > 4096) {
                 // The framer asks about its latch cycle, a frame's length behind at most: keep 100k cycles and the entry before.
-                Long keepFrom = u.floorKey(t - 100_000);
+                Long keepFrom = h.floorKey(t - 100_000);
                 if (keepFrom != null) {
-                    u.headMap(keepFrom, false).clear();
+                    h.headMap(keepFrom, false).clear();
                 }
             }
         }
-        reindex(c);
     }
 
     /** Brings the connection indexes up to date with {@code st[c]}. */
@@ -362,7 +379,7 @@ public final class ConnStateUnitModel {
         sendQ.pollFirst();
         sendQueued[r.conn()] = false;
         Job job = new Job(tag, r.conn(), cut.seq(), cut.len(), cut.va(), cut.pa(), cut.kind(), s.mode, cut.psh(),
-                cut.prepinned(), cut.releaseBlock(), e.va, e.size, s.lastTagValid, s.lastTag);
+                cut.prepinned(), cut.releaseBlock(), e.va, e.size, s.lastTagValid, s.lastTag, s.epoch);
         Segmenter.apply(s, cut, ringMask);
         if (cut.releaseBlock()) {
             e.releaseIssued = true;
@@ -371,6 +388,7 @@ public final class ConnStateUnitModel {
         s.lastTag = tag;
         s.lastTagValid = true;
         tagSeqEnd[tag] = cut.seq() + cut.len();
+        tagJob[tag] = job;
         timerRule(s, false, t);
         out.job(job, t);
     }
@@ -446,6 +464,11 @@ public final class ConnStateUnitModel {
         // As the RTL: the frame has left, so the timer starts now if it is not running (RFC 6298 5.1).
         if (sent && s.sentEnd - r.seq() < 0) {
             s.sentEnd = r.seq();
+        }
+        Job j = tagJob[tag];
+        if (sent && j != null && j.retx() && j.epoch() == s.epoch) {
+            s.passPending = false; // as the RTL: that decision has reached the wire
+            s.fastPending = false;
         }
         timerRule(s, false, t);
         freeTags.addLast(tag);

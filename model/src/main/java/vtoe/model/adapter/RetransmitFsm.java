@@ -46,6 +46,18 @@ public final class RetransmitFsm {
                 s.recover = ack; // dragged along once passed, so the modular compare holds
             }
             s.retirePending = s.head != s.tail && (ack - head.end()) >= 0;
+            // As the RTL: the timer restarts, so a retransmission decided before and not yet on the wire
+            // has lost its licence (finding F3): a new epoch drops it, and a go-back not begun is forgotten.
+            boolean goBackNotBegun = s.passPending && s.sndNxt != s.sndMax;
+            if (s.passPending || s.fastPending) {
+                s.epoch = (s.epoch + 1) & ConnState.EPOCH_MASK;
+                s.passPending = false;
+                s.fastPending = false;
+            }
+            if (goBackNotBegun) {
+                s.sndNxt = s.sndMax;
+                s.cursor = s.maxCursor;
+            }
             return new AckOutcome(AckResult.NEW, true);
         }
         if (wnd32 == 0) {
@@ -86,24 +98,32 @@ public final class RetransmitFsm {
                 return new TimerOutcome(TimerKind.ZERO_WINDOW, true); // a peer that vanished behind a closed window
             }
             s.retries++;
-            rewind(s, backedOff);
-            s.probe = true;
+            rewind(s, backedOff, true);
             return new TimerOutcome(TimerKind.ZERO_WINDOW, false);
         }
         if (s.retries == maxRetries) {
             return new TimerOutcome(TimerKind.RTO, true);
         }
         s.retries++;
-        rewind(s, backedOff);
+        rewind(s, backedOff, false);
         return new TimerOutcome(TimerKind.RTO, false);
     }
 
-    private static void rewind(ConnState s, int backedOff) {
-        s.sndNxt = s.sndUna;
-        s.cursor = s.head;
-        s.dupAcks = 0;
-        s.fastRetx = false;
+    /** As the RTL: back to sndUna in a new epoch, unless the last go-back has not reached the wire yet (then it only backs off). */
+    private static void rewind(ConnState s, int backedOff, boolean probe) {
+        if (!s.passPending) {
+            s.sndNxt = s.sndUna;
+            s.cursor = s.head;
+            s.dupAcks = 0;
+            s.fastRetx = false;
+            s.recover = s.sndMax;
+            s.epoch = (s.epoch + 1) & ConnState.EPOCH_MASK;
+            s.passPending = true;
+            s.fastPending = false;
+            if (probe) {
+                s.probe = true;
+            }
+        }
         s.backoff = backedOff;
-        s.recover = s.sndMax;
     }
 }

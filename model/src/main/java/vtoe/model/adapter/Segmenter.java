@@ -55,10 +55,15 @@ public final class Segmenter {
     /** Applies a cut to the state (tag bookkeeping and the timer are the unit's). */
     public static void apply(ConnState s, Cut c, int ringMask) {
         int nxt = s.fastRetx ? s.sndNxt : c.seq() + c.len();
-        s.sndMax = Integer.compareUnsigned(nxt - s.sndUna, s.sndMax - s.sndUna) > 0 ? nxt : s.sndMax;
+        boolean beyondMax = Integer.compareUnsigned(nxt - s.sndUna, s.sndMax - s.sndUna) > 0;
+        s.sndMax = beyondMax ? nxt : s.sndMax;
         if (!s.fastRetx && c.psh()) {
             s.cursor = (s.cursor + 1) & ringMask;
         }
+        if (beyondMax) {
+            s.maxCursor = s.cursor;
+        }
+        s.fastPending |= s.fastRetx;
         s.sndNxt = nxt;
         s.fastRetx = false;
         s.probe = false;

@@ -62,7 +62,9 @@ public final class TxFramerModel {
         Job j = hh.entry(tag).job;
         // Acknowledged since it was cut: snd.una at or past the segment's end, modulo 2^32 (the RTL's TxFramer).
         boolean acked = csu.unaAt(conn, latch) - (j.seq() + j.len()) >= 0;
-        return hh.failed(tag) || !csu.activeAt(conn, latch) || acked;
+        // A retransmission of a past epoch: overtaken by a later go-back or cancelled by an ACK of new data (finding F3).
+        boolean overtaken = j.retx() && j.epoch() != csu.epochAt(conn, latch);
+        return hh.failed(tag) || !csu.activeAt(conn, latch) || acked || overtaken;
     }
 
     /** The frame the RTL had to send when its frame started at {@code startCycle}. */
@@ -111,7 +113,7 @@ public final class TxFramerModel {
         return java.util.Collections.unmodifiableList(perConn.get(conn));
     }
 
-    /** Whether a tag's segment must be dropped rather than sent (it failed, its connection stopped, or it was acknowledged). */
+    /** Whether a tag's segment must be dropped rather than sent (it failed, its connection stopped, it was acknowledged or overtaken). */
     public boolean dropAt(int tag, long latch) {
         return mustDrop(tag, hh.entry(tag).job.conn(), latch);
     }

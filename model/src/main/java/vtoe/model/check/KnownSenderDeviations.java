@@ -8,39 +8,37 @@ import vtoe.model.check.TcpSenderRules.Rule;
  * co-simulated and standalone runs (issue 13 part 6). Each rule listed here only reports in the
  * runs, so the suite stays green while the finding is open; every other rule fails a run.
  *
- * <p>The open findings come from one property of the design: the adapter decides a segment when it
- * asks the host or its DMA for the bytes, and the frame leaves only when they have come, after a
- * latency that the host sets (thousands of cycles in the random worlds, more with swapping). Nothing
- * at framing time re-checks the decision against what happened since, so the wire shows:
+ * <p>No finding is open: every rule fails a run. The map stays, empty, so that a finding of the
+ * future can be recorded here with its reason while it is being fixed, instead of weakening a rule.
  *
- * <ul>
- *   <li>F3: several retransmission decisions for the same data (fast retransmit, then timeouts) queue
- *       behind the host and reach the wire back to back, so on the wire neither the RTO spacing nor
- *       its doubling (RFC 6298 5.5) holds, and a go-back-N pass shows up after the ACKs that restarted
- *       the timer.
- * </ul>
- *
- * <p>Judged at the cycles the adapter asked the host for the bytes instead of the wire cycles, F3
- * disappears. The shapes it takes on the wire (with {@code -Dvtoe.senderRules.enforceAll=true}, after
- * F1, F2, F4 and F5 were fixed; never against the Linux peer, whose host side answers at once):
- *
- * <ul>
- *   <li>a timeout's go-back frames leave after an ACK of new data that restarted the timer, so they
- *       look uncaused ({@link Rule#NO_CAUSE}; FaultRandomIT's first seed, 11 frames);
- *   <li>a timeout's go-back frames leave after a third duplicate ACK, so they look like a fast
- *       retransmit that resent too much ({@link Rule#FAST_RETRANSMIT_EXTENT}; AdapterRandomIT);
- *   <li>after a window reopens, frames of a go-back pass leave while the wire shows a pass that should
- *       start at snd.una ({@link Rule#NO_CAUSE}; AdapterDirectedIT#aClosedWindowHoldsDataBackUntilItReopens).
- * </ul>
- *
- * <p>Stopping the timer until a go-back's first frame has left (tried: sentEnd := snd.una at the
- * go-back) changes none of them: they are decisions overtaken by ACKs, so the fix re-makes or cancels
- * a go-back's queued segments when an ACK of new data or a third duplicate ACK arrives before they
- * leave (a per-connection epoch that the framer compares, as it compares snd.una for F2).
+ * <p>The findings came from one property of the design: the adapter decides a segment when it asks
+ * the host or its DMA for the bytes, and the frame leaves only when they have come, after a latency
+ * that the host sets (thousands of cycles in the random worlds, more with swapping).
  *
  * <p>Fixed, and no longer report-only on their account:
  *
  * <ul>
+ *   <li>F3 (was {@link Rule#NO_CAUSE}, {@link Rule#BACKOFF} and {@link Rule#FAST_RETRANSMIT_EXTENT}): retransmission
+ *       decisions queued behind the host reached the wire after what had overtaken them. Fixed in the
+ *       adapter and, for one shape, in this checker:
+ *       <ul>
+ *         <li>a go-back's frames left after an ACK of new data had restarted the timer (RFC 6298 5.3), with no
+ *             expiry behind them on the wire (NO_CAUSE; FaultRandomIT's first seed, 11 frames). Each connection
+ *             now numbers its retransmission decisions (an epoch, carried by every segment); an ACK of new data
+ *             that comes before the go-back's first frame has left cancels the go-back (snd.nxt back to snd.max)
+ *             and starts a new epoch, and the framer drops retransmissions of a past epoch. The restarted timer
+ *             goes back again if data is still missing. {@code AdapterDirectedIT#aGoBackThatAnAckOfNewDataOvertakesIsCancelled};
+ *         <li>a second expiry while the first go-back was still waiting for the host went back again, and the
+ *             two passes left back to back, the second long before its doubled RTO (BACKOFF). An expiry now only
+ *             backs off while the last go-back has not reached the wire. {@code AdapterDirectedIT#anExpiryBeforeTheGoBackHasLeftOnlyBacksOff};
+ *         <li>a timeout pass whose first frame was also a fast retransmission, a zero-window probe or the probe
+ *             byte sent again was judged by its cheaper cause alone, so the rest of the pass looked like a fast
+ *             retransmit that resent too much (FAST_RETRANSMIT_EXTENT; AdapterRandomIT) or had no cause
+ *             (NO_CAUSE; {@code AdapterDirectedIT#aClosedWindowHoldsDataBackUntilItReopens}). That was this
+ *             checker's mistake, not the adapter's: a frame at snd.una after the timer could have expired may
+ *             begin a timeout pass, whatever else explains it, and the frames that continue it show it did
+ *             ({@code TcpSenderRulesTest#aTimeoutPassMayBeginWith...}).
+ *       </ul>
  *   <li>F1 (was part of {@link Rule#NO_CAUSE}): the retransmission timer ran from the decision, not
  *       from the transmission (RFC 6298 5.1); with a slow answer the first retransmission of a segment
  *       reached the wire less than one RTO after its first transmission (RFC 6298 section 5: "never
@@ -81,12 +79,8 @@ public final class KnownSenderDeviations {
     /** The switch: when true, no rule is report-only. */
     public static final String ENFORCE_ALL = "vtoe.senderRules.enforceAll";
 
-    // TODO(issue 13 part 6, F3): re-make queued retransmission decisions when the frame is cut, then
-    // empty this map.
-    static final Map<Rule, String> OPEN = Map.of(
-            Rule.NO_CAUSE, "F3: queued retransmissions leave back to back",
-            Rule.BACKOFF, "F3: queued timeout retransmissions of one snd.una leave back to back",
-            Rule.FAST_RETRANSMIT_EXTENT, "F3: a go-back-N chosen at a timeout leaves after the duplicate ACKs that followed it");
+    /** Rules that only report, with the finding that keeps them so: none today. */
+    static final Map<Rule, String> OPEN = Map.of();
 
     private KnownSenderDeviations() {}
 

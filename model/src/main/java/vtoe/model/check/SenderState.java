@@ -77,6 +77,19 @@ final class SenderState {
     private Pass rto;
     /** An expiry that may have come before the last new ACK, its pass not begun: it holds for the ACK grace. */
     private Pass expiredBeforeAck;
+    /**
+     * A timeout pass that may have begun with a frame the cheaper causes already explained: a probe or
+     * a fast retransmission at snd.una sent while the timer could have expired. Judging is existential
+     * (is there a reading of the wire under which every frame had its cause?), and taking the cheaper
+     * cause first must not forbid what only the pass explains: a sender that went back to snd.una on
+     * its timer and sent the first segment as a probe (the window was closed) or after three duplicate
+     * ACKs had also come, goes on with the pass (RFC 5681 3.1). The first frame that continues it
+     * turns it into {@link #rto}, counted from when it began.
+     */
+    private Pass latentRto;
+    /** The cycle of the frame {@link #latentRto} began with, and the timer start it expired from. */
+    private long latentAt;
+    private long latentTimerStart;
     /** The fast retransmit of the current duplicate-ACK episode. */
     private Pass fast;
     /** The last byte sent as a zero-window probe, -1 before any. */
@@ -209,6 +222,9 @@ final class SenderState {
         if (rto != null && rto.next >= max) {
             rto = null; // the pass has caught up with everything sent
         }
+        if (latentRto != null && latentRto.next >= max) {
+            latentRto = null;
+        }
         TcpSenderRules.Tally t = rules.tally();
         int len = w.payloadLength();
         if (len == 0) {
@@ -286,11 +302,13 @@ final class SenderState {
             t.probes++;
             t.probeRetransmissions++;
             probeSeq = s;
+            mayBeginTimeoutPass(s, c);
             advancePasses(s, e, c);
             return;
         }
         if (reopened != null && reopened.covers(s, c)) {
             t.probeRetransmissions++;
+            mayBeginTimeoutPass(s, c);
             advancePasses(s, e, c);
             return;
         }
@@ -304,6 +322,22 @@ final class SenderState {
         if (fast != null && fast.covers(s, c) && !fast.begun && s <= fast.from) {
             fast.begun = true;
             t.fastRetransmissions++;
+            mayBeginTimeoutPass(s, c);
+            advancePasses(s, e, c);
+            return;
+        }
+        if (latentRto != null && latentRto.covers(s, c)) {
+            // It continues a timeout pass that began with a probe or a fast retransmission: the pass is real.
+            rto = latentRto;
+            latentRto = null;
+            expiredBeforeAck = null;
+            if (timerRunning && timerStart == latentTimerStart) {
+                // Not restarted since it began: that expiry backs the timer off, as a pass seen at once would have.
+                passes++;
+                nextExpiry += rto(passes);
+                timeoutRetransmission(latentAt, summary);
+            }
+            t.rtoRetransmissions++;
             advancePasses(s, e, c);
             return;
         }
@@ -316,6 +350,7 @@ final class SenderState {
                 rto.begun = true;
                 rto.validUntil = Long.MAX_VALUE; // begun, it goes on across ACKs like any timeout pass
                 expiredBeforeAck = null;
+                latentRto = null;
                 if (fresh) {
                     passes++;
                     nextExpiry += rto(passes); // (5.5), (5.6): restarted at the expiry with the doubled RTO
@@ -378,6 +413,16 @@ final class SenderState {
         rules.violation(Rule.NO_CAUSE, this, c, summary, why.toString());
     }
 
+    /** A frame at snd.una taken as a probe (or its byte again) or a fast retransmission may also be the first of a timeout pass. */
+    private void mayBeginTimeoutPass(long s, long c) {
+        if (s <= una && timerRunning && c >= nextExpiry && (rto == null || !rto.covers(s, c))) {
+            latentRto = new Pass(Cause.RTO, una, Long.MAX_VALUE, nextExpiry);
+            latentRto.begun = true;
+            latentAt = c;
+            latentTimerStart = timerStart;
+        }
+    }
+
     /** The first retransmission of a timeout pass: counted against maxRetries. */
     private void timeoutRetransmission(long c, String summary) {
         lastTimeoutRetxCycle = c;
@@ -393,7 +438,7 @@ final class SenderState {
 
     /** Every pass that covers {@code s} has now resent up to {@code e}. */
     private void advancePasses(long s, long e, long c) {
-        for (Pass p : new Pass[] {rto, fast, reopened}) {
+        for (Pass p : new Pass[] {rto, fast, reopened, latentRto}) {
             if (p != null && p.covers(s, c)) {
                 p.next = Math.max(p.next, e);
             }

@@ -58,6 +58,19 @@ public final class Regress implements Callable<Integer> {
     @Option(names = "--out", description = "output directory (default: ${DEFAULT-VALUE})")
     Path out = Path.of("target", "regress");
 
+    @Option(names = "--slurm", paramLabel = "N", description = "submit the regression to Slurm as a job array of N shares and a merge "
+            + "job; waits and shows progress unless --no-wait (the cluster: SLURM_CONF, else scripts/slurm-local's)")
+    Integer slurm;
+
+    @Option(names = "--partition", description = "with --slurm: the partition to submit to (default: the cluster's default)")
+    String partition;
+
+    @Option(names = "--no-wait", description = "with --slurm: print the job ids and how to follow them, and return")
+    boolean noWait;
+
+    @Option(names = "--rerun-with-waves", hidden = true, description = "internal: re-run the failing runs of a results.jsonl with waves")
+    Path rerunWithWaves;
+
     @Option(names = "--worker", hidden = true, description = "internal: run the runs given on stdin, one per line")
     boolean worker;
 
@@ -73,7 +86,57 @@ public final class Regress implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (rerunWithWaves != null) {
+            List<ObjectNode> failed = new ArrayList<>();
+            ObjectMapper json = new ObjectMapper();
+            for (String l : Files.readAllLines(rerunWithWaves)) {
+                if (!l.isBlank() && !json.readTree(l).get("pass").asBoolean()) {
+                    failed.add((ObjectNode) json.readTree(l));
+                }
+            }
+            rerunWithWaves(failed, out.toAbsolutePath());
+            return 0;
+        }
         return worker ? work() : lead();
+    }
+
+    /** The regression as a Slurm job array (see {@link SlurmRegress}). */
+    private int leadOnSlurm(long m, int runs) throws Exception {
+        Path dir = out.toAbsolutePath();
+        Path root = Path.of("").toAbsolutePath();
+        SlurmRegress s = new SlurmRegress(root, dir, slurm, partition);
+        List<String> args = new ArrayList<>(List.of("--seeds", Integer.toString(seeds), "--cases", String.join(",", cases), "--master",
+                "0x" + Long.toHexString(m), "--jobs", "1"));
+        if (coverage) {
+            args.add("--coverage");
+            args.add("--coverage-lib");
+            args.add(coverageLib.toAbsolutePath().toString());
+        }
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        System.out.printf("regress: %d runs (%s x %d seeds, master 0x%x) as %d Slurm shares%n", runs, cases, seeds, m, slurm);
+        try {
+            SlurmRegress.Jobs j = s.submit(java, absoluteClasspath(), args, coverage);
+            System.out.println(s.howToFollow(j));
+            if (noWait) {
+                return 0;
+            }
+            List<com.fasterxml.jackson.databind.JsonNode> merged = s.await(j, runs);
+            boolean allPass = merged.size() == runs && merged.stream().allMatch(o -> o.get("pass").asBoolean());
+            if (!allPass && wavesOnFail) {
+                s.rerunWithWaves(java, absoluteClasspath(), dir.resolve("results.jsonl"));
+            }
+            return allPass ? 0 : 1;
+        } catch (IllegalStateException e) {
+            // Scheduler trouble, already put in words a person can act on: no stack trace to wade through.
+            System.out.println("regress: " + e.getMessage());
+            return 3;
+        }
+    }
+
+    /** This JVM's classpath with absolute entries, for JVMs started elsewhere. */
+    private static String absoluteClasspath() {
+        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
+                .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     // ---- the parent ----
@@ -87,6 +150,12 @@ public final class Regress implements Callable<Integer> {
             for (int i = 0; i < seeds; i++) {
                 all.add(new Run(all.size(), c, SeedExtension.derive(m, c.testClass, c.method, i)));
             }
+        }
+        if (slurm != null) {
+            if (!shard.equals("1/1")) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--slurm cuts its own shares: leave out --shard");
+            }
+            return leadOnSlurm(m, all.size());
         }
         List<Run> mine = all.stream().filter(r -> r.index % sh[1] == sh[0] - 1).toList();
         Path dir = out.toAbsolutePath();
@@ -231,8 +300,7 @@ public final class Regress implements Callable<Integer> {
         }
         cmd.add("-cp");
         // Absolute, because the worker runs in testbenches/.
-        cmd.add(java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator)));
+        cmd.add(absoluteClasspath());
         cmd.add(Regress.class.getName());
         cmd.add("--worker");
         cmd.add("--results");

@@ -21,8 +21,18 @@ import picocli.CommandLine.Parameters;
 @Command(name = "regress-merge", mixinStandardHelpOptions = true,
         description = "Joins results.jsonl files of regression shards into one and prints the summary.")
 public final class RegressMerge implements Callable<Integer> {
-    @Parameters(arity = "1..*", description = "results.jsonl files of the shards")
-    List<Path> inputs;
+    @Parameters(arity = "0..*", description = "results.jsonl files of the shards")
+    List<Path> inputs = new java.util.ArrayList<>();
+
+    @Option(names = "--shards", paramLabel = "N", description = "expect N shares in --from's shard-1 .. shard-N directories (a Slurm "
+            + "array's); any share without results fails the merge by name")
+    Integer shards;
+
+    @Option(names = "--from", description = "with --shards: the regression's directory; results.jsonl and summary.txt are written there")
+    Path from;
+
+    @Option(names = "--coverage", description = "with --shards: merge the shares' Verilator coverage too")
+    boolean coverage;
 
     @Option(names = "--out", description = "merged results (default: ${DEFAULT-VALUE})")
     Path out = Path.of("target", "regress", "merged", "results.jsonl");
@@ -33,6 +43,33 @@ public final class RegressMerge implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (shards != null) {
+            if (from == null) {
+                throw new CommandLine.ParameterException(new CommandLine(this), "--shards needs --from DIR");
+            }
+            List<String> missing = new java.util.ArrayList<>();
+            for (int i = 1; i <= shards; i++) {
+                Path r = from.resolve("shard-" + i).resolve("results.jsonl");
+                if (Files.exists(r)) {
+                    inputs.add(r);
+                } else {
+                    Path log = from.resolve("slurm").resolve("share-" + i + ".out");
+                    String tail = Files.exists(log) ? String.join("\n      ", Files.readAllLines(log).stream()
+                            .skip(Math.max(0, Files.readAllLines(log).size() - 5)).toList()) : "(no log)";
+                    missing.add("share " + i + " of " + shards + " ended without results (" + r + "); its log " + log + " ends:\n      "
+                            + tail);
+                }
+            }
+            if (!missing.isEmpty()) {
+                System.out.println("regress-merge: " + missing.size() + " of " + shards + " shares are missing, so there is no merged result"
+                        + " (partial results would hide the seeds they held):\n  " + String.join("\n  ", missing));
+                return 2;
+            }
+            out = from.resolve("results.jsonl");
+        }
+        if (inputs.isEmpty()) {
+            throw new CommandLine.ParameterException(new CommandLine(this), "no results to merge: give results.jsonl files or --shards N --from DIR");
+        }
         ObjectMapper json = new ObjectMapper();
         TreeMap<Integer, JsonNode> runs = new TreeMap<>();
         for (Path in : inputs) {
@@ -56,7 +93,14 @@ public final class RegressMerge implements Callable<Integer> {
                 w.newLine();
             }
         }
-        System.out.print(RegressReport.of(List.copyOf(runs.values()), 0, 0).table());
+        String summary = RegressReport.of(List.copyOf(runs.values()), 0, 0).table();
+        if (coverage && from != null) {
+            summary += "\n" + CoverageMerge.merge(from, from.resolve("coverage-html"));
+        }
+        if (from != null) {
+            Files.writeString(from.resolve("summary.txt"), summary + "\n");
+        }
+        System.out.print(summary);
         System.out.println("merged " + inputs.size() + " file(s), " + runs.size() + " runs: " + out.toAbsolutePath());
         return runs.values().stream().allMatch(o -> o.get("pass").asBoolean()) ? 0 : 1;
     }

@@ -23,6 +23,8 @@ import vtoe.model.world.RunProbe;
 import vtoe.model.world.World;
 import vtoe.tb.adapter.AdapterTb;
 import vtoe.tb.junit.SimRun;
+import vtoe.tb.rtlcfg.RtlBuilds;
+import vtoe.tb.rtlcfg.RtlConfig;
 import vtoe.tb.stim.RunStreams;
 import vtoe.tb.world.WorldTb;
 
@@ -53,26 +55,33 @@ public final class PointRunner {
 
     private PointRunner() {}
 
-    /** Why {@code p} cannot run on the RTL, or null if it can. */
+    /** Why {@code p} cannot run on the RTL, or null if it can (on the default build or on a build of its own configuration). */
     public static String rtlRefusal(Point p) {
-        AdapterParams e = elaborated().params();
         if (p.mode().equals("COPY_RETAIN")) {
             return "COPY_RETAIN is the TLM-only baseline; the RTL implements the method";
-        }
-        if (p.dataBytes() != e.dataBytes()) {
-            return "the RTL is elaborated with a " + e.dataBytes() + "-byte datapath, the point asks for " + p.dataBytes();
-        }
-        if (p.connections() > e.numConns()) {
-            return "the RTL is elaborated with " + e.numConns() + " connections, the point asks for " + p.connections();
         }
         return null;
     }
 
+    /**
+     * The adapter a point runs on, on the TLM and on the RTL alike: the default build's parameters with the
+     * point's datapath, tags and retained entries, and its connections rounded up to a power of two but never
+     * fewer than the default build's 64 (so that every point of up to 64 connections and default widths runs
+     * on the build Maven made, and the TLM's figures do not move with the connection count below it).
+     */
+    public static RtlConfig config(Point p) {
+        RtlConfig d = RtlConfig.defaults();
+        int conns = Math.max(d.numConns(), Integer.highestOneBit(Math.max(1, p.connections() - 1)) << 1);
+        return new RtlConfig(conns, p.dataBytes(), p.tags(), p.retained(), d.other());
+    }
+
+    /** Whether {@code c} is the configuration of the co-simulation library this JVM loads (else it needs a build and a JVM of its own). */
+    public static boolean onLoadedBuild(RtlConfig c) {
+        return c.equals(RtlConfig.of(elaborated().params()));
+    }
+
     static AdapterParams tlmParams(Point p) {
-        AdapterParams e = elaborated().params();
-        // The adapter's connection count is a power of two: the elaborated one, or the next one up that fits the point.
-        int conns = Math.max(e.numConns(), Integer.highestOneBit(Math.max(1, p.connections() - 1)) << 1);
-        return e.withNumConns(conns).withDataBytes(p.dataBytes());
+        return config(p).params();
     }
 
     static World.Config world(Point p) {
@@ -138,12 +147,20 @@ public final class PointRunner {
         }
     }
 
-    /** The point on the RTL co-simulation, the TLM in lockstep. */
+    /**
+     * The point on the RTL co-simulation, the TLM in lockstep. A point whose {@link #config} is not the loaded
+     * library's runs on a build of its configuration ({@link RtlBuilds}, built first if the cache lacks it) in a
+     * child JVM that loads that build ({@link RtlPointChild}): a JVM holds one co-simulation library.
+     */
     public static RunResult rtl(Point p, long seed) {
         long t0 = System.nanoTime();
         String refusal = rtlRefusal(p);
         if (refusal != null) {
             throw new IllegalArgumentException("cannot run on the RTL: " + refusal);
+        }
+        RtlConfig want = config(p);
+        if (!onLoadedBuild(want)) {
+            return RtlPointChild.run(p, seed, RtlBuilds.forCheckout().get(want), t0);
         }
         RunProbe probe = new RunProbe(elaborated().params());
         try (WorldTb tb = new WorldTb(SimRun.of("Whatif", "rtl", seed), AdapterTb.Timing.fast(), world(p), List.of(probe))) {
@@ -166,7 +183,7 @@ public final class PointRunner {
         }
     }
 
-    private static RunResult failed(Point p, long seed, String engine, RuntimeException e, long t0) {
+    static RunResult failed(Point p, long seed, String engine, RuntimeException e, long t0) {
         Map<String, Double> m = new LinkedHashMap<>();
         RunResult.METRICS.keySet().forEach(k -> m.put(k, Double.NaN));
         m.put("wall_seconds", (System.nanoTime() - t0) / 1e9);

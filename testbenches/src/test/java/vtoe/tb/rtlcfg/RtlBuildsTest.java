@@ -11,6 +11,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -19,6 +20,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import vtoe.model.AdapterParams;
+import vtoe.tb.synth.Synth;
 
 /**
  * The configuration cache without building any RTL: the key of a configuration, AdapterParams' rules on a
@@ -80,6 +82,21 @@ class RtlBuildsTest {
         assertThat(RtlConfig.of(odd.params())).isEqualTo(odd);
         assertThat(odd.elaborationArguments()).containsExactly("numConns=4096", "dataBytes=8", "tags=16", "retained=16", "eventDepth=8",
                 "maxRetries=4");
+    }
+
+    @Test
+    void synthesisNamesAConfigurationAsTheCacheDoes() {
+        Map<String, Integer> p = new LinkedHashMap<>();
+        p.put("numConns", 4096);
+        p.put("dataBytes", 16);
+        p.put("tags", 8);
+        p.put("retained", 32);
+        p.put("maxRetries", 4); // given before eventDepth: the name does not depend on the order of --set
+        p.put("eventDepth", 8);
+        Synth.Request r = new Synth.Request(tmp, tmp, "VtoeAdapter", p, 1, 0, 1, false);
+        Map<String, String> text = new LinkedHashMap<>();
+        p.forEach((k, v) -> text.put(k, Integer.toString(v)));
+        assertThat(r.config()).isEqualTo(RtlConfig.parse(text).key()).isEqualTo("c4096-d16-t8-r32-eventDepth8-maxRetries4");
     }
 
     @Test

@@ -153,6 +153,13 @@ class WhatifTest {
         assertThat(List.of(ap.numConns(), ap.dataBytes(), ap.tags(), ap.retained())).containsExactly(64, 32, 8, 64);
         assertThat(ap.maxRetries()).isEqualTo(AdapterParams.adapterDefaults().maxRetries());
         assertThat(PointRunner.rtlRefusal(wide)).as("any configuration gets a build of its own").isNull();
+        // The adapter's state follows the point's configuration even where no build of it exists (TLM only).
+        Point small = d.with("bytes", "16K").with("connections", "4");
+        double base = PointRunner.tlm(small, 1).metric("adapter_state_bytes");
+        double moreRetained = PointRunner.tlm(small.with("retained", "32"), 1).metric("adapter_state_bytes");
+        double fewerTags = PointRunner.tlm(small.with("tags", "8"), 1).metric("adapter_state_bytes");
+        assertThat(moreRetained).as("16 more retained entries per connection").isGreaterThan(base);
+        assertThat(base - fewerTags).as("8 fewer 2 KiB staging slots").isEqualTo(8 * 2048);
         assertThatThrownBy(() -> d.with("tags", "40")).hasMessage("tags must be in 2..31 (DMA id = 1 + tag, 5 id bits), not 40");
         assertThatThrownBy(() -> d.with("retained", "24")).hasMessage("retained must be a power of two >= 2, not 24");
     }

@@ -38,8 +38,28 @@ public final class PointRunner {
     /** Cycles per second of the adapter clock all rates are quoted at. */
     public static final double CLOCK_HZ = 250e6;
 
-    /** What the elaborated RTL says about itself (parameters and state sizes), read once. */
-    record Elaborated(AdapterParams params, long stateBitsPerConnection, long stagingBytes) {}
+    /**
+     * What the loaded RTL build says about itself, read once: its parameters and state sizes, bits per
+     * connection of its connection state, one retained entry and its configuration, and the staging buffer.
+     */
+    record Elaborated(AdapterParams params, long stateBitsPerConnection, long stagingBytes, long connStateBits, long ringEntryBits,
+            long connCfgBits) {
+        /**
+         * Per-connection state bits and staging bytes of the adapter {@code c}: this build's own figures when it is
+         * that configuration, else its widths with c's retained entries and tags (a point's TLM run need not wait for
+         * a build; the connection state's few ring-pointer bits that grow with retained are left out).
+         */
+        State state(RtlConfig c) {
+            if (c.equals(RtlConfig.of(params))) {
+                return new State(stateBitsPerConnection, stagingBytes);
+            }
+            AdapterParams q = c.params();
+            return new State(connStateBits + ringEntryBits * q.retained() + connCfgBits, (long) q.tags() * q.slotBytes());
+        }
+    }
+
+    /** On-adapter state of one configuration: bits per connection, and the staging buffer's bytes. */
+    record State(long bitsPerConnection, long stagingBytes) {}
 
     private static Elaborated elaborated;
 
@@ -47,7 +67,8 @@ public final class PointRunner {
         if (elaborated == null) {
             try (Dut d = Dut.open(DutOptions.of("VtoeAdapter"))) {
                 JsonNode s = d.elaboration().get("stateBits");
-                elaborated = new Elaborated(d.params(), s.get("perConnection").asLong(), s.get("stagingBytes").asLong());
+                elaborated = new Elaborated(d.params(), s.get("perConnection").asLong(), s.get("stagingBytes").asLong(),
+                        s.get("connState").asLong(), s.get("ringEntry").asLong(), s.get("connCfg").asLong());
             }
         }
         return elaborated;
@@ -160,7 +181,8 @@ public final class PointRunner {
         }
         RtlConfig want = config(p);
         if (!onLoadedBuild(want)) {
-            return RtlPointChild.run(p, seed, RtlBuilds.forCheckout().get(want), t0);
+            RtlBuilds builds = RtlBuilds.forCheckout();
+            return RtlPointChild.run(p, seed, builds.cached(want).orElseGet(() -> builds.get(want)), t0);
         }
         RunProbe probe = new RunProbe(elaborated().params());
         try (WorldTb tb = new WorldTb(SimRun.of("Whatif", "rtl", seed), AdapterTb.Timing.fast(), world(p), List.of(probe))) {
@@ -217,8 +239,8 @@ public final class PointRunner {
         m.put("page_outs", (double) f.pageOuts());
         m.put("host_cpu_util", cycles == 0 ? 0 : Math.min(1, (double) d.cpuBusyCycles() / cycles));
         m.put("host_bus_bytes", (double) pf.hostBusBytes());
-        Elaborated e = elaborated();
-        double state = Math.ceil(e.stateBitsPerConnection() * p.connections() / 8.0) + e.stagingBytes();
+        State st = elaborated().state(config(p));
+        double state = Math.ceil(st.bitsPerConnection() * p.connections() / 8.0) + st.stagingBytes();
         double copyBytes = copy == null ? 0 : pf.unackedPeakBytes();
         m.put("adapter_state_bytes", state);
         m.put("copy_bytes", copyBytes);

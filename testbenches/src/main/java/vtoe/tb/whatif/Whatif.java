@@ -69,7 +69,9 @@ public final class Whatif implements Callable<Integer> {
     List<String> plots = new ArrayList<>();
 
     @Option(names = "--rtl", paramLabel = "FILTER", description = "re-run the points matching FILTER ('all' or PARAM=VALUE,...) on the RTL "
-            + "with the TLM in lockstep, and report the TLM-vs-RTL difference per metric")
+            + "with the TLM in lockstep, and report the TLM-vs-RTL difference per metric; a point whose adapter is not the default build "
+            + "(more than 64 connections, another dataBytes, tags or retained) runs on a build of its configuration, made first if "
+            + "target/rtl-builds/ lacks it")
     String rtl;
 
     @Option(names = "--rtl-seeds", description = "seeds per point on the RTL (default: the same as --seeds)")

@@ -6,12 +6,20 @@ import scala.jdk.CollectionConverters._
 
 /** Elaborates every top the co-simulation uses into `<out>/<Top>/`: SystemVerilog, `filelist.f`,
   * and `params.json` holding the [[AdapterParams]] and the event codes the Java side reads back.
+  *
+  * {{{ Elaborate <out dir> [top ...] [<AdapterParams field>=<int> ...] }}}
+  *
+  * The Maven build runs it with no parameters (VtoeAdapter with 64 connections, FetchTop with 4). A
+  * parameter replaces that field of every selected top's [[AdapterParams]]: this is how the configuration
+  * cache (`vtoe.tb.rtlcfg.RtlBuilds`) elaborates e.g. `VtoeAdapter numConns=4096 dataBytes=16` into a build
+  * of its own. A bad parameter prints `error: <the require() message>` and exits with status 2, before
+  * anything is written.
   */
 object Elaborate {
-  /** Tops built for co-simulation: name -> (generator, params). */
-  def tops: Seq[(String, () => chisel3.RawModule, AdapterParams)] = {
-    val p = AdapterParams()
-    val full = AdapterParams(numConns = fullConns)
+  /** Tops built for co-simulation: name -> (generator, params), each with `overrides` applied. */
+  def tops(overrides: Seq[(String, String)] = Seq.empty): Seq[(String, () => chisel3.RawModule, AdapterParams)] = {
+    val p = SynthElaborate.params(overrides, AdapterParams())
+    val full = SynthElaborate.params(overrides, AdapterParams(numConns = fullConns))
     Seq(
       ("FetchTop", () => new FetchTop(p), p),
       ("AssertProbe", () => new AssertProbe, p),
@@ -19,8 +27,8 @@ object Elaborate {
     )
   }
 
-  /** Connections of the full adapter: 64, or `-Dvtoe.numConns` (the scale flavour for the benchmarks, `-Pscale`). */
-  def fullConns: Int = sys.props.get("vtoe.numConns").map(_.toInt).getOrElse(64)
+  /** Connections of the full adapter unless a `numConns=` parameter says otherwise. */
+  val fullConns: Int = 64
 
   private val firtoolOpts = Array(
     "-disable-all-randomization",
@@ -30,13 +38,20 @@ object Elaborate {
   )
 
   def main(args: Array[String]): Unit = {
-    require(args.length >= 1, "usage: Elaborate <output dir> [top ...]")
+    require(args.length >= 1, "usage: Elaborate <output dir> [top ...] [<param>=<int> ...]")
     val out = Paths.get(args(0))
-    val only = args.drop(1).toSet
-    val selected = tops.filter { case (name, _, _) => only.isEmpty || only(name) }
-    // Skip when the compiled RTL is unchanged: elaboration is the slowest step of a no-op build.
+    val (assignments, names) = args.drop(1).partition(_.contains("="))
+    val overrides = assignments.toSeq.map { a => val Array(k, v) = a.split("=", 2); k -> v }
+    val only = names.toSet
+    val all = tops(overrides)
+    for (n <- only if !all.exists(_._1 == n)) {
+      System.err.println(s"error: unknown top '$n' (known: ${all.map(_._1).mkString(", ")})")
+      sys.exit(2)
+    }
+    val selected = all.filter { case (name, _, _) => only.isEmpty || only(name) }
+    // Skip when the compiled RTL and the parameters are unchanged: elaboration is the slowest step of a no-op build.
     val stamp = out.resolve(".fingerprint")
-    val fp = fingerprint() + selected.map(_._1).mkString(",") + s" numConns=$fullConns"
+    val fp = fingerprint() + selected.map { case (n, _, p) => s" $n ${p.toJson}" }.mkString
     val present = selected.forall { case (name, _, _) => Files.exists(out.resolve(name).resolve("params.json")) }
     if (present && Files.exists(stamp) && Files.readString(stamp) == fp) {
       println(s"RTL unchanged since the last elaboration; Verilog in $out kept")

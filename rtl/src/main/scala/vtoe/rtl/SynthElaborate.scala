@@ -66,10 +66,11 @@ object SynthElaborate {
     println(f"elaborated $top (${p.numConns} connections) into $out in ${(System.nanoTime() - t0) / 1e9}%.1f s")
   }
 
-  /** [[AdapterParams]] from its defaults with the named fields replaced; every field is an Int. The
-    * constructor runs once with all values, so each require() sees the final configuration. */
-  def params(overrides: Seq[(String, String)]): AdapterParams = {
-    val defaults = AdapterParams()
+  /** [[AdapterParams]] from `base` (the defaults unless given) with the named fields replaced; every field is
+    * an Int. The constructor runs once with all values, so each require() sees the final configuration. A bad
+    * name or value prints `error: ...` and exits with status 2 (this is the command line's parser). */
+  def params(overrides: Seq[(String, String)], base: AdapterParams = AdapterParams()): AdapterParams = {
+    val defaults = base
     val names = defaults.productElementNames.toSeq
     for ((k, _) <- overrides if !names.contains(k))
       fail(s"unknown parameter '$k' (known: ${names.mkString(", ")})")

@@ -19,8 +19,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 import picocli.CommandLine.Model.OptionSpec;
+import vtoe.model.AdapterParams;
+import vtoe.tb.rtlcfg.RtlConfig;
 import vtoe.tb.whatif.PlotSpec;
 import vtoe.tb.whatif.Point;
+import vtoe.tb.whatif.PointRunner;
 import vtoe.tb.whatif.PointSummary;
 import vtoe.tb.whatif.Study;
 import vtoe.tb.whatif.Whatif;
@@ -134,6 +137,31 @@ class WhatifTest {
         assertThat(whatif("--axis", "mode=COPY_RETAIN", "--rtl", "all", "--out", tmp.toString()).err())
                 .contains("cannot run on the RTL").contains("TLM-only baseline");
         assertThat(tmp.toFile().list()).as("nothing written for bad input").isEmpty();
+    }
+
+    @Test
+    void eachPointRunsOnTheAdapterConfigurationItsParametersName() {
+        Point d = Point.defaults();
+        assertThat(PointRunner.config(d)).as("up to 64 connections and default widths: the Maven build").isEqualTo(RtlConfig.defaults());
+        assertThat(PointRunner.config(d.with("connections", "64")).key()).isEqualTo("c64-d8-t16-r16");
+        assertThat(PointRunner.config(d.with("connections", "65")).key()).isEqualTo("c128-d8-t16-r16");
+        assertThat(PointRunner.config(d.with("bytes", "64K").with("ramKiB", "256M").with("connections", "4096")).key())
+                .isEqualTo("c4096-d8-t16-r16");
+        Point wide = d.with("dataBytes", "32").with("tags", "8").with("retained", "64");
+        assertThat(PointRunner.config(wide).key()).isEqualTo("c64-d32-t8-r64");
+        AdapterParams ap = PointRunner.config(wide).params();
+        assertThat(List.of(ap.numConns(), ap.dataBytes(), ap.tags(), ap.retained())).containsExactly(64, 32, 8, 64);
+        assertThat(ap.maxRetries()).isEqualTo(AdapterParams.adapterDefaults().maxRetries());
+        assertThat(PointRunner.rtlRefusal(wide)).as("any configuration gets a build of its own").isNull();
+        // The adapter's state follows the point's configuration even where no build of it exists (TLM only).
+        Point small = d.with("bytes", "16K").with("connections", "4");
+        double base = PointRunner.tlm(small, 1).metric("adapter_state_bytes");
+        double moreRetained = PointRunner.tlm(small.with("retained", "32"), 1).metric("adapter_state_bytes");
+        double fewerTags = PointRunner.tlm(small.with("tags", "8"), 1).metric("adapter_state_bytes");
+        assertThat(moreRetained).as("16 more retained entries per connection").isGreaterThan(base);
+        assertThat(base - fewerTags).as("8 fewer 2 KiB staging slots").isEqualTo(8 * 2048);
+        assertThatThrownBy(() -> d.with("tags", "40")).hasMessage("tags must be in 2..31 (DMA id = 1 + tag, 5 id bits), not 40");
+        assertThatThrownBy(() -> d.with("retained", "24")).hasMessage("retained must be a power of two >= 2, not 24");
     }
 
     @Test

@@ -16,12 +16,16 @@ import vtoe.model.net.Link;
 import vtoe.model.world.World;
 import vtoe.tb.plot.Charts;
 import vtoe.tb.plot.Series;
+import vtoe.tb.rtlcfg.RtlBuild;
+import vtoe.tb.rtlcfg.RtlBuilds;
+import vtoe.tb.rtlcfg.RtlConfig;
 
 /**
  * Issue 7, benchmark 7: how wall time grows with the number of connections and with the bytes sent,
  * on the standalone TLM and on the RTL co-simulation, as tables and one PNG with two log-log charts.
- * Connection counts beyond the normal build's run on the scale flavour of the RTL (more connections,
- * its own library, {@code mvn -Pscale -pl rtl,cosim process-classes}), in a child JVM.
+ * Connection counts beyond the normal build's run on a build of the RTL with {@link #SCALE_CONNS}
+ * connections from the configuration cache ({@link RtlBuilds}: made once, kept while the RTL is unchanged),
+ * in a child JVM that loads it.
  */
 final class ScaleBench {
     private ScaleBench() {}
@@ -30,12 +34,22 @@ final class ScaleBench {
     static final long TOTAL = 2L << 20;
     static final long[] BYTES = {256L << 10, 1L << 20, 4L << 20, 16L << 20};
 
-    /** The scale flavour of the co-simulation library (./scripts/bench builds it). */
-    static final String SCALE_LIB = System.getProperty("vtoe.scaleLib", "cosim/target/native-scale/libvtoe_cosim.so");
+    /** Connections of the larger RTL build: {@code -Dvtoe.scaleConns}, else 1024. */
+    static final int SCALE_CONNS = Integer.getInteger("vtoe.scaleConns", 1024);
+
+    private static RtlBuild scaleBuild;
+
+    /** The larger build from the configuration cache: the default configuration with {@link #SCALE_CONNS} connections. */
+    private static synchronized RtlBuild scaleBuild() {
+        if (scaleBuild == null) {
+            scaleBuild = RtlBuilds.forCheckout().get(RtlConfig.defaults().withNumConns(SCALE_CONNS));
+        }
+        return scaleBuild;
+    }
 
     /** What building the RTL with more connections costs, measured once (the bench does not re-measure it). */
     static final String RTL_BUILD = "Building a 1024-connection RTL is cheap, so the bench does it rather than leave the RTL "
-            + "rows out: the connection state, configuration and retained ring are memories (st_1024x325, cfgMem_1024x515, "
+            + "rows out (`./scripts/rtl-build --conns 1024` makes the same build; `--list` shows what each step took): the connection state, configuration and retained ring are memories (st_1024x325, cfgMem_1024x515, "
             + "ring_16384x257). Measured once on this 2-core machine (VtoeAdapter through Chisel and firtool, Verilator 5.006 "
             + "`--cc`, g++ -O3 with one job): 64 connections 7 s to elaborate, 0.6 MB of SystemVerilog, 5.3 MB of C++, 29 s to "
             + "compile, 0.3 GB peak; 256 connections 5 s, 1.1 MB, 6.1 MB, 63 s, 0.5 GB; 1024 connections 7 s, 2.8 MB, 9.7 MB, "
@@ -63,6 +77,7 @@ final class ScaleBench {
 
     /** Runs both sweeps and appends the section; the chart goes to {@code png}, named in the text as {@code pngRef}. */
     static void section(StringBuilder md, Path png, String pngRef, int reps, int rtlConns) {
+        scaleBuild(); // first: a build (minutes, once) must not share the machine with the runs being timed
         // JIT warm-up (the speed section may have done it already; a few seconds more do no harm).
         long warm = System.nanoTime() + 4_000_000_000L;
         for (int i = 0; System.nanoTime() < warm; i++) {
@@ -115,16 +130,16 @@ final class ScaleBench {
         return runs.get(runs.size() / 2);
     }
 
-    /** One run on the scale flavour of the RTL, in a child JVM (a JVM loads one co-simulation library); null without it. */
+    /** One run on the larger build, in a child JVM (a JVM loads one co-simulation library). */
     private static WorldPair.Run rtlBig(int conns, long bytesPerConn) {
         String[] f = child("rtl-point", Integer.toString(conns), Long.toString(bytesPerConn));
-        return f == null ? null : new WorldPair.Run(Long.parseLong(f[2]), Long.parseLong(f[3]), Double.parseDouble(f[4]), List.of(), 0);
+        return new WorldPair.Run(Long.parseLong(f[2]), Long.parseLong(f[3]), Double.parseDouble(f[4]), List.of(), 0);
     }
 
-    /** Cycles per second of the scale flavour doing nothing (NaN without it). */
+    /** Cycles per second of the larger build doing nothing. */
     private static double rtlBigIdle() {
         String[] f = child("rtl-idle");
-        return f == null ? Double.NaN : Double.parseDouble(f[2]);
+        return Double.parseDouble(f[2]);
     }
 
     /** Cycles per second of the normal build doing nothing: the native loop alone. */
@@ -142,20 +157,18 @@ final class ScaleBench {
         }
     }
 
-    /** {@code WorldPair <args>} in a child JVM on the scale library: its POINT/IDLE line split on blanks, or null without the library. */
+    /** {@code WorldPair <args>} in a child JVM on the larger build (built first if the cache lacks it): its POINT/IDLE line split on blanks. */
     private static String[] child(String... args) {
-        if (!Files.exists(Path.of(SCALE_LIB))) {
-            return null;
-        }
+        RtlBuild b = scaleBuild();
         try {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    System.getProperty("java.class.path"), "-Dvtoe.lib=" + Path.of(SCALE_LIB).toAbsolutePath(), "vtoe.tb.bench.WorldPair"));
+                    System.getProperty("java.class.path"), b.libraryOption(), "vtoe.tb.bench.WorldPair"));
             cmd.addAll(List.of(args));
             Process pr = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             String line = new String(pr.getInputStream().readAllBytes()).lines().filter(l -> l.startsWith("POINT ") || l.startsWith("IDLE "))
                     .findFirst().orElse(null);
             if (pr.waitFor() != 0 || line == null) {
-                throw new IllegalStateException("WorldPair " + String.join(" ", args) + " on " + SCALE_LIB + " failed (exit "
+                throw new IllegalStateException("WorldPair " + String.join(" ", args) + " on " + b.library() + " failed (exit "
                         + pr.exitValue() + ")");
             }
             String[] f = line.split(" ");
@@ -181,11 +194,10 @@ final class ScaleBench {
                 .append("with as many as it runs beyond. The normal RTL build has ").append(rtlConns).append(" connections; ");
         if (big) {
             md.append("the rows beyond, and the ").append(rtlConns).append("-connection row once more for comparison, run on ")
-                    .append("the scale build elaborated with ").append(bigConns).append(" connections (`mvn -Pscale -pl rtl,cosim ")
-                    .append("process-classes`, which `./scripts/bench` runs first).\n\n");
+                    .append("a build elaborated with ").append(bigConns).append(" connections (from the configuration cache, ")
+                    .append("`target/rtl-builds/").append(scaleBuild().config().key()).append("/`, which the bench builds when it lacks it).\n\n");
         } else {
-            md.append("the scale build (`mvn -Pscale -pl rtl,cosim process-classes`) was not there, so the RTL stops at ")
-                    .append(rtlConns).append(" connections.\n\n");
+            md.append("no larger build ran, so the RTL stops at ").append(rtlConns).append(" connections.\n\n");
         }
         String head = "| RTL build (connections) | RTL wall s | TLM wall s | TLM/RTL | RTL cycles | TLM cycles | RTL s/MiB | TLM s/MiB |\n";
         md.append("| connections | total bytes ").append(head).append("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");

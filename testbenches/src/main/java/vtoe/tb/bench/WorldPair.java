@@ -138,7 +138,7 @@ final class WorldPair {
 
     /**
      * {@code WorldPair rtl-point <connections> <bytes per connection>}: one run of {@link ScaleBench}'s
-     * scenario on the RTL in this JVM's library (the scale flavour, given with -Dvtoe.lib), printed as
+     * scenario on the RTL in this JVM's library (a larger build from the configuration cache, given with -Dvtoe.lib), printed as
      * {@code POINT <elaborated connections> <bytes> <cycles> <wall seconds>}; {@code WorldPair rtl-idle}: the
      * library's adapter doing nothing, printed as {@code IDLE <elaborated connections> <cycles per second>}.
      * {@code WorldPair <scenario> <seconds> [connections] [bytes]}: runs a speed scenario on the TLM over

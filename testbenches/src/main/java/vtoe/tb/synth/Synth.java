@@ -16,6 +16,7 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -26,6 +27,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import vtoe.tb.rtlcfg.RtlConfig;
 
 /**
  * The main job of {@code ./scripts/synth}: elaborates a top with the given AdapterParams into the Yosys
@@ -113,12 +115,16 @@ public final class Synth implements Callable<Integer> {
             this(root, out, top, params, jobs, timeoutSeconds, memoryLimitGiB, force, root.resolve("rtl/target/classes"));
         }
 
-        /** The folder name: c64-d8-t16-r16, then any other parameter, then the top if not the adapter. */
+        /**
+         * The folder name: c64-d8-t16-r16, then any other parameter in name order, then the top if not the adapter.
+         * For VtoeAdapter it is the name of the same configuration's co-simulation build
+         * ({@link RtlConfig#key}), so target/synth/X/ and target/rtl-builds/X/ are one configuration.
+         */
         public String config() {
             StringBuilder s = new StringBuilder(String.format("c%d-d%d-t%d-r%d", get("numConns", 4), get("dataBytes", 8),
                     get("tags", 16), get("retained", 16)));
-            params.forEach((k, v) -> {
-                if (!List.of("numConns", "dataBytes", "tags", "retained").contains(k)) {
+            new TreeMap<>(params).forEach((k, v) -> {
+                if (!RtlConfig.NAMED.contains(k)) {
                     s.append('-').append(k).append(v);
                 }
             });

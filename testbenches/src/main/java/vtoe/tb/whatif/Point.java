@@ -20,7 +20,9 @@ import vtoe.model.world.Driver;
  * @param connections    connections, each sending {@code bytes}
  * @param window         the peer's receive window (bytes, at most 65535: no window scaling)
  * @param mss            maximum segment size
- * @param dataBytes      datapath width in bytes (the RTL is elaborated with 8)
+ * @param dataBytes      datapath width in bytes (the default RTL build has 8; {@code --rtl} builds others on demand)
+ * @param tags           the adapter's segments in flight across all connections (AdapterParams.tags)
+ * @param retained       the adapter's retained entries per connection (AdapterParams.retained)
  * @param ramKiB         RAM the pager has for send buffers (less than the data means swapping)
  * @param hogKiB         another process thrashing through this much memory of its own (0: none)
  * @param storageLatency mean page-in/page-out time of the storage (cycles)
@@ -31,11 +33,12 @@ import vtoe.model.world.Driver;
  * @param cardLatency    COPY_RETAIN: cycles for the adapter to find a retransmission in its copy
  */
 public record Point(String mode, double hostLatency, double hostCv, double loss, long rtt, int connections, int window, int mss,
-        int dataBytes, int ramKiB, int hogKiB, double storageLatency, long bytes, long rto, int blockBytes, int prepinKiB,
-        long cardLatency) {
+        int dataBytes, int tags, int retained, int ramKiB, int hogKiB, double storageLatency, long bytes, long rto, int blockBytes,
+        int prepinKiB, long cardLatency) {
     public static final List<String> MODES = List.of("PUSH", "TRANSLATE", "PREPINNED", "COPY_RETAIN");
     public static final List<String> KEYS = List.of("mode", "hostLatency", "hostCv", "loss", "rtt", "connections", "window", "mss",
-            "dataBytes", "ramKiB", "hogKiB", "storageLatency", "bytes", "rto", "blockBytes", "prepinKiB", "cardLatency");
+            "dataBytes", "tags", "retained", "ramKiB", "hogKiB", "storageLatency", "bytes", "rto", "blockBytes", "prepinKiB",
+            "cardLatency");
 
     public Point {
         check(MODES.contains(mode), "mode must be one of " + MODES + ", not " + mode);
@@ -46,6 +49,8 @@ public record Point(String mode, double hostLatency, double hostCv, double loss,
         check(window >= 1 && window <= 65535, "window must be in 1..65535 (no window scaling), not " + window);
         check(mss >= 64 && mss <= 2048, "mss must be in 64..2048 (the adapter's staging slot), not " + mss);
         check(dataBytes == 8 || dataBytes == 16 || dataBytes == 32 || dataBytes == 64, "dataBytes must be 8, 16, 32 or 64, not " + dataBytes);
+        check(tags >= 2 && tags <= 31, "tags must be in 2..31 (DMA id = 1 + tag, 5 id bits), not " + tags);
+        check(retained >= 2 && Integer.bitCount(retained) == 1, "retained must be a power of two >= 2, not " + retained);
         check(ramKiB >= 64 && hogKiB >= 0, "ramKiB must be at least 64 and hogKiB not negative");
         check(storageLatency >= 1, "storageLatency must be at least 1 cycle");
         check(bytes >= 1 && bytes <= Integer.MAX_VALUE, "bytes (per connection) must be in 1..2^31-1, not " + bytes);
@@ -54,7 +59,7 @@ public record Point(String mode, double hostLatency, double hostCv, double loss,
         check(prepinKiB >= 4, "prepinKiB must be at least 4 (one page)");
         check(cardLatency >= 0, "cardLatency must not be negative");
         long prepin = Math.max(prepinKiB * 1024L, blockBytes + 2L * Driver.PAGE);
-        long pinnable = 16L * (2048 / Driver.PAGE + 2) + connections * (prepin / Driver.PAGE + 2);
+        long pinnable = (long) tags * (2048 / Driver.PAGE + 2) + connections * (prepin / Driver.PAGE + 2);
         check(ramKiB / 4 >= pinnable + 16, "ramKiB=" + ramKiB + " is too small for " + connections + " connection(s): the adapter and the "
                 + "driver may pin " + pinnable + " pages at once, so the pager needs at least " + (pinnable + 16) * 4
                 + " KiB (a host with every frame pinned can only wait)");
@@ -69,7 +74,7 @@ public record Point(String mode, double hostLatency, double hostCv, double loss,
     }
 
     public static Point defaults() {
-        return new Point("TRANSLATE", 200, 0.5, 0, 10_000, 1, 65535, 1460, 8, 16 << 10, 0, 2000, 1 << 20, 0, 8192, 32, 50);
+        return new Point("TRANSLATE", 200, 0.5, 0, 10_000, 1, 65535, 1460, 8, 16, 16, 16 << 10, 0, 2000, 1 << 20, 0, 8192, 32, 50);
     }
 
     /** The RTO the run uses: as set, or four RTTs and at least 20000 cycles. */
@@ -86,8 +91,8 @@ public record Point(String mode, double hostLatency, double hostCv, double loss,
         m.put(key, key.equals("mode") ? value.toUpperCase(Locale.ROOT) : value);
         try {
             return new Point(m.get("mode"), d(m, "hostLatency"), d(m, "hostCv"), d(m, "loss"), l(m, "rtt"), i(m, "connections"),
-                    i(m, "window"), i(m, "mss"), i(m, "dataBytes"), i(m, "ramKiB"), i(m, "hogKiB"), d(m, "storageLatency"), l(m, "bytes"),
-                    l(m, "rto"), i(m, "blockBytes"), i(m, "prepinKiB"), l(m, "cardLatency"));
+                    i(m, "window"), i(m, "mss"), i(m, "dataBytes"), i(m, "tags"), i(m, "retained"), i(m, "ramKiB"), i(m, "hogKiB"),
+                    d(m, "storageLatency"), l(m, "bytes"), l(m, "rto"), i(m, "blockBytes"), i(m, "prepinKiB"), l(m, "cardLatency"));
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("parameter " + key + ": '" + value + "' is not a number");
         }
@@ -105,6 +110,8 @@ public record Point(String mode, double hostLatency, double hostCv, double loss,
         m.put("window", Integer.toString(window));
         m.put("mss", Integer.toString(mss));
         m.put("dataBytes", Integer.toString(dataBytes));
+        m.put("tags", Integer.toString(tags));
+        m.put("retained", Integer.toString(retained));
         m.put("ramKiB", Integer.toString(ramKiB));
         m.put("hogKiB", Integer.toString(hogKiB));
         m.put("storageLatency", num(storageLatency));

@@ -23,6 +23,8 @@ import vtoe.model.world.RunProbe;
 import vtoe.model.world.World;
 import vtoe.tb.adapter.AdapterTb;
 import vtoe.tb.junit.SimRun;
+import vtoe.tb.rtlcfg.RtlBuilds;
+import vtoe.tb.rtlcfg.RtlConfig;
 import vtoe.tb.stim.RunStreams;
 import vtoe.tb.world.WorldTb;
 
@@ -36,8 +38,28 @@ public final class PointRunner {
     /** Cycles per second of the adapter clock all rates are quoted at. */
     public static final double CLOCK_HZ = 250e6;
 
-    /** What the elaborated RTL says about itself (parameters and state sizes), read once. */
-    record Elaborated(AdapterParams params, long stateBitsPerConnection, long stagingBytes) {}
+    /**
+     * What the loaded RTL build says about itself, read once: its parameters and state sizes, bits per
+     * connection of its connection state, one retained entry and its configuration, and the staging buffer.
+     */
+    record Elaborated(AdapterParams params, long stateBitsPerConnection, long stagingBytes, long connStateBits, long ringEntryBits,
+            long connCfgBits) {
+        /**
+         * Per-connection state bits and staging bytes of the adapter {@code c}: this build's own figures when it is
+         * that configuration, else its widths with c's retained entries and tags (a point's TLM run need not wait for
+         * a build; the connection state's few ring-pointer bits that grow with retained are left out).
+         */
+        State state(RtlConfig c) {
+            if (c.equals(RtlConfig.of(params))) {
+                return new State(stateBitsPerConnection, stagingBytes);
+            }
+            AdapterParams q = c.params();
+            return new State(connStateBits + ringEntryBits * q.retained() + connCfgBits, (long) q.tags() * q.slotBytes());
+        }
+    }
+
+    /** On-adapter state of one configuration: bits per connection, and the staging buffer's bytes. */
+    record State(long bitsPerConnection, long stagingBytes) {}
 
     private static Elaborated elaborated;
 
@@ -45,7 +67,8 @@ public final class PointRunner {
         if (elaborated == null) {
             try (Dut d = Dut.open(DutOptions.of("VtoeAdapter"))) {
                 JsonNode s = d.elaboration().get("stateBits");
-                elaborated = new Elaborated(d.params(), s.get("perConnection").asLong(), s.get("stagingBytes").asLong());
+                elaborated = new Elaborated(d.params(), s.get("perConnection").asLong(), s.get("stagingBytes").asLong(),
+                        s.get("connState").asLong(), s.get("ringEntry").asLong(), s.get("connCfg").asLong());
             }
         }
         return elaborated;
@@ -53,26 +76,33 @@ public final class PointRunner {
 
     private PointRunner() {}
 
-    /** Why {@code p} cannot run on the RTL, or null if it can. */
+    /** Why {@code p} cannot run on the RTL, or null if it can (on the default build or on a build of its own configuration). */
     public static String rtlRefusal(Point p) {
-        AdapterParams e = elaborated().params();
         if (p.mode().equals("COPY_RETAIN")) {
             return "COPY_RETAIN is the TLM-only baseline; the RTL implements the method";
-        }
-        if (p.dataBytes() != e.dataBytes()) {
-            return "the RTL is elaborated with a " + e.dataBytes() + "-byte datapath, the point asks for " + p.dataBytes();
-        }
-        if (p.connections() > e.numConns()) {
-            return "the RTL is elaborated with " + e.numConns() + " connections, the point asks for " + p.connections();
         }
         return null;
     }
 
+    /**
+     * The adapter a point runs on, on the TLM and on the RTL alike: the default build's parameters with the
+     * point's datapath, tags and retained entries, and its connections rounded up to a power of two but never
+     * fewer than the default build's 64 (so that every point of up to 64 connections and default widths runs
+     * on the build Maven made, and the TLM's figures do not move with the connection count below it).
+     */
+    public static RtlConfig config(Point p) {
+        RtlConfig d = RtlConfig.defaults();
+        int conns = Math.max(d.numConns(), Integer.highestOneBit(Math.max(1, p.connections() - 1)) << 1);
+        return new RtlConfig(conns, p.dataBytes(), p.tags(), p.retained(), d.other());
+    }
+
+    /** Whether {@code c} is the configuration of the co-simulation library this JVM loads (else it needs a build and a JVM of its own). */
+    public static boolean onLoadedBuild(RtlConfig c) {
+        return c.equals(RtlConfig.of(elaborated().params()));
+    }
+
     static AdapterParams tlmParams(Point p) {
-        AdapterParams e = elaborated().params();
-        // The adapter's connection count is a power of two: the elaborated one, or the next one up that fits the point.
-        int conns = Math.max(e.numConns(), Integer.highestOneBit(Math.max(1, p.connections() - 1)) << 1);
-        return e.withNumConns(conns).withDataBytes(p.dataBytes());
+        return config(p).params();
     }
 
     static World.Config world(Point p) {
@@ -138,12 +168,21 @@ public final class PointRunner {
         }
     }
 
-    /** The point on the RTL co-simulation, the TLM in lockstep. */
+    /**
+     * The point on the RTL co-simulation, the TLM in lockstep. A point whose {@link #config} is not the loaded
+     * library's runs on a build of its configuration ({@link RtlBuilds}, built first if the cache lacks it) in a
+     * child JVM that loads that build ({@link RtlPointChild}): a JVM holds one co-simulation library.
+     */
     public static RunResult rtl(Point p, long seed) {
         long t0 = System.nanoTime();
         String refusal = rtlRefusal(p);
         if (refusal != null) {
             throw new IllegalArgumentException("cannot run on the RTL: " + refusal);
+        }
+        RtlConfig want = config(p);
+        if (!onLoadedBuild(want)) {
+            RtlBuilds builds = RtlBuilds.forCheckout();
+            return RtlPointChild.run(p, seed, builds.cached(want).orElseGet(() -> builds.get(want)), t0);
         }
         RunProbe probe = new RunProbe(elaborated().params());
         try (WorldTb tb = new WorldTb(SimRun.of("Whatif", "rtl", seed), AdapterTb.Timing.fast(), world(p), List.of(probe))) {
@@ -166,7 +205,7 @@ public final class PointRunner {
         }
     }
 
-    private static RunResult failed(Point p, long seed, String engine, RuntimeException e, long t0) {
+    static RunResult failed(Point p, long seed, String engine, RuntimeException e, long t0) {
         Map<String, Double> m = new LinkedHashMap<>();
         RunResult.METRICS.keySet().forEach(k -> m.put(k, Double.NaN));
         m.put("wall_seconds", (System.nanoTime() - t0) / 1e9);
@@ -200,8 +239,8 @@ public final class PointRunner {
         m.put("page_outs", (double) f.pageOuts());
         m.put("host_cpu_util", cycles == 0 ? 0 : Math.min(1, (double) d.cpuBusyCycles() / cycles));
         m.put("host_bus_bytes", (double) pf.hostBusBytes());
-        Elaborated e = elaborated();
-        double state = Math.ceil(e.stateBitsPerConnection() * p.connections() / 8.0) + e.stagingBytes();
+        State st = elaborated().state(config(p));
+        double state = Math.ceil(st.bitsPerConnection() * p.connections() / 8.0) + st.stagingBytes();
         double copyBytes = copy == null ? 0 : pf.unackedPeakBytes();
         m.put("adapter_state_bytes", state);
         m.put("copy_bytes", copyBytes);

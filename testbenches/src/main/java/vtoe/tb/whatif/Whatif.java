@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.Collectors;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -21,6 +22,9 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import vtoe.tb.junit.SeedExtension;
+import vtoe.tb.rtlcfg.RtlBuildException;
+import vtoe.tb.rtlcfg.RtlBuilds;
+import vtoe.tb.rtlcfg.RtlConfig;
 
 /**
  * {@code ./scripts/whatif}: architecture what-if studies. Sweeps a grid of {@link Point}s (every
@@ -65,7 +69,9 @@ public final class Whatif implements Callable<Integer> {
     List<String> plots = new ArrayList<>();
 
     @Option(names = "--rtl", paramLabel = "FILTER", description = "re-run the points matching FILTER ('all' or PARAM=VALUE,...) on the RTL "
-            + "with the TLM in lockstep, and report the TLM-vs-RTL difference per metric")
+            + "with the TLM in lockstep, and report the TLM-vs-RTL difference per metric; a point whose adapter is not the default build "
+            + "(more than 64 connections, another dataBytes, tags or retained) runs on a build of its configuration, made first if "
+            + "target/rtl-builds/ lacks it")
     String rtl;
 
     @Option(names = "--rtl-seeds", description = "seeds per point on the RTL (default: the same as --seeds)")
@@ -95,7 +101,7 @@ public final class Whatif implements Callable<Integer> {
     public static void main(String[] args) {
         CommandLine cl = new CommandLine(new Whatif());
         cl.setExecutionExceptionHandler((e, c, parsed) -> {
-            if (e instanceof IllegalArgumentException) {
+            if (e instanceof IllegalArgumentException || e instanceof RtlBuildException) {
                 c.getErr().println("whatif: " + e.getMessage());
                 return 2;
             }
@@ -127,6 +133,17 @@ public final class Whatif implements Callable<Integer> {
             String no = PointRunner.rtlRefusal(p);
             if (no != null) {
                 throw new IllegalArgumentException("--rtl " + rtl + " selects " + study.describe(p) + ", which cannot run on the RTL: " + no);
+            }
+        }
+        // Points of another configuration than the default build run on a build of their own: make those first
+        // (minutes each, once; then cached), so that a build failure stops the study before an hour of TLM runs.
+        Map<RtlConfig, Long> configs = rtlPoints.stream().collect(Collectors.groupingBy(PointRunner::config, LinkedHashMap::new,
+                Collectors.counting()));
+        for (Map.Entry<RtlConfig, Long> c : configs.entrySet()) {
+            if (!PointRunner.onLoadedBuild(c.getKey())) {
+                o.printf("RTL configuration %s for %d point(s): its own build (target/rtl-builds/%s)%n", c.getKey().key(), c.getValue(),
+                        c.getKey().key());
+                RtlBuilds.forCheckout().get(c.getKey());
             }
         }
         Path dir = out.resolve(name);

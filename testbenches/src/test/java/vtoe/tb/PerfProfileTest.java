@@ -74,9 +74,9 @@ class PerfProfileTest {
         Map<String, String> blocks = Map.of("VVtoeAdapter___024root___nba_sequent__TOP__7__PROF__Queue2_AckInfo__l40",
                 "Queue2_AckInfo (csu_io_ack_q)");
         assertThat(PerfProfile.place("VVtoeAdapter___024root___nba_sequent__TOP__7__PROF__Queue2_AckInfo__l40", blocks))
-                .isEqualTo(new PerfProfile.Place("Queue2_AckInfo (csu_io_ack_q)", "Queue2_AckInfo", 40, "nba"));
+                .isEqualTo(new PerfProfile.Place("Queue2_AckInfo (csu_io_ack_q)", "Queue2_AckInfo", 40));
         assertThat(PerfProfile.place("VVtoeAdapter___024root___ico_sequent__TOP__3__PROF__CsrFile__l294", blocks))
-                .isEqualTo(new PerfProfile.Place("CsrFile", "CsrFile", 294, "ico"));
+                .isEqualTo(new PerfProfile.Place("CsrFile", "CsrFile", 294));
         assertThat(PerfProfile.place("VVtoeAdapter___024root___eval_nba", blocks).block()).contains("scheduler");
         assertThat(PerfProfile.place("memcpy", blocks).block()).contains("outside");
     }

@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * Turns perf's samples of the profiling flavour of the Verilated VtoeAdapter (Verilator's
  * {@code --prof-cfuncs}: one C++ function per Verilog statement, named
  * {@code <region>__<n>__PROF__<module>__l<line>}) into shares per adapter block, per Verilog
- * module, per scheduling region and per statement.
+ * module and per statement.
  *
  * <p>The function's name gives the Verilog module, not the instance: a module used in several places
  * (a {@code Queue2_*}, an arbiter) would be one row. So each function is given the block whose
@@ -34,8 +34,12 @@ import java.util.stream.Stream;
  * the current one can stand side by side).
  */
 public final class PerfProfile {
-    /** Where a sample's time went. */
-    public record Place(String block, String module, int line, String region) {}
+    /**
+     * Where a sample's time went. Not the scheduling region: Verilator shares one function between the
+     * regions that evaluate the same logic (an {@code ico_sequent} function is called from the edge's
+     * region as well), so a function's name does not say when it ran.
+     */
+    public record Place(String block, String module, int line) {}
 
     /** One symbol's share of a workload's samples, in percent. */
     public record Share(String symbol, double percent) {}
@@ -46,7 +50,7 @@ public final class PerfProfile {
 
     /** A listing line: the share, perhaps the object, the symbol, then perhaps perf's IPC columns after a wide gap. */
     private static final Pattern REPORT_LINE = Pattern.compile("^\\s*([0-9.]+)%\\s+(?:\\S+\\s+)?\\[[.k]\\]\\s+(.+?)(?:\\s{2,}.*)?$");
-    private static final Pattern PROF = Pattern.compile("___([a-z]+)_(?:sequent|comb)__TOP__\\d+__PROF__(\\w+?)__l(\\d+)");
+    private static final Pattern PROF = Pattern.compile("___[a-z]+_(?:sequent|comb)__TOP__\\d+__PROF__(\\w+?)__l(\\d+)");
     private static final Pattern DEF = Pattern.compile("^(?:VL_INLINE_OPT |VL_ATTR_COLD )?void (\\w+__PROF__\\w+)\\(.*\\{\\s*$");
     private static final Pattern INSTANCE_SIGNAL = Pattern.compile("VtoeAdapter__DOT__(?:_(\\w+)|([A-Za-z]\\w*?)__DOT__)");
     /** An assignment's target: Verilator writes {@code x = y} with blanks, and {@code ==}, {@code <=} never so. */
@@ -166,13 +170,13 @@ public final class PerfProfile {
     public static Place place(String symbol, Map<String, String> blocks) {
         Matcher m = PROF.matcher(symbol);
         if (m.find()) {
-            String block = blocks.getOrDefault(symbol, m.group(2));
-            return new Place(block, m.group(2), Integer.parseInt(m.group(3)), m.group(1));
+            String block = blocks.getOrDefault(symbol, m.group(1));
+            return new Place(block, m.group(1), Integer.parseInt(m.group(2)));
         }
         if (symbol.startsWith("VVtoeAdapter") && symbol.contains("eval")) {
-            return new Place(SCHEDULER, "-", 0, "-");
+            return new Place(SCHEDULER, "-", 0);
         }
-        return new Place(OUTSIDE, "-", 0, "-");
+        return new Place(OUTSIDE, "-", 0);
     }
 
     /** One workload's samples, and the function-to-block map of the build that ran it. */
@@ -262,13 +266,13 @@ public final class PerfProfile {
         StringBuilder md = new StringBuilder("## ").append(title).append("\n\n");
         md.append(note.isEmpty() ? "" : note + "\n\n");
         md.append("Share of perf's samples (cpu-clock) in each workload. Blocks are the adapter's instances; a function is ")
-                .append("counted for the instance whose signals it writes. Regions are Verilator's: `ico` runs in every ")
-                .append("`eval()` (twice per cycle: the logic that depends on the inputs), `nba` once per rising edge.\n\n");
+                .append("counted for the instance whose signals it writes. In this flavour every statement is a function ")
+                .append("call, and the calls are counted for the scheduler that makes them: its share is mostly that ")
+                .append("overhead, which the normal build does not have. Statements are lines of the generated Verilog ")
+                .append("(rtl/target/verilog/VtoeAdapter/<module>.sv).\n\n");
         table(md, "block", workloads, Place::block, 40);
-        table(md, "Verilator region", workloads, Place::region, 10);
         table(md, "Verilog module", workloads, Place::module, 25);
-        table(md, "statement (module:line, region)", workloads,
-                p -> p.line() > 0 ? p.module() + ":" + p.line() + " " + p.region() : p.block(), 30);
+        table(md, "statement (module:line)", workloads, p -> p.line() > 0 ? p.module() + ":" + p.line() : p.block(), 30);
         Files.createDirectories(out.toAbsolutePath().getParent());
         Files.writeString(out, md);
         System.out.print(md);

@@ -54,7 +54,14 @@ class HostHandshake(p: AdapterParams) extends Module {
     val blockVa = UInt(64.W)
     val blockSize = UInt(32.W)
   }
-  val rec = Mem(T, new Rec)
+  // One memory per field: the framer looks at every tag's view in every cycle, and a read of one
+  // field is a word, where a read of the whole record copies all of it for the one field it wants.
+  val recFields = (new Rec).elements.toSeq.map { case (name, d) => name -> Mem(T, d) }.toMap
+  def rec(i: UInt): Rec = {
+    val r = Wire(new Rec)
+    r.elements.foreach { case (name, d) => d := recFields(name)(i) }
+    r
+  }
   val beatIdx = Mem(T, UInt(16.W)) // PUSH beats taken
   val extentSum = Mem(T, UInt(32.W)) // TRANSLATE extent bytes granted
   val left = Mem(T, UInt(32.W)) // len - pushed bytes - DMA bytes, modulo 2^32
@@ -96,7 +103,7 @@ class HostHandshake(p: AdapterParams) extends Module {
     n.releaseBlock := j.releaseBlock
     n.blockVa := j.blockVa
     n.blockSize := j.blockSize
-    rec.write(j.tag, n)
+    n.elements.foreach { case (name, d) => recFields(name).write(j.tag, d) }
     beatIdx.write(j.tag, 0.U)
     extentSum.write(j.tag, 0.U)
     left.write(j.tag, j.len)

@@ -55,14 +55,20 @@ void readInputs(const TopApi* api, void* top, const InputSlots& s, uint8_t reset
     }
 }
 
-uint64_t hashOutputs(const TopApi* api, void* top, uint64_t* scratch) {
+uint64_t hashOutputs(const TopApi* api, void* top, uint64_t* scratch, bool inReset) {
     uint64_t h = 0x243F6A8885A308D3ULL;
+    if (inReset) return h;
     for (int i = 0; i < api->nports; i++) {
         const PortDesc& d = api->ports[i];
         if (d.input) {
-            h = mix(h, api->getReady(top, i));
+            // Likewise an input's ready: only the handshake it makes with our valid is the port's doing.
+            h = mix(h, api->getValid(top, i) & api->getReady(top, i));
         } else {
-            h = mix(h, api->getValid(top, i));
+            const uint8_t valid = api->getValid(top, i);
+            h = mix(h, valid);
+            // A payload means something only while valid. Left out otherwise, so that what the bus never
+            // offers (say, state without reset, randomised from the seed) is no difference between two designs.
+            if (!valid) continue;
             api->getPayload(top, i, scratch);
             for (int w = 0; w < d.words; w++) h = mix(h, scratch[w]);
         }
@@ -135,6 +141,7 @@ void PortTraceWriter::flushBuffer() {
 }
 
 void PortTraceWriter::inputs(uint64_t cycle, void* top, uint8_t reset) {
+    inReset_ = reset != 0;
     readInputs(api_, top, slots_, reset, now_.data());
     changed_.clear();
     for (uint32_t k = 0; k < now_.size(); k++)
@@ -154,7 +161,7 @@ void PortTraceWriter::inputs(uint64_t cycle, void* top, uint8_t reset) {
 
 void PortTraceWriter::outputs(uint64_t cycle, void* top) {
     if (fps_.empty()) blockFirst_ = cycle;
-    const uint64_t h = hashOutputs(api_, top, scratch_.data());
+    const uint64_t h = hashOutputs(api_, top, scratch_.data(), inReset_);
     running_ = runningHash(running_, h);
     fps_.push_back(fingerprint(h));
     if (fps_.size() == porttrace::kCheckpoint) flushCheckpoint();

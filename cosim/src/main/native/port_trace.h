@@ -9,10 +9,11 @@
 // per cycle, about 250 bytes here) at the price that the trace can only be replayed from cycle 0,
 // which a model with state needs anyway.
 //
-// Outputs (valid and payload of m_* buses, ready of s_* buses) are hashed once per cycle after the
-// clock-low evaluation, where the bus models sample them. The file holds one 32-bit fingerprint per
-// cycle, so a replay names the first cycle that differs, and every kCheckpoint cycles the 64-bit
-// running hash over all cycles so far, which is the proof that the whole run was reproduced.
+// Outputs (valid, and the payload while valid, of m_* buses; ready of s_* buses while valid) are
+// hashed once per cycle after the clock-low evaluation, where the bus models sample them. The file
+// holds one 32-bit fingerprint per cycle, so a replay names the first cycle that differs, and every
+// kCheckpoint cycles the 64-bit running hash over all cycles so far, which is the proof that the
+// whole run was reproduced.
 //
 // File layout (integers little-endian; "var" is an unsigned LEB128 varint):
 //   header  "VTOEPTR1", u32 version, str top, u64 seed, u64 paramsHash, u32 checkpoint,
@@ -57,7 +58,9 @@ struct InputSlots {
 void readInputs(const TopApi* api, void* top, const InputSlots& s, uint8_t reset, uint64_t* values);
 
 // Hash of all outputs of the model as they are now.
-uint64_t hashOutputs(const TopApi* api, void* top, uint64_t* scratch);
+// While reset is held the outputs mean nothing (before its first edge they are the random initial
+// state), so every such cycle hashes to one constant.
+uint64_t hashOutputs(const TopApi* api, void* top, uint64_t* scratch, bool inReset);
 
 // Folds one cycle's output hash into the running hash.
 inline uint64_t runningHash(uint64_t running, uint64_t cycleHash) {
@@ -102,6 +105,7 @@ private:
     InputSlots slots_;
     std::vector<uint64_t> last_, now_, scratch_;
     std::vector<uint32_t> changed_;
+    bool inReset_ = false;  // the reset level of the cycle whose inputs came last
     bool first_ = true;
     uint64_t running_ = 0;
     uint64_t blockFirst_ = 0;

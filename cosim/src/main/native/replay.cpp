@@ -242,7 +242,7 @@ std::string outputsNow(const TopApi* api, void* top) {
     return o.str();
 }
 
-Result replay(const Trace& t, const TopApi* api, bool check) {
+Result replay(const Trace& t, const TopApi* api, bool check, bool plainEval) {
     std::unique_ptr<VerilatedContext> ctx(new VerilatedContext);
     initContext(ctx.get(), t.seed);
     void* top = api->create(ctx.get());
@@ -265,16 +265,24 @@ Result replay(const Trace& t, const TopApi* api, bool check) {
     size_t ri = 0, ci = 0;
     uint64_t endedAt = UINT64_MAX;
     std::string lastInputs;
+    bool inReset = false;
     const double cpu0 = threadCpuSeconds();
     const auto t0 = std::chrono::steady_clock::now();
     for (uint64_t c = 0; c < t.cycles; c++) {
+        // As the co-simulation steps (sim.cpp): the falling edge is evaluated only when an input
+        // changed, the rising edge without recomputing what depends on the inputs alone.
+        bool changed = c == 0 || plainEval;
         if (ri < t.inputs.size() && t.inputs[ri].cycle == c) {
+            changed = true;
             const Trace::Inputs& in = t.inputs[ri++];
             for (uint32_t i = 0; i < in.count; i++) {
                 const Trace::Change& ch = t.changes[in.first + i];
                 const SlotOp& op = ops[ch.slot];
                 switch (op.kind) {
-                    case InputSlots::RESET: api->setReset(top, static_cast<uint8_t>(ch.value)); break;
+                    case InputSlots::RESET:
+                        api->setReset(top, static_cast<uint8_t>(ch.value));
+                        inReset = ch.value != 0;
+                        break;
                     case InputSlots::VALID: api->setValid(top, op.port, static_cast<uint8_t>(ch.value)); break;
                     case InputSlots::READY: api->setReady(top, op.port, static_cast<uint8_t>(ch.value)); break;
                     default:
@@ -293,9 +301,9 @@ Result replay(const Trace& t, const TopApi* api, bool check) {
         }
         ctx->time(c * 4);
         api->setClock(top, 0);
-        api->eval(top);
+        if (changed) api->eval(top);
         if (check) {
-            const uint64_t h = hashOutputs(api, top, scratch.data());
+            const uint64_t h = hashOutputs(api, top, scratch.data(), inReset);
             running = runningHash(running, h);
             if (fingerprint(h) != t.fingerprints[c]) {
                 r.match = false;
@@ -329,8 +337,12 @@ Result replay(const Trace& t, const TopApi* api, bool check) {
             }
         }
         ctx->time(c * 4 + 2);
-        api->setClock(top, 1);
-        api->eval(top);
+        if (plainEval) {
+            api->setClock(top, 1);
+            api->eval(top);
+        } else {
+            api->rise(top);
+        }
         if (g_endedKind && endedAt == UINT64_MAX) endedAt = c;
         r.cycles = c + 1;
     }
@@ -358,11 +370,14 @@ Result replay(const Trace& t, const TopApi* api, bool check) {
 
 int usage(const char* argv0, int rc) {
     std::fprintf(rc ? stderr : stdout,
-                 "usage: %s [--no-check] [--repeat N] TRACE\n"
+                 "usage: %s [--no-check] [--plain-eval] [--repeat N] TRACE\n"
                  "  Replays a vtoe port trace on the same Verilated top with no Java and no bus models and\n"
                  "  prints one JSON line per repeat (cycles, seconds of the cycle loop, cycles per second).\n"
                  "  --no-check  do not hash the outputs (default: hash every cycle and compare with the recording;\n"
                  "              the first differing cycle fails the replay with exit code 1)\n"
+                 "  --plain-eval  evaluate both edges of every cycle with Verilator's eval() (default: as the\n"
+                 "              co-simulation does, the falling edge only after an input changed, the rising edge\n"
+                 "              without the input-combinational pass); the outputs must be the same either way\n"
                  "  --repeat N  replay N times, each on a newly built model (default 1)\n",
                  argv0);
     return rc;
@@ -372,12 +387,15 @@ int usage(const char* argv0, int rc) {
 
 int main(int argc, char** argv) {
     bool check = true;
+    bool plainEval = false;
     int repeat = 1;
     std::string path;
     for (int i = 1; i < argc; i++) {
         const std::string a = argv[i];
         if (a == "--no-check") {
             check = false;
+        } else if (a == "--plain-eval") {
+            plainEval = true;
         } else if (a == "--repeat" && i + 1 < argc) {
             repeat = std::atoi(argv[++i]);
             if (repeat < 1) return usage(argv[0], 2);
@@ -402,7 +420,7 @@ int main(int argc, char** argv) {
         for (size_t i = 0; same && i < slots.slots.size(); i++) same = slots.slots[i].name == t.slotNames[i];
         if (!same) throw std::runtime_error("the trace's input ports differ from " + t.top + "'s in this build: record again");
         for (int k = 0; k < repeat; k++) {
-            const Result r = replay(t, api, check);
+            const Result r = replay(t, api, check, plainEval);
             std::printf("{\"repeat\": %d, \"top\": %s, \"trace\": %s, \"traceBytes\": %" PRIu64 ", \"cycles\": %" PRIu64
                         ", \"seconds\": %.6f, \"cyclesPerSecond\": %.0f, \"cpuSeconds\": %.6f, \"checked\": %s, \"match\": %s, \"checkpoints\": %zu",
                         k, jsonStr(t.top).c_str(), jsonStr(t.path).c_str(), t.bytes, r.cycles, r.seconds,

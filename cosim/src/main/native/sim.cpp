@@ -146,6 +146,7 @@ void Sim::reset(uint64_t cycles) {
     }
     api_->setReset(top_, 0);
     resetLevel_ = 0;
+    inputsChanged_ = true;
 #ifdef VTOE_COVERAGE
     // State starts random (seeded) and reset then sets it: counted, that alone would toggle nearly every
     // bit and run every reset block. Coverage counts what the run does after reset.
@@ -169,7 +170,7 @@ void Sim::driveInputs() {
             if (!p.driving && !p.src.empty()) {
                 const uint64_t* e = p.src.front();
                 if (e[0] <= cycle_ && p.pattern.at(cycle_)) {
-                    api_->setPayload(top_, p.index, e + 1);
+                    drivePayload(p, e + 1);
                     p.driving = true;
                     p.validSince = cycle_;
                 }
@@ -245,13 +246,19 @@ uint64_t Sim::step(uint64_t untilCycle) {
         if (rec_) rec_->inputs(cycle_, top_, resetLevel_);
         ctx_->time(cycle_ * kTimePerCycle);
         api_->setClock(top_, 0);
-        api_->eval(top_);
+        // With waves on, every edge is evaluated as Verilator does it, so the trace sees each one.
+        if (inputsChanged_ || tfp_) api_->eval(top_);
+        inputsChanged_ = false;
         dumpTrace(cycle_ * kTimePerCycle);
         if (rec_) rec_->outputs(cycle_, top_);
         sampleAndCommit(status);
         ctx_->time(cycle_ * kTimePerCycle + kTimePerCycle / 2);
-        api_->setClock(top_, 1);
-        api_->eval(top_);
+        if (tfp_) {
+            api_->setClock(top_, 1);
+            api_->eval(top_);
+        } else {
+            api_->rise(top_);
+        }
         dumpTrace(cycle_ * kTimePerCycle + kTimePerCycle / 2);
         cycle_++;
         if (ended_ || status) break;
@@ -360,7 +367,7 @@ void Sim::responderDrive() {
             s.rWords[s.rId] = s.cur.id;
             s.rWords[s.rLast] = s.beat == s.cur.len;
             s.rWords[s.rResp] = resp;
-            api_->setPayload(top_, s.rPort, s.rWords.data());
+            drivePayload(ports_[s.rPort], s.rWords.data());
             s.rValid = true;
             ports_[s.rPort].validSince = cycle_;
         }

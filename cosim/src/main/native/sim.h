@@ -157,13 +157,19 @@ private:
         if (p.pinValid != static_cast<int8_t>(v)) {
             api_->setValid(top_, p.index, v);
             p.pinValid = v;
+            inputsChanged_ = true;
         }
     }
     void driveReady(PortRt& p, bool r) {
         if (p.pinReady != static_cast<int8_t>(r)) {
             api_->setReady(top_, p.index, r);
             p.pinReady = r;
+            inputsChanged_ = true;
         }
+    }
+    void drivePayload(PortRt& p, const uint64_t* words) {
+        api_->setPayload(top_, p.index, words);
+        inputsChanged_ = true;
     }
     void responderDrive();
     void responderSample(PortRt& ar, PortRt& r, uint64_t& status);
@@ -189,6 +195,9 @@ private:
     bool drain_ = false;  // an observed ring is nearly full (set where entries are added)
     std::unique_ptr<PortTraceWriter> rec_;  // null unless recording: one branch per cycle when off
     uint8_t resetLevel_ = 0;
+    // An input pin changed since the last evaluation. If none did, the falling edge has nothing to
+    // evaluate (the last rising edge left every signal settled for these inputs) and is skipped.
+    bool inputsChanged_ = true;
 };
 
 // Text printed by Verilator in the current step ($error lines), for exception messages.

@@ -30,6 +30,9 @@ struct TopApi {
     void* (*create)(VerilatedContext*);
     void (*destroy)(void*);
     void (*eval)(void*);
+    // The rising edge (clock 0 -> 1, evaluated) when no input changed since the last eval or rise: the
+    // same result as setClock(1) + eval(), without recomputing the logic that depends on the inputs.
+    void (*rise)(void*);
     void (*finalize)(void*);
     void (*setClock)(void*, uint8_t);
     void (*setReset)(void*, uint8_t);

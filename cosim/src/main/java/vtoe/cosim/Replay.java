@@ -112,9 +112,21 @@ public final class Replay {
      * @throws IllegalStateException when the trace cannot be replayed at all (unreadable, another build)
      */
     public static Result run(Path trace, boolean check, int repeats) {
+        return run(trace, check, repeats, false);
+    }
+
+    /**
+     * As {@link #run(Path, boolean, int)}; with {@code plainEval} every edge is evaluated by Verilator's own
+     * {@code eval()} instead of the co-simulation's shortcuts (no falling-edge eval when no input changed, a
+     * rising edge without the input-combinational pass), so a checked replay proves the shortcuts change nothing.
+     */
+    public static Result run(Path trace, boolean check, int repeats, boolean plainEval) {
         List<String> cmd = new ArrayList<>(List.of(executable().toString()));
         if (!check) {
             cmd.add("--no-check");
+        }
+        if (plainEval) {
+            cmd.add("--plain-eval");
         }
         cmd.addAll(List.of("--repeat", Integer.toString(repeats), trace.toAbsolutePath().toString()));
         try {

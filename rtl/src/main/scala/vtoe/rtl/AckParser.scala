@@ -23,7 +23,10 @@ class AckParser(p: AdapterParams) extends Module {
   })
   val beatIdx = RegInit(0.U(16.W))
   val frameBytes = RegInit(0.U(32.W))
-  val hdr = Reg(Vec(64, UInt(8.W)))
+  // The kept header as rows of one beat each: a beat is written as one masked row, where a Vec of 64
+  // byte registers written at a computed offset is compared and multiplexed per byte and lane.
+  val hdrRows = 64 / D max 1
+  val hdr = Mem(hdrRows, Vec(D, UInt(8.W)))
   val tcpSum = RegInit(0.U(32.W))
   val counters = RegInit(VecInit(Seq.fill(RxClass.count)(0.U(64.W))))
   io.counters := counters
@@ -33,8 +36,9 @@ class AckParser(p: AdapterParams) extends Module {
   val lanes = VecInit((0 until D).map(j => b.data(8 * j + 7, 8 * j)))
   /** Header byte i as known now: from this beat if it carries it, else from the kept header. */
   def hb(i: Int): UInt = {
-    val inBeat = base <= i.U && i.U < base + D.U && b.keep((i % D))
-    Mux(inBeat, lanes(i % D), hdr(i))
+    // base <= i < base + D, for base a multiple of D
+    val inBeat = beatIdx === (i / D).U && b.keep((i % D))
+    Mux(inBeat, lanes(i % D), hdr((i / D).U)(i % D))
   }
   def hw(i: Int): UInt = Cat(hb(i), hb(i + 1))
   def hl(i: Int): UInt = Cat(hw(i), hw(i + 2))
@@ -87,10 +91,8 @@ class AckParser(p: AdapterParams) extends Module {
   io.rx.ready := !(b.last && isOk) || io.ack.ready
 
   when(io.rx.fire) {
-    for (j <- 0 until D) {
-      val i = base + j.U
-      when(i < 64.U && b.keep(j)) { hdr(i(5, 0)) := lanes(j) }
-    }
+    // Bytes base + j below 64, i.e. the beats before row hdrRows.
+    when(beatIdx < hdrRows.U) { hdr.write(beatIdx(log2Ceil(hdrRows).max(1) - 1, 0), lanes, b.keep.asBools) }
     when(b.last) {
       beatIdx := 0.U
       frameBytes := 0.U

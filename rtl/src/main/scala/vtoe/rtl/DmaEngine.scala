@@ -11,6 +11,11 @@ import chisel3.util._
   * Only extents reach it, and an extent comes either from the host's answer for a tag still in
   * flight or from a PREPINNED descriptor: it has no other way to make an address, which is the
   * granted-range rule by construction (the co-simulation checks it on the pins as well).
+  *
+  * Per-tag state is touched by at most one extent, one burst and one read beat per cycle, so it lives
+  * where one access costs one access: the bursts in a memory indexed by tag and slot, the counters
+  * packed into one register each, idle and error as one bit per tag. The bytes and checksum a beat
+  * adds go to HostHandshake ([[DmaProgress]]), which keeps one count per tag for both of its paths.
   */
 class DmaEngine(p: AdapterParams) extends Module {
   override def desiredName = "DmaEngine"
@@ -20,13 +25,15 @@ class DmaEngine(p: AdapterParams) extends Module {
   val lgD = log2Ceil(D)
   val io = IO(new Bundle {
     val extent = Flipped(Decoupled(new Extent(p)))
-    val alloc = Flipped(Valid(UInt(p.tagBits.W))) // a tag starts a new segment: clear its counters
+    val alloc = Flipped(Valid(UInt(p.tagBits.W))) // a tag starts a new segment: clear its error
     val ar = Decoupled(new DmaAr(p))
     val r = Flipped(Decoupled(new DmaR(p)))
     val staging = Vec(2, Valid(new StagingWrite(p)))
-    val status = Output(Vec(T, new DmaTagStatus))
+    val idle = Output(UInt(T.W)) // per tag: no extent waiting and no burst outstanding
+    val err = Output(UInt(T.W)) // per tag: a read failed
+    val progress = Valid(new DmaProgress(p)) // payload written this cycle
     val fault = Decoupled(new TagFault(p))
-    val tagConn = Input(Vec(T, UInt(p.connIdxBits.W)))
+    val tagConn = new TagConnQuery(p) // whose read failed
   })
 
   class Burst extends Bundle {
@@ -34,16 +41,18 @@ class DmaEngine(p: AdapterParams) extends Module {
     val nb = UInt(log2Ceil(p.maxBurstBeats * D + 1).W) // its bytes
     val dstOff = UInt(log2Ceil(p.slotBytes + 1).W)
   }
-  val fifo = Reg(Vec(T, Vec(B, new Burst)))
-  val fHead = RegInit(VecInit(Seq.fill(T)(0.U(log2Ceil(B).max(1).W))))
-  val fTail = RegInit(VecInit(Seq.fill(T)(0.U(log2Ceil(B).max(1).W))))
-  val fCount = RegInit(VecInit(Seq.fill(T)(0.U(log2Ceil(B + 1).W))))
-  val extPending = RegInit(VecInit(Seq.fill(T)(0.U(8.W))))
-  val bytes = RegInit(VecInit(Seq.fill(T)(0.U(32.W))))
-  val cksum = RegInit(VecInit(Seq.fill(T)(0.U(32.W))))
-  val err = RegInit(VecInit(Seq.fill(T)(false.B)))
-  val errReported = RegInit(VecInit(Seq.fill(T)(false.B)))
-  val rBeat = RegInit(VecInit(Seq.fill(T)(0.U(8.W))))
+  val lgB = log2Ceil(B).max(1)
+  val cntW = log2Ceil(B + 1) // bursts outstanding per tag, 0..B
+  val extW = log2Ceil(8 + 1) // extents waiting per tag: at most the queue's 8
+  val bursts = Mem(T * B, new Burst)
+  val fHead = new IndexedCounter(T, p.tagBits, lgB)
+  val fTail = new IndexedCounter(T, p.tagBits, lgB)
+  val fCount = new IndexedCounter(T, p.tagBits, cntW)
+  val extPending = new IndexedCounter(T, p.tagBits, extW)
+  val rBeat = new IndexedCounter(T, p.tagBits, 8)
+  val idle = RegInit(((BigInt(1) << T) - 1).U(T.W))
+  val err = RegInit(0.U(T.W))
+  def slot(tag: UInt, ptr: UInt): UInt = if (B == 1) tag else Cat(tag, ptr(lgB - 1, 0))
 
   // ---- extents into bursts ----
   val q = Module(new Queue(new Extent(p), 8))
@@ -59,25 +68,28 @@ class DmaEngine(p: AdapterParams) extends Module {
   val nb = Mux(rem < cover, rem, cover)
   val beats = (start - aligned + nb + (D - 1).U) >> lgD
   val xt = x.tag
-  io.ar.valid := q.io.deq.valid && fCount(xt) =/= B.U
+  val xCount = fCount(xt)
+  io.ar.valid := q.io.deq.valid && xCount =/= B.U
   io.ar.bits.id := xt +& 1.U
   io.ar.bits.addr := aligned
   io.ar.bits.len := (beats - 1.U)(PortWidths.AxiLen - 1, 0)
   val lastOfExtent = nb === rem
   q.io.deq.ready := io.ar.fire && lastOfExtent
+  val xTail = fTail(xt)
   when(io.ar.fire) {
-    val b = fifo(xt)(fTail(xt))
+    val b = Wire(new Burst)
     b.start := start
     b.nb := nb(b.nb.getWidth - 1, 0)
     b.dstOff := (x.dstOff + issued)(b.dstOff.getWidth - 1, 0)
-    fTail(xt) := fTail(xt) + 1.U
+    bursts.write(slot(xt, xTail), b)
     issued := Mux(lastOfExtent, 0.U, (issued + nb)(31, 0))
   }
 
   // ---- read data into staging ----
   val r = io.r.bits
   val rt = (r.id - 1.U)(p.tagBits - 1, 0)
-  val bd = fifo(rt)(fHead(rt))
+  val rHead = fHead(rt)
+  val bd = bursts(slot(rt, rHead))
   val k = rBeat(rt)
   val beatAddr = (bd.start & ~((D - 1).U(64.W))) + (k << lgD)
   val bEnd = bd.start + bd.nb
@@ -102,11 +114,12 @@ class DmaEngine(p: AdapterParams) extends Module {
   val slotBase = rt * p.rowsPerSlot.U
   val expectedBeats = (bd.start(lgD - 1, 0) + bd.nb + (D - 1).U) >> lgD
   val beatErr = r.resp =/= 0.U || (r.last =/= (k === expectedBeats - 1.U))
-  val needFault = beatErr && !errReported(rt)
+  val needFault = beatErr && !err(rt)
   io.r.ready := !needFault || io.fault.ready
   io.fault.valid := io.r.valid && needFault
   io.fault.bits.tag := rt
-  io.fault.bits.conn := io.tagConn(rt)
+  io.tagConn.tag := rt
+  io.fault.bits.conn := io.tagConn.conn
   io.fault.bits.code := EventCode.DmaReadError.U
   io.fault.bits.detail := beatAddr
   val write = io.r.fire && !beatErr
@@ -121,37 +134,36 @@ class DmaEngine(p: AdapterParams) extends Module {
   val beatSum = (0 until D).map(l => Mux(maskLo(l) || maskHi(l), rot(l).pad(32) << (if (l % 2 == 0) 8 else 0), 0.U(32.W)))
     .reduce(_ +& _)
 
-  for (t <- 0 until T) {
-    val arHere = io.ar.fire && xt === t.U
-    val rHere = io.r.fire && rt === t.U
-    val popHere = rHere && r.last
-    fCount(t) := fCount(t) + arHere.asUInt - popHere.asUInt
-    when(popHere) { fHead(t) := fHead(t) + 1.U }
-    val enq = io.extent.fire && io.extent.bits.tag === t.U
-    val deq = q.io.deq.fire && xt === t.U
-    extPending(t) := extPending(t) + enq.asUInt - deq.asUInt
-    when(rHere) {
-      rBeat(t) := Mux(r.last, 0.U, k + 1.U)
-      when(beatErr) {
-        err(t) := true.B
-        errReported(t) := true.B
-      }.otherwise {
-        bytes(t) := bytes(t) + PopCount(srcValid)
-        cksum(t) := (cksum(t) + beatSum)(31, 0)
-      }
-    }
-    when(io.alloc.valid && io.alloc.bits === t.U) {
-      bytes(t) := 0.U
-      cksum(t) := 0.U
-      err(t) := false.B
-      errReported(t) := false.B
-      rBeat(t) := 0.U
-    }
-    io.status(t).idle := extPending(t) === 0.U && fCount(t) === 0.U
-    io.status(t).bytes := bytes(t)
-    io.status(t).cksum := cksum(t)
-    io.status(t).err := err(t)
-  }
+  io.progress.valid := write
+  io.progress.bits.tag := rt
+  io.progress.bits.bytes := PopCount(srcValid)
+  io.progress.bits.cksum := beatSum(31, 0)
+
+  // ---- per-tag counters: each changes for at most the tags an extent, a burst and a beat name ----
+  val arHere = io.ar.fire
+  val rHere = io.r.fire
+  val popHere = rHere && r.last
+  val enq = io.extent.fire
+  val et = io.extent.bits.tag
+  val deq = q.io.deq.fire
+  fTail.write1(arHere, xt, xTail + 1.U)
+  fHead.write1(popHere, rt, rHead + 1.U)
+  val countX = xCount + arHere.asUInt
+  fCount.write1(arHere, xt, countX)
+  fCount.write2(popHere, rt, Mux(arHere && xt === rt, countX, fCount(rt)) - popHere.asUInt)
+  val extE = extPending(et) + enq.asUInt
+  extPending.write1(enq, et, extE)
+  extPending.write2(deq, xt, Mux(enq && et === xt, extE, extPending(xt)) - deq.asUInt)
+  rBeat.write1(rHere, rt, Mux(r.last, 0.U, k + 1.U))
+  rBeat.write2(io.alloc.valid, io.alloc.bits, 0.U)
+  Seq(fHead, fTail, fCount, extPending, rBeat).foreach(_.commit())
+  // Idle is kept, not recomputed for every tag: only the tags named this cycle can change.
+  def idleOf(t: UInt): Bool = fCount.next(t) === 0.U && extPending.next(t) === 0.U
+  idle := TagBits.set(TagBits.set(TagBits.set(idle, et, idleOf(et)), xt, idleOf(xt)), rt, idleOf(rt))
+  val err1 = Mux(rHere && beatErr, TagBits.set(err, rt, true.B), err)
+  err := Mux(io.alloc.valid, TagBits.set(err1, io.alloc.bits, false.B), err1)
+  io.idle := idle
+  io.err := err
 
   when(io.ar.valid) {
     assert(aligned(11, 0) +& (beats << lgD) <= 4096.U, "DmaEngine: burst crosses a 4 KiB boundary")
@@ -159,7 +171,6 @@ class DmaEngine(p: AdapterParams) extends Module {
     assert(start +& nb <= x.pa +& x.len, "DmaEngine: read past the extent it was granted")
   }
   when(io.alloc.valid) {
-    assert(extPending(io.alloc.bits) === 0.U && fCount(io.alloc.bits) === 0.U,
-      "DmaEngine: tag reallocated with reads still in flight")
+    assert(idle(io.alloc.bits), "DmaEngine: tag reallocated with reads still in flight")
   }
 }

@@ -35,7 +35,7 @@ class DmaReadMux(p: AdapterParams, owners: Seq[Int]) extends Module {
   }
 
   // Reads outstanding per id; 8 bits is far above any client's reads in flight per id.
-  val outstanding = RegInit(VecInit(Seq.fill(nIds)(0.U(8.W))))
+  val outstanding = new IndexedCounter(nIds, p.dmaIdBits, 8)
   val rId = io.r.bits.id
   val known = outstanding(rId) =/= 0.U
   val inStray = RegInit(false.B)
@@ -58,12 +58,11 @@ class DmaReadMux(p: AdapterParams, owners: Seq[Int]) extends Module {
 
   val arDone = io.ar.fire
   val rDone = io.r.fire && known && io.r.bits.last
-  for (id <- 0 until nIds) {
-    val inc = arDone && io.ar.bits.id === id.U
-    val dec = rDone && rId === id.U
-    when(inc && !dec) { outstanding(id) := outstanding(id) + 1.U }
-      .elsewhen(dec && !inc) { outstanding(id) := outstanding(id) - 1.U }
-  }
+  val arId = io.ar.bits.id
+  val arCount = outstanding(arId) + 1.U
+  outstanding.write1(arDone, arId, arCount)
+  outstanding.write2(rDone, rId, Mux(arDone && arId === rId, arCount, outstanding(rId)) - 1.U)
+  outstanding.commit()
   when(arDone) {
     assert(outstanding(io.ar.bits.id) =/= 255.U, "DmaReadMux: too many reads outstanding for one id")
     assert(owners.map(_ >= 0).map(_.B).zipWithIndex.map { case (b, i) => b && io.ar.bits.id === i.U }.reduce(_ || _),

@@ -26,7 +26,13 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
   val va = Reg(UInt(PortWidths.Addr.W)) // VA of the descriptor being processed
   val pa = Reg(UInt(PortWidths.Addr.W)) // its PA
   val expSeq = Reg(UInt(PortWidths.Seq.W))
-  val visited = Reg(UInt(p.regionSlots.W))
+  // The loop bitmap in words of up to 64 slots, in a memory, with one bit per word that says it was
+  // written since the chain started: a chain's start clears it in one step, and no cycle operates on
+  // all regionSlots bits at once, which a simulation of a register that wide does in every cycle.
+  val wordBits = p.regionSlots.min(64)
+  val nWords = p.regionSlots / wordBits
+  val visitedWords = Mem(nWords, UInt(wordBits.W))
+  val wordUsed = Reg(UInt(nWords.W))
   val beats = Reg(Vec(p.descBeats, UInt((p.dataBytes * 8).W)))
   val beatCnt = Reg(UInt(PortWidths.AxiLen.W))
   val rBad = Reg(Bool())
@@ -84,13 +90,16 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
 
   val off = va - cfg.regionVa
   val slot = (off >> 5)(log2Ceil(p.regionSlots).max(1) - 1, 0)
+  val word = if (nWords == 1) 0.U else slot >> log2Ceil(wordBits)
+  val bit = if (wordBits == 1) 0.U else slot(log2Ceil(wordBits) - 1, 0)
+  val visitedWord = Mux(wordUsed(word), visitedWords(word), 0.U)
 
   switch(state) {
     is(S.Idle) {
       when(io.doorbell.fire) {
         conn := dbConn
         va := io.doorbell.bits.headVa
-        visited := 0.U
+        wordUsed := 0.U
         when(dbConn >= p.numConns.U) {
           raise(EventCode.DoorbellBadConn, io.doorbell.bits.headVa)
         }.elsewhen(!cfg.enabled) {
@@ -108,10 +117,11 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
         raise(EventCode.DescOutOfRegion, va)
       }.elsewhen(va(4, 0) =/= 0.U) {
         raise(EventCode.DescMisaligned, va)
-      }.elsewhen(visited(slot)) {
+      }.elsewhen(visitedWord(bit)) {
         raise(EventCode.DescLoop, va)
       }.otherwise {
-        visited := visited | UIntToOH(slot, p.regionSlots)
+        visitedWords.write(word, visitedWord | UIntToOH(bit, wordBits))
+        wordUsed := wordUsed | UIntToOH(word, nWords)
         pa := cfg.regionPa + off
         state := S.Ar
       }

@@ -16,9 +16,18 @@ class StagingBuffer(p: AdapterParams, writePorts: Int) extends Module {
     val readRow = Input(Vec(2, UInt(log2Ceil(p.stagingRows).W)))
     val readData = Output(Vec(2, Vec(p.dataBytes, UInt(8.W))))
   })
-  val mem = Mem(p.stagingRows, Vec(p.dataBytes, UInt(8.W)))
+  // Rows as plain words, each write merging its bytes into the row as it stands: one whole-row write
+  // per port, where a byte-masked memory write is one conditional write per byte and port in every
+  // cycle of a simulation. A write that names a row an earlier port writes in the same cycle merges
+  // into that port's result, so every byte lands as the masked writes would put it.
+  val mem = Mem(p.stagingRows, UInt((p.dataBytes * 8).W))
+  val written = scala.collection.mutable.ArrayBuffer.empty[(Bool, UInt, UInt)]
   for (w <- io.write) {
-    when(w.valid) { mem.write(w.bits.row, w.bits.data, w.bits.mask) }
+    val before = written.foldLeft(mem(w.bits.row)) { case (row, (v, at, data)) => Mux(v && at === w.bits.row, data, row) }
+    val bytes = FillInterleaved(8, w.bits.mask.asUInt)
+    val merged = (before & ~bytes) | (w.bits.data.asUInt & bytes)
+    when(w.valid) { mem.write(w.bits.row, merged) }
+    written += ((w.valid, w.bits.row, merged))
   }
-  for (i <- 0 until 2) io.readData(i) := mem(io.readRow(i))
+  for (i <- 0 until 2) io.readData(i) := mem(io.readRow(i)).asTypeOf(Vec(p.dataBytes, UInt(8.W)))
 }

@@ -78,8 +78,10 @@ class VtoeAdapter(p: AdapterParams) extends Module {
   dma.io.extent <> hh.io.extent
   dma.io.alloc.valid := hh.io.job.fire
   dma.io.alloc.bits := hh.io.job.bits.tag
-  dma.io.tagConn := VecInit(hh.io.tags.map(_.conn))
-  hh.io.dma := dma.io.status
+  hh.io.tagConn <> dma.io.tagConn
+  hh.io.dmaIdle := dma.io.idle
+  hh.io.dmaErr := dma.io.err
+  hh.io.dmaProgress := dma.io.progress
   staging.io.write(0) := hh.io.staging
   staging.io.write(1) := dma.io.staging(0)
   staging.io.write(2) := dma.io.staging(1)

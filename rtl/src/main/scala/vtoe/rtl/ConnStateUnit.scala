@@ -28,7 +28,7 @@ import chisel3.util._
   *  keeps the order of stage 1, which is the order of the ops.
   *
   * Memories, and what they would be on an FPGA:
-  *  - `st` (state, about 410 bits x numConns) and `ring` (retained entries, 257 bits x numConns x
+  *  - `st` (state, about 400 bits x numConns) and `ring` (retained entries, 257 bits x numConns x
   *    retained): synchronous read, one write port; block RAM (`ring` from a few thousand connections
   *    on, UltraRAM). `ring` has two read ports (RETIRE reads the head entry and the next one): two
   *    simple-dual-port copies.
@@ -151,8 +151,8 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   val wheel = Module(new TimerWheel(p))
   wheel.io.now := now
 
-  /** What stage 0 hands to stage 1: the op, its connection, its input and the addresses it read. */
-  class Stage extends Bundle {
+  /** Which op stage 0 hands to stage 1 (at most one). */
+  class StageOp extends Bundle {
     val csr = Bool() // CSR read of the state: no change, no trace
     val drain = Bool()
     val fault = Bool()
@@ -163,6 +163,9 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     val desc = Bool()
     val walk = Bool() // the timer wheel's next connection
     val send = Bool() // the send queue's head: a segment, or a skip
+  }
+  /** And with it: the op's connection, its input and the addresses it read (no reset: only read with an op). */
+  class Stage extends Bundle {
     val conn = UInt(p.connIdxBits.W)
     val faultIn = new TagFault(p)
     val tagDoneIn = new TagDone(p)
@@ -174,8 +177,9 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     val addrB = UInt((p.connIdxBits + p.ringBits).W)
     val ptrs = new RingPtrs
   }
-  val s1 = RegInit(0.U.asTypeOf(new Stage))
-  val s1Op = s1.drain || s1.fault || s1.tagDone || s1.retire || s1.ctl || s1.ack || s1.desc || s1.walk || s1.send
+  val s1k = RegInit(0.U.asTypeOf(new StageOp))
+  val s1 = Reg(new Stage)
+  val s1Op = s1k.drain || s1k.fault || s1k.tagDone || s1k.retire || s1k.ctl || s1k.ack || s1k.desc || s1k.walk || s1k.send
   val fin = Wire(new ConnState(p)) // the state stage 1 writes in this cycle, when s1Op
   /** From stage 1's result when stage 1 changes that connection in this cycle, else from the memory. */
   def fwd[T <: Data](conn: UInt, fromStage1: T, fromMem: T): T = Mux(s1Op && s1.conn === conn, fromStage1, fromMem)
@@ -187,13 +191,13 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   val run = !io.init.valid && wheel.io.ready
   val tr = run && room(traceQ, s1Op)
   val pickCsr = run && io.stateRd.req.valid
-  val releaseRoom = room(releaseQ, s1.drain || s1.desc)
-  val eventRoom = room(eventQ, s1.fault || s1.walk)
+  val releaseRoom = room(releaseQ, s1k.drain || s1k.desc)
+  val eventRoom = room(eventQ, s1k.fault || s1k.walk)
   val pickDrain = !pickCsr && drainQ.io.deq.valid && releaseRoom && tr
   val pickFault = !pickCsr && !pickDrain && io.fault.valid && eventRoom && tr
   val pickTagDone = !pickCsr && !pickDrain && !pickFault && io.tagDone.valid && tr
   val pickRetire = !pickCsr && !pickDrain && !pickFault && !pickTagDone && retireQ.io.deq.valid &&
-    room(completionQ, s1.retire) && tr
+    room(completionQ, s1k.retire) && tr
   val higher1 = pickCsr || pickDrain || pickFault || pickTagDone || pickRetire
   val pickCtl = !higher1 && io.ctl.valid && tr
   val pickAck = !higher1 && !pickCtl && io.ack.valid && tr
@@ -209,7 +213,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   val pickWalk = !higher2 && walk.valid && eventRoom && tr
   // The send queue's head gets the cycle when nothing else runs and a tag and room for a job are there;
   // stage 1 cuts a segment if it is still eligible, or else drops it from the queue.
-  val pickSend = !higher2 && !walk.valid && sendQ.io.deq.valid && ftCount > s1.send.asUInt && room(jobQ, s1.send) && tr
+  val pickSend = !higher2 && !walk.valid && sendQ.io.deq.valid && ftCount > s1k.send.asUInt && room(jobQ, s1k.send) && tr
   val pickConn = PriorityMux(Seq(
     pickCsr -> io.stateRd.req.bits,
     pickDrain -> drainQ.io.deq.bits,
@@ -239,16 +243,16 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   sendQ.io.deq.ready := pickSend
   retireQ.io.deq.ready := pickRetire
   drainQ.io.deq.ready := pickDrain
-  s1.csr := pickCsr
-  s1.drain := pickDrain
-  s1.fault := pickFault
-  s1.tagDone := pickTagDone
-  s1.retire := pickRetire
-  s1.ctl := pickCtl
-  s1.ack := pickAck
-  s1.desc := pickDesc
-  s1.walk := pickWalk
-  s1.send := pickSend
+  s1k.csr := pickCsr
+  s1k.drain := pickDrain
+  s1k.fault := pickFault
+  s1k.tagDone := pickTagDone
+  s1k.retire := pickRetire
+  s1k.ctl := pickCtl
+  s1k.ack := pickAck
+  s1k.desc := pickDesc
+  s1k.walk := pickWalk
+  s1k.send := pickSend
   s1.conn := pickConn
   s1.faultIn := io.fault.bits
   s1.tagDoneIn := io.tagDone.bits
@@ -271,17 +275,17 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   val entryA = Mux(lastRingWr.valid && lastRingWr.bits === s1.addrA, lastRingData, entryARead)
   val entryB = Mux(lastRingWr.valid && lastRingWr.bits === s1.addrB, lastRingData, entryBRead)
   val opConn = s1.conn
-  val doDrain = s1.drain
-  val doFault = s1.fault
-  val doTagDone = s1.tagDone
-  val doRetire = s1.retire
-  val doCtl = s1.ctl
-  val doAck = s1.ack
-  val doDesc = s1.desc
-  val doWalk = s1.walk
+  val doDrain = s1k.drain
+  val doFault = s1k.fault
+  val doTagDone = s1k.tagDone
+  val doRetire = s1k.retire
+  val doCtl = s1k.ctl
+  val doAck = s1k.ack
+  val doDesc = s1k.desc
+  val doWalk = s1k.walk
   val headEligible = Segmenter.eligible(cur)
-  val doSeg = s1.send && headEligible
-  val doSkip = s1.send && !headEligible
+  val doSeg = s1k.send && headEligible
+  val doSkip = s1k.send && !headEligible
   val anyOp = s1Op
 
   val seg = Module(new Segmenter(p))
@@ -556,7 +560,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
 
   // ---- queue membership: the op's connection goes back to a queue it was served from, or joins one it now needs ----
   // From cur, not next: OPEN starts from a fresh state, but an old entry of the connection may still be queued.
-  val inSend = cur.sendQueued && !s1.send
+  val inSend = cur.sendQueued && !s1k.send
   val inRetire = cur.retireQueued && !doRetire
   val inDrain = cur.drainQueued && !doDrain
   sendQ.io.enq.valid := anyOp && Segmenter.eligible(next) && !inSend
@@ -605,7 +609,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   }
   ftCount := ftCount + doTagDone.asUInt - doSeg.asUInt
 
-  io.stateRd.resp.valid := s1.csr
+  io.stateRd.resp.valid := s1k.csr
   io.stateRd.resp.bits(0) := Cat(cur.tagsInFlight =/= 0.U || cur.draining || cur.retirePending, cur.tagsInFlight.pad(8), 0.U(6.W),
     cur.state)
   io.stateRd.resp.bits(1) := cur.sndUna
@@ -625,7 +629,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     assert(!fin.timerOn || fin.inWheel, "a running timer outside the timer wheel")
   }
   when(doWalk) { assert(cur.inWheel, "the timer wheel walked a connection that is not in it") }
-  when(s1.send) { assert(cur.sendQueued, "the send queue served a connection not marked as queued") }
+  when(s1k.send) { assert(cur.sendQueued, "the send queue served a connection not marked as queued") }
   when(doRetire) { assert(cur.retireQueued, "the retire queue served a connection not marked as queued") }
   when(doDrain) { assert(cur.drainQueued, "the drain queue served a connection not marked as queued") }
 }

@@ -708,7 +708,7 @@ public final class ConnStateUnitModel {
         return l;
     }
 
-    /** A timer left expired much longer than the scan needs to reach it is a hang in the making. */
+    /** A timer left expired much longer than the wheel can take to reach it is a hang in the making. */
     private void checkTimersServed(long t) {
         int c = firstDue(t - timerSlack);
         if (c >= 0) {

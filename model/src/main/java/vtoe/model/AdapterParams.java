@@ -21,7 +21,9 @@ public record AdapterParams(
         int retained, // retained entries per connection
         int maxRetries, // RTO retransmissions before a connection stops
         int maxBackoff, // RTO doublings at most
-        int burstsPerTag) { // DMA bursts outstanding per tag
+        int burstsPerTag, // DMA bursts outstanding per tag
+        int timerSlotCycles, // cycles per slot of ConnStateUnit's timer wheel
+        int timerSlots) { // slots of the timer wheel
 
     public AdapterParams {
         require(dataBytes == 8 || dataBytes == 16 || dataBytes == 32 || dataBytes == 64,
@@ -42,11 +44,15 @@ public record AdapterParams(
         require(maxRetries >= 1 && maxRetries < 255, "maxRetries must be in 1..254, not " + maxRetries);
         require(maxBackoff >= 0 && maxBackoff <= 15, "maxBackoff must be in 0..15, not " + maxBackoff);
         require(Integer.bitCount(burstsPerTag) == 1, "burstsPerTag must be a power of two, not " + burstsPerTag);
+        require(Integer.bitCount(timerSlotCycles) == 1 && timerSlotCycles <= 65536,
+                "timerSlotCycles must be a power of two in 1..65536, not " + timerSlotCycles);
+        require(Integer.bitCount(timerSlots) == 1 && timerSlots >= 2 && timerSlots <= 65536,
+                "timerSlots must be a power of two in 2..65536, not " + timerSlots);
     }
 
     /** The RTL's defaults. */
     public static AdapterParams defaults() {
-        return new AdapterParams(8, 4, 65536, 16384, 4, 5, 16, 4, 16, 2048, 16, 8, 6, 4);
+        return new AdapterParams(8, 4, 65536, 16384, 4, 5, 16, 4, 16, 2048, 16, 8, 6, 4, 16, 1024);
     }
 
     /** The full adapter top (VtoeAdapter) as elaborated: 64 connections. */
@@ -56,17 +62,17 @@ public record AdapterParams(
 
     public AdapterParams withNumConns(int n) {
         return new AdapterParams(dataBytes, n, maxBlockBytes, maxRegionBytes, doorbellDepth, dmaIdBits, maxBurstBeats,
-                eventDepth, tags, slotBytes, retained, maxRetries, maxBackoff, burstsPerTag);
+                eventDepth, tags, slotBytes, retained, maxRetries, maxBackoff, burstsPerTag, timerSlotCycles, timerSlots);
     }
 
     public AdapterParams withDataBytes(int d) {
         return new AdapterParams(d, numConns, maxBlockBytes, maxRegionBytes, doorbellDepth, dmaIdBits, maxBurstBeats,
-                eventDepth, tags, slotBytes, retained, maxRetries, maxBackoff, burstsPerTag);
+                eventDepth, tags, slotBytes, retained, maxRetries, maxBackoff, burstsPerTag, timerSlotCycles, timerSlots);
     }
 
     public AdapterParams withTags(int t) {
         return new AdapterParams(dataBytes, numConns, maxBlockBytes, maxRegionBytes, doorbellDepth, dmaIdBits,
-                maxBurstBeats, eventDepth, t, slotBytes, retained, maxRetries, maxBackoff, burstsPerTag);
+                maxBurstBeats, eventDepth, t, slotBytes, retained, maxRetries, maxBackoff, burstsPerTag, timerSlotCycles, timerSlots);
     }
 
     public static AdapterParams fromJson(JsonNode p) {
@@ -74,7 +80,7 @@ public record AdapterParams(
                 p.get("maxRegionBytes").asInt(), p.get("doorbellDepth").asInt(), p.get("dmaIdBits").asInt(),
                 p.get("maxBurstBeats").asInt(), p.get("eventDepth").asInt(), p.get("tags").asInt(), p.get("slotBytes").asInt(),
                 p.get("retained").asInt(), p.get("maxRetries").asInt(), p.get("maxBackoff").asInt(),
-                p.get("burstsPerTag").asInt());
+                p.get("burstsPerTag").asInt(), p.get("timerSlotCycles").asInt(), p.get("timerSlots").asInt());
     }
 
     /** Beats that carry one 32-byte descriptor. */

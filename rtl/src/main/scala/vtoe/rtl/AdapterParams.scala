@@ -21,7 +21,9 @@ case class AdapterParams(
     retained: Int = 16, // retained entries (descriptor blocks not yet acknowledged) per connection
     maxRetries: Int = 8, // RTO expiries in a row before a connection is stopped
     maxBackoff: Int = 6, // RTO doubles at most this many times
-    burstsPerTag: Int = 4 // DMA bursts outstanding per tag
+    burstsPerTag: Int = 4, // DMA bursts outstanding per tag
+    timerSlotCycles: Int = 16, // G: cycles per slot of ConnStateUnit's timer wheel (the resolution of an expiry)
+    timerSlots: Int = 1024 // W: slots of the timer wheel; a timer further out than W*G cycles goes round again
 ) {
   require(Seq(8, 16, 32, 64).contains(dataBytes), s"dataBytes must be 8, 16, 32 or 64, not $dataBytes")
   require(numConns >= 1 && numConns <= 65536, s"numConns must be in 1..65536, not $numConns")
@@ -41,6 +43,10 @@ case class AdapterParams(
   require(maxRetries >= 1 && maxRetries < 255, s"maxRetries must be in 1..254, not $maxRetries")
   require(maxBackoff >= 0 && maxBackoff <= 15, s"maxBackoff must be in 0..15, not $maxBackoff")
   require(isPow2(burstsPerTag), s"burstsPerTag must be a power of two, not $burstsPerTag")
+  require(isPow2(timerSlotCycles) && timerSlotCycles >= 1 && timerSlotCycles <= 65536,
+    s"timerSlotCycles must be a power of two in 1..65536 (slot = time >> log2), not $timerSlotCycles")
+  require(isPow2(timerSlots) && timerSlots >= 2 && timerSlots <= 65536,
+    s"timerSlots must be a power of two in 2..65536 (slot index = low bits of the slot number), not $timerSlots")
 
   /** Width of connection numbers inside the design (top-level ports always carry 16 bits). */
   def connIdxBits: Int = log2Ceil(numConns).max(1)
@@ -56,6 +62,7 @@ case class AdapterParams(
   def rowsPerSlot: Int = slotBytes / dataBytes
   def stagingRows: Int = tags * rowsPerSlot
   def stagingBytes: Int = tags * slotBytes
+  def timerSlotBits: Int = log2Ceil(timerSlots)
 
   def toJson: String =
     Seq(
@@ -72,7 +79,9 @@ case class AdapterParams(
       "retained" -> retained,
       "maxRetries" -> maxRetries,
       "maxBackoff" -> maxBackoff,
-      "burstsPerTag" -> burstsPerTag
+      "burstsPerTag" -> burstsPerTag,
+      "timerSlotCycles" -> timerSlotCycles,
+      "timerSlots" -> timerSlots
     ).map { case (k, v) => s""""$k": $v""" }.mkString("{", ", ", "}")
 }
 

@@ -13,8 +13,12 @@ object Op {
   val Stop = 9 // connection stopped: aux = event code of the cause, 0 = disabled through CTRL
   val Drain = 10 // stopped PREPINNED connection walks its ring: seq, len = size, aux = VA, tag = 1 if released here
   val Skip = 11 // the send queue's head connection is no longer eligible: dropped from the queue
+  // the timer wheel looked at a connection whose timer is not due: tag = 1 put back, aux = the slot number it
+  // went to (time >> log2(timerSlotCycles)); tag = 0 dropped (its timer has stopped). A due one is a TIMER.
+  val Wheel = 12
   val all: Seq[(String, Int)] = Seq("OPEN" -> Open, "DESC" -> Desc, "SEG" -> Seg, "ACK" -> Ack, "RETIRE" -> Retire,
-    "TIMER" -> Timer, "TAG_DONE" -> TagDone, "FAULT" -> Fault, "STOP" -> Stop, "DRAIN" -> Drain, "SKIP" -> Skip)
+    "TIMER" -> Timer, "TAG_DONE" -> TagDone, "FAULT" -> Fault, "STOP" -> Stop, "DRAIN" -> Drain, "SKIP" -> Skip,
+    "WHEEL" -> Wheel)
 }
 
 object SegKind {

@@ -3,7 +3,7 @@ package vtoe.rtl
 import chisel3._
 import chisel3.util._
 
-/** Per-connection transmit state, owned by ConnStateUnit (one read and one write per cycle). */
+/** Per-connection transmit state, owned by ConnStateUnit (one read and one write per cycle, in block RAM). */
 class ConnState(p: AdapterParams) extends Bundle {
   val state = UInt(2.W) // ConnStateCode
   val mode = UInt(2.W)
@@ -52,4 +52,9 @@ class ConnState(p: AdapterParams) extends Bundle {
   val sendQueued = Bool() // in the send queue (eligible, or was when queued and not yet looked at)
   val retireQueued = Bool() // in the retire queue
   val drainQueued = Bool() // in the drain queue
+  // Membership of the timer wheel: a connection whose timer runs is in one slot's list, threaded through
+  // wheelNext; one whose timer stopped may stay until its slot comes up (then it is dropped). Kept across OPEN.
+  val inWheel = Bool()
+  val wheelNextValid = Bool() // false: the last of its slot's list
+  val wheelNext = UInt(p.connIdxBits.W)
 }

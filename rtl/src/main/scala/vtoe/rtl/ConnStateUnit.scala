@@ -5,15 +5,56 @@ import chisel3.util._
 
 /** The single owner of every connection's transmit state and retained ring. At most one operation per
   * cycle changes a connection (see [[Op]]): drain > fault > tag done > retire > open/stop > ACK >
-  * descriptor > timer > segment (or skip), each taken only when its outputs have room. Connections
-  * with work wait in queues (send, retire, drain), so choosing one costs the same whatever numConns. A stopped PREPINNED
-  * connection drains (releases) its blocks only after its last tag in flight is done, so the DMA
-  * engine never reads a block the host has already unpinned. Every change goes out
-  * on the trace, so the lockstep model follows the RTL's timing decisions exactly and checks them.
+  * descriptor > timer wheel > segment (or skip), each taken only when its outputs have room (a CSR read
+  * of connection state, which changes nothing, goes before all). Connections with work wait in queues
+  * (send, retire, drain) and running timers in a hashed timer wheel ([[TimerWheel]]), so choosing one
+  * costs the same whatever numConns. A stopped PREPINNED connection drains (releases) its blocks only
+  * after its last tag in flight is done, so the DMA engine never reads a block the host has already
+  * unpinned. Every change goes out on the trace, so the lockstep model follows the RTL's timing
+  * decisions exactly and checks them.
   *
-  * Trade-off: one state read and write per cycle keeps the per-connection state in single-ported
-  * memories (cheap at 1024 connections) and makes the order of changes explicit; control operations
-  * are a few per 1500-byte frame, far below one per cycle.
+  * Pipeline (the read-modify-write of Corundum's tx_scheduler_rr, with its read-data override):
+  *  - stage 0 chooses the op and its connection, takes the op's input or pops its queue, and presents
+  *    the addresses: the state, the ring entries the op reads (their indices from a small copy of the
+  *    ring pointers), the configuration of a connection being opened.
+  *  - stage 1 gets the state and the entries one cycle later, computes the next state and writes it,
+  *    enqueues the outputs and the trace record, and re-queues the connection where it still has work.
+  *  Read-during-write of a synchronous memory is undefined, so stage 1 takes the state (and ring entry)
+  *  written in the previous cycle from a register when it is the same connection (entry): back-to-back
+  *  ops on one connection see each other, one op per cycle. What stage 0 itself decides from a
+  *  connection (whether a descriptor fits, which ring entry to read, who is next in the wheel's list) is
+  *  taken from stage 1's result when stage 1 is on that connection. Outputs stage 1 will produce are
+  *  reserved in stage 0 (room in the output queue, a free tag), so stage 1 never stalls. The trace
+  *  keeps the order of stage 1, which is the order of the ops.
+  *
+  * Memories, and what they would be on an FPGA:
+  *  - `st` (state, about 400 bits x numConns) and `ring` (retained entries, 257 bits x numConns x
+  *    retained): synchronous read, one write port; block RAM (`ring` from a few thousand connections
+  *    on, UltraRAM). `ring` has two read ports (RETIRE reads the head entry and the next one): two
+  *    simple-dual-port copies.
+  *  - flags read combinationally by other blocks in the cycle they ask, one bit per connection:
+  *    `activeM` (fetch, framer), `busyM` (CsrFile), `ringFullM` (stage 0); `unaM` and `epochM`, copies of
+  *    snd.una and the retransmission epoch for the framer's last checks, and `ptrM`, a copy of the ring pointers stage 0 needs:
+  *    distributed RAM (LUTRAM). They cost a few tens of bits per connection, where their readers would
+  *    otherwise each need a cycle more.
+  *  - the send, retire and drain queues (numConns entries of a connection number) and the wheel's slot
+  *    table: LUTRAM or block RAM FIFOs.
+  *  CsrFile's configuration memory stays combinational (LUTRAM on an FPGA): it has five readers (fetch,
+  *  this unit, framer, parser, its own read-modify-write), each of which would need a cycle more.
+  *
+  * Timers: a hashed wheel of W = timerSlots slots of G = timerSlotCycles cycles (what the ETH
+  * fpga-network-stack's retransmit_timer does with a scan of its BRAM timer table, decrementing one
+  * session per cycle, is what this replaces: there an expiry waits for the scan, numConns cycles). A
+  * connection whose timer starts goes into the list of slot floor(min(deadline, now + rto) / G) + 1;
+  * when that slot comes up the wheel looks at it: due, a TIMER; not yet, back into the slot of
+  * floor(min(max(deadline, t), t + rto) / G) + 1 with t the slot's first cycle; timer stopped, dropped.
+  * A later deadline never moves it (it is looked at early and put back), and a deadline is never
+  * earlier than now + rto, so the slot it is in never comes up later than G cycles after its deadline.
+  * Bound: a timer that falls due at cycle D (deadline passed, nothing left to retire) is served by the
+  * wheel in the slot that starts at or before D + G, one op cycle after each connection ahead of it in
+  * that slot's list and in earlier slots still being walked, in cycles no op of higher priority takes,
+  * plus the two pipeline stages. The one exception: a connection re-opened with a smaller RTO while its
+  * old entry is still in the wheel is served within W*G cycles of its deadline the first time.
   */
 class ConnStateUnit(p: AdapterParams) extends Module {
   override def desiredName = "ConnStateUnit"
@@ -32,8 +73,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     val activeQ = Vec(2, Flipped(new ConnFlagQuery(p))) // connection state Active (fetch, framer)
     val busyQ = Flipped(new ConnFlagQuery(p)) // tags in flight, retiring or draining (CsrFile)
     val unaQ = Flipped(new ConnUnaQuery(p)) // snd.una (framer: is a segment acknowledged already?)
-    val stateConn = Input(UInt(p.connIdxBits.W)) // CSR read of connection state
-    val stateData = Output(Vec(4, UInt(64.W)))
+    val stateRd = Flipped(new ConnStateRead(p)) // CSR read of connection state, through the pipeline
     val counters = Output(Vec(2, UInt(64.W))) // ACKs above sndMax, ACKs below sndUna
     val init = Input(Valid(UInt(p.connIdxBits.W)))
   })
@@ -54,8 +94,8 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   val release = releaseQ.io.enq
   val event = eventQ.io.enq
   val trace = traceQ.io.enq
-  val st = Mem(p.numConns, new ConnState(p))
-  val ring = Mem(p.numConns * R, new RingEntry)
+  val st = SyncReadMem(p.numConns, new ConnState(p))
+  val ring = SyncReadMem(p.numConns * R, new RingEntry)
   def ringAddr(conn: UInt, idx: UInt): UInt = Cat(conn, idx(p.ringBits - 1, 0))
 
   val now = RegInit(0.U(PortWidths.Time.W))
@@ -65,21 +105,40 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   val activeM = Mem(p.numConns, Bool())
   val busyM = Mem(p.numConns, Bool())
   val ringFullM = Mem(p.numConns, Bool())
+  val unaM = Mem(p.numConns, UInt(32.W))
+  val epochM = Mem(p.numConns, UInt(Epoch.Bits.W)) // the retransmission epoch, for the framer's check (finding F3)
+  /** The ring pointers stage 0 needs to address the entries an op reads (a copy of the state's). */
+  class RingPtrs extends Bundle {
+    val head = UInt((p.ringBits + 1).W)
+    val cursor = UInt((p.ringBits + 1).W)
+    val drainPtr = UInt((p.ringBits + 1).W)
+    val fastRetx = Bool()
+  }
+  def ptrsOf(s: ConnState): RingPtrs = {
+    val r = Wire(new RingPtrs)
+    r.head := s.head
+    r.cursor := s.cursor
+    r.drainPtr := s.drainPtr
+    r.fastRetx := s.fastRetx
+    r
+  }
+  val ptrM = Mem(p.numConns, new RingPtrs)
   for (q <- io.activeQ) q.flag := activeM(q.conn)
-  io.unaQ.una := st(io.unaQ.conn).sndUna
-  io.unaQ.epoch := st(io.unaQ.conn).epoch
+  io.unaQ.una := unaM(io.unaQ.conn)
+  io.unaQ.epoch := epochM(io.unaQ.conn)
   io.busyQ.flag := busyM(io.busyQ.conn)
   val ackAbove = RegInit(0.U(64.W))
   val ackOld = RegInit(0.U(64.W))
   io.counters := VecInit(ackAbove, ackOld)
 
   // Connections with work, in queues instead of bit vectors scanned by priority encoders (Corundum's
-  // tx_scheduler_rr keeps its active queues the same way). Send queue: a connection is queued when it
-  // becomes eligible and re-queued after each segment while it stays eligible, which is round robin;
-  // one that is no longer eligible when it reaches the head is dropped (SKIP, traced). Retire and
-  // drain queues: a connection is queued when it starts to need that op and leaves when it no longer
-  // does; an entry found stale at the head is dropped in one untraced cycle. A connection is in each
-  // queue at most once (ConnState's *Queued flags), so numConns entries always suffice.
+  // tx_scheduler_rr keeps its active queues the same way). Stage 0 pops the head it serves; stage 1
+  // puts the connection back at the tail while it still needs that op. Send queue: a connection is
+  // queued when it becomes eligible and re-queued after each segment while it stays eligible, which is
+  // round robin; one that is no longer eligible when it reaches the head is dropped (SKIP, traced).
+  // Retire and drain queues: a connection is queued when it starts to need that op and re-queued after
+  // each one while it still does; an entry found stale is dropped in one untraced cycle. A connection
+  // is in each queue at most once (ConnState's *Queued flags), so numConns entries always suffice.
   val sendQ = Module(new Queue(UInt(p.connIdxBits.W), p.numConns))
   val retireQ = Module(new Queue(UInt(p.connIdxBits.W), p.numConns))
   val drainQ = Module(new Queue(UInt(p.connIdxBits.W), p.numConns))
@@ -91,50 +150,145 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   val ftCount = RegInit(p.tags.U(log2Ceil(p.tags + 1).W))
   def wrapInc(x: UInt): UInt = Mux(x === (p.tags - 1).U, 0.U, x + 1.U)
 
-  // Timer scan: one connection looked at per cycle; a due one waits until served.
-  val scan = RegInit(0.U(p.connIdxBits.W))
-  val scanState = st(scan)
-  val scanDue = RetransmitFsm.due(scanState, now)
+  val wheel = Module(new TimerWheel(p))
+  wheel.io.now := now
 
-  // ---- choose this cycle's operation ----
-  // Nothing runs during the reset sweep: the state memory holds garbage until it is cleared.
-  val tr = trace.ready && !io.init.valid
-  val doDrain = drainQ.io.deq.valid && release.ready && tr
-  val doFault = !doDrain && io.fault.valid && event.ready && tr
-  val doTagDone = !doDrain && !doFault && io.tagDone.valid && tr
-  val doRetire = !doDrain && !doFault && !doTagDone && retireQ.io.deq.valid && completion.ready && tr
-  val higher1 = doDrain || doFault || doTagDone || doRetire
-  val doCtl = !higher1 && io.ctl.valid && tr
-  val doAck = !higher1 && !doCtl && io.ack.valid && tr
+  /** Which op stage 0 hands to stage 1 (at most one). */
+  class StageOp extends Bundle {
+    val csr = Bool() // CSR read of the state: no change, no trace
+    val drain = Bool()
+    val fault = Bool()
+    val tagDone = Bool()
+    val retire = Bool()
+    val ctl = Bool()
+    val ack = Bool()
+    val desc = Bool()
+    val walk = Bool() // the timer wheel's next connection
+    val send = Bool() // the send queue's head: a segment, or a skip
+  }
+  /** And with it: the op's connection, its input and the addresses it read (no reset: only read with an op). */
+  class Stage extends Bundle {
+    val conn = UInt(p.connIdxBits.W)
+    val faultIn = new TagFault(p)
+    val tagDoneIn = new TagDone(p)
+    val ctlIn = new ConnCtl(p)
+    val cfg = new ConnCfg
+    val ackIn = new AckInfo(p)
+    val descIn = new FetchedDesc
+    val addrA = UInt((p.connIdxBits + p.ringBits).W)
+    val addrB = UInt((p.connIdxBits + p.ringBits).W)
+    val ptrs = new RingPtrs
+  }
+  val s1k = RegInit(0.U.asTypeOf(new StageOp))
+  val s1 = Reg(new Stage)
+  val s1Op = s1k.drain || s1k.fault || s1k.tagDone || s1k.retire || s1k.ctl || s1k.ack || s1k.desc || s1k.walk || s1k.send
+  val fin = Wire(new ConnState(p)) // the state stage 1 writes in this cycle, when s1Op
+  /** From stage 1's result when stage 1 changes that connection in this cycle, else from the memory. */
+  def fwd[T <: Data](conn: UInt, fromStage1: T, fromMem: T): T = Mux(s1Op && s1.conn === conn, fromStage1, fromMem)
+  /** Room in an output queue for one more entry besides the one stage 1 may be adding now. */
+  def room(q: Queue[_ <: Data], stage1Adds: Bool): Bool = q.io.count +& stage1Adds.asUInt < q.entries.U
+
+  // ---- stage 0: choose this cycle's operation, take its input, present its addresses ----
+  // Nothing runs during the reset sweeps: the memories hold garbage until they are cleared.
+  val run = !io.init.valid && wheel.io.ready
+  val tr = run && room(traceQ, s1Op)
+  val pickCsr = run && io.stateRd.req.valid
+  val releaseRoom = room(releaseQ, s1k.drain || s1k.desc)
+  val eventRoom = room(eventQ, s1k.fault || s1k.walk)
+  val pickDrain = !pickCsr && drainQ.io.deq.valid && releaseRoom && tr
+  val pickFault = !pickCsr && !pickDrain && io.fault.valid && eventRoom && tr
+  val pickTagDone = !pickCsr && !pickDrain && !pickFault && io.tagDone.valid && tr
+  val pickRetire = !pickCsr && !pickDrain && !pickFault && !pickTagDone && retireQ.io.deq.valid &&
+    room(completionQ, s1k.retire) && tr
+  val higher1 = pickCsr || pickDrain || pickFault || pickTagDone || pickRetire
+  val pickCtl = !higher1 && io.ctl.valid && tr
+  val pickAck = !higher1 && !pickCtl && io.ack.valid && tr
   val descConn = io.desc.bits.conn(p.connIdxBits - 1, 0)
-  val descFits = !ringFullM(descConn) || !activeM(descConn)
-  val doDesc = !higher1 && !doCtl && !doAck && io.desc.valid && descFits && release.ready && tr
-  val higher2 = higher1 || doCtl || doAck || doDesc
-  val doTimer = !higher2 && scanDue && event.ready && tr
-  // The send queue's head gets the cycle when nothing else runs: a segment if it is still eligible
-  // (and a tag and room for the job are there), or else it leaves the queue.
-  val segSlot = !higher2 && !doTimer && sendQ.io.deq.valid && tr
-
-  val opConn = PriorityMux(Seq(
-    doDrain -> drainQ.io.deq.bits,
-    doFault -> io.fault.bits.conn,
-    doTagDone -> io.tagDone.bits.conn,
-    doRetire -> retireQ.io.deq.bits,
-    doCtl -> io.ctl.bits.conn,
-    doAck -> io.ack.bits.conn,
-    doDesc -> descConn,
-    doTimer -> scan,
+  val descFull = fwd(descConn, fin.tail - fin.head === R.U, ringFullM(descConn))
+  val descActive = fwd(descConn, fin.state === ConnStateCode.Active.U, activeM(descConn))
+  val descFits = !descFull || !descActive
+  val pickDesc = !higher1 && !pickCtl && !pickAck && io.desc.valid && descFits && releaseRoom && tr
+  val higher2 = higher1 || pickCtl || pickAck || pickDesc
+  // The wheel's next connection goes before the send queue even while it waits for room for an event,
+  // so that no segment is ever cut while a timer waits to be looked at (the lockstep model checks it).
+  val walk = wheel.io.walk
+  val pickWalk = !higher2 && walk.valid && eventRoom && tr
+  // The send queue's head gets the cycle when nothing else runs and a tag and room for a job are there;
+  // stage 1 cuts a segment if it is still eligible, or else drops it from the queue.
+  val pickSend = !higher2 && !walk.valid && sendQ.io.deq.valid && ftCount > s1k.send.asUInt && room(jobQ, s1k.send) && tr
+  val pickConn = PriorityMux(Seq(
+    pickCsr -> io.stateRd.req.bits,
+    pickDrain -> drainQ.io.deq.bits,
+    pickFault -> io.fault.bits.conn,
+    pickTagDone -> io.tagDone.bits.conn,
+    pickRetire -> retireQ.io.deq.bits,
+    pickCtl -> io.ctl.bits.conn,
+    pickAck -> io.ack.bits.conn,
+    pickDesc -> descConn,
+    pickWalk -> walk.bits,
     true.B -> sendQ.io.deq.bits
   ))
-  val cur = st(opConn)
-  val headEligible = Segmenter.eligible(cur)
-  val doSeg = segSlot && headEligible && ftCount =/= 0.U && job.ready
-  val doSkip = segSlot && !headEligible
-  val anyOp = higher2 || doTimer || doSeg || doSkip
+  val ptrs = fwd(pickConn, ptrsOf(fin), ptrM(pickConn))
+  val ringIdxA = Mux(pickDrain, ptrs.drainPtr, Mux(pickSend && !ptrs.fastRetx, ptrs.cursor, ptrs.head))
+  val addrA = ringAddr(pickConn, ringIdxA)
+  val addrB = ringAddr(pickConn, ptrs.head + 1.U)
+  val stRead = st.read(pickConn)
+  val entryARead = ring.read(addrA)
+  val entryBRead = ring.read(addrB)
   io.cfg.conn := io.ctl.bits.conn
-  val ringIdxA = Mux(doDrain, cur.drainPtr, Mux(segSlot && !cur.fastRetx, cur.cursor, cur.head))
-  val entryA = ring(ringAddr(opConn, ringIdxA))
-  val entryB = ring(ringAddr(opConn, cur.head + 1.U))
+  io.stateRd.req.ready := pickCsr
+  io.ctl.ready := pickCtl
+  io.ack.ready := pickAck
+  io.desc.ready := pickDesc
+  io.fault.ready := pickFault
+  io.tagDone.ready := pickTagDone
+  sendQ.io.deq.ready := pickSend
+  retireQ.io.deq.ready := pickRetire
+  drainQ.io.deq.ready := pickDrain
+  s1k.csr := pickCsr
+  s1k.drain := pickDrain
+  s1k.fault := pickFault
+  s1k.tagDone := pickTagDone
+  s1k.retire := pickRetire
+  s1k.ctl := pickCtl
+  s1k.ack := pickAck
+  s1k.desc := pickDesc
+  s1k.walk := pickWalk
+  s1k.send := pickSend
+  s1.conn := pickConn
+  s1.faultIn := io.fault.bits
+  s1.tagDoneIn := io.tagDone.bits
+  s1.ctlIn := io.ctl.bits
+  s1.cfg := io.cfg.cfg // the CTRL write that opens stores only enabled and mode in this cycle
+  s1.ackIn := io.ack.bits
+  s1.descIn := io.desc.bits
+  s1.addrA := addrA
+  s1.addrB := addrB
+  s1.ptrs := ptrs
+
+  // ---- stage 1: the op on the state read in stage 0 ----
+  // A synchronous read in the cycle of a write to the same place is undefined: what was written in the
+  // previous cycle comes from these registers instead (Corundum's read-data override).
+  val lastWr = RegInit(0.U.asTypeOf(Valid(UInt(p.connIdxBits.W))))
+  val lastWrData = Reg(new ConnState(p))
+  val lastRingWr = RegInit(0.U.asTypeOf(Valid(UInt((p.connIdxBits + p.ringBits).W))))
+  val lastRingData = Reg(new RingEntry)
+  val cur = Mux(lastWr.valid && lastWr.bits === s1.conn, lastWrData, stRead)
+  val entryA = Mux(lastRingWr.valid && lastRingWr.bits === s1.addrA, lastRingData, entryARead)
+  val entryB = Mux(lastRingWr.valid && lastRingWr.bits === s1.addrB, lastRingData, entryBRead)
+  val opConn = s1.conn
+  val doDrain = s1k.drain
+  val doFault = s1k.fault
+  val doTagDone = s1k.tagDone
+  val doRetire = s1k.retire
+  val doCtl = s1k.ctl
+  val doAck = s1k.ack
+  val doDesc = s1k.desc
+  val doWalk = s1k.walk
+  val headEligible = Segmenter.eligible(cur)
+  val doSeg = s1k.send && headEligible
+  val doSkip = s1k.send && !headEligible
+  val anyOp = s1Op
 
   val seg = Module(new Segmenter(p))
   seg.io.cur := cur
@@ -142,7 +296,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   val rfsm = Module(new RetransmitFsm(p))
   rfsm.io.cur := cur
   rfsm.io.headEntry := entryA
-  rfsm.io.ack := io.ack.bits
+  rfsm.io.ack := s1.ackIn
   rfsm.io.now := now
 
   /** Arms, re-arms or stops the timer: it runs while data that has left is unacknowledged (RFC 6298
@@ -177,6 +331,8 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   }
 
   val next = WireDefault(cur)
+  val wheelInsert = Wire(Bool()) // the op's connection goes into the timer wheel (see below)
+  val wheelKey = Wire(UInt(PortWidths.Time.W)) // the number of the slot it goes into
   val tr0 = Wire(new TraceRec)
   tr0 := 0.U.asTypeOf(new TraceRec)
   tr0.conn := opConn
@@ -213,7 +369,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     tr0.len := e.size
     tr0.aux := e.va
   }.elsewhen(doFault) {
-    val f = io.fault.bits
+    val f = s1.faultIn
     next := stopped(cur)
     event.valid := true.B
     event.bits.conn := opConn
@@ -223,7 +379,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     tr0.tag := f.tag
     tr0.aux := f.code
   }.elsewhen(doTagDone) {
-    val t = io.tagDone.bits
+    val t = s1.tagDoneIn
     val n = WireDefault(cur)
     n.tagsInFlight := cur.tagsInFlight - 1.U
     when(cur.lastTagValid && cur.lastTag === t.tag) { n.lastTagValid := false.B }
@@ -262,11 +418,11 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     tr0.seq := end
     tr0.aux := e.descVa
   }.elsewhen(doCtl) {
-    when(io.ctl.bits.open) {
-      val c = io.cfg.cfg
+    when(s1.ctlIn.open) {
+      val c = s1.cfg
       val o = WireDefault(0.U.asTypeOf(new ConnState(p)))
       o.state := ConnStateCode.Active.U
-      o.mode := io.ctl.bits.mode // the CTRL write that opens stores the mode in this very cycle
+      o.mode := s1.ctlIn.mode // the CTRL write that opens stores the mode in this very cycle
       o.sndUna := c.iss
       o.sndNxt := c.iss
       o.sndMax := c.iss
@@ -287,7 +443,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
       tr0.aux := 0.U
     }
   }.elsewhen(doAck) {
-    val a = io.ack.bits
+    val a = s1.ackIn
     next := timerRule(rfsm.io.ackNext, rfsm.io.ackRestart)
     when(rfsm.io.ackResult === AckResult.Above.U) { ackAbove := ackAbove + 1.U }
     when(rfsm.io.ackResult === AckResult.Old.U) { ackOld := ackOld + 1.U }
@@ -296,7 +452,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     tr0.len := a.wnd
     tr0.aux := Cat(rfsm.io.ackNext.dupAcks, rfsm.io.ackResult)
   }.elsewhen(doDesc) {
-    val d = io.desc.bits
+    val d = s1.descIn
     val take = cur.state === ConnStateCode.Active.U
     when(take) {
       val e = Wire(new RingEntry)
@@ -317,7 +473,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
       // Stopped meanwhile: a PREPINNED block was pinned for us and must be given back.
       release.valid := cur.mode === 2.U
       release.bits.tag := 0.U
-      release.bits.conn := descConn
+      release.bits.conn := opConn
       release.bits.va := d.va
       release.bits.len := d.size
       release.bits.prepinned := true.B
@@ -327,10 +483,9 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     tr0.seq := d.seq
     tr0.len := d.size
     tr0.aux := d.descVa
-  }.elsewhen(doTimer) {
-    // The scan saw an older state; check again on the current one.
+  }.elsewhen(doWalk) {
+    // The wheel's next connection: due now, or not yet (it goes back, see below), or its timer stopped.
     val due = RetransmitFsm.due(cur, now)
-    traced := due
     when(due) {
       when(rfsm.io.timerStop) {
         next := stopped(cur)
@@ -341,9 +496,13 @@ class ConnStateUnit(p: AdapterParams) extends Module {
       }.otherwise {
         next := timerRule(rfsm.io.timerNext, true.B)
       }
+      tr0.op := Op.Timer.U
+      tr0.aux := Cat(rfsm.io.timerNext.retries, rfsm.io.timerNext.backoff, rfsm.io.timerKind)
+    }.otherwise {
+      tr0.op := Op.Wheel.U
+      tr0.tag := wheelInsert
+      tr0.aux := Mux(wheelInsert, wheelKey, 0.U)
     }
-    tr0.op := Op.Timer.U
-    tr0.aux := Cat(rfsm.io.timerNext.retries, rfsm.io.timerNext.backoff, rfsm.io.timerKind)
   }.elsewhen(doSeg) {
     val tag = ftQ(ftHead)
     val n = WireDefault(seg.io.next)
@@ -387,58 +546,86 @@ class ConnStateUnit(p: AdapterParams) extends Module {
 
   trace.valid := anyOp && traced
   trace.bits := tr0
-  io.ctl.ready := doCtl
-  io.ack.ready := doAck
-  io.desc.ready := doDesc
-  io.fault.ready := doFault
-  io.tagDone.ready := doTagDone
 
-  // ---- queue membership: the op's connection leaves a queue it was served from, and joins one it now needs ----
-  sendQ.io.deq.ready := doSeg || doSkip
-  retireQ.io.deq.ready := doRetire && !next.retirePending
-  drainQ.io.deq.ready := doDrain && !next.draining
+  // ---- the timer wheel: a connection whose timer runs is in it, once ----
+  // A new entry goes into the slot after the one holding min(deadline, base + rto): never later than G
+  // cycles past any deadline the timer can get before that slot comes up (each is at least now + rto),
+  // and never earlier than the slot after base, so it is not looked at again in the slot being walked.
+  // The base is the walked slot's first cycle for a connection put back by the walk (then the slot it
+  // goes to does not depend on how long the walk took), else now.
+  val inWheel = cur.inWheel && !doWalk // a walk step has taken it out of its list
+  wheelInsert := anyOp && next.timerOn && !inWheel
+  val base = Mux(doWalk, wheel.io.slotTime, now)
+  val notBefore = Mux(next.deadline > base, next.deadline, base)
+  val latest = base + next.rto.pad(PortWidths.Time)
+  val wheelAt = Mux(notBefore < latest, notBefore, latest)
+  wheelKey := (wheelAt >> log2Ceil(p.timerSlotCycles)) + 1.U
+  wheel.io.insert.valid := wheelInsert
+  wheel.io.insert.bits.slot := wheelKey(p.timerSlotBits - 1, 0)
+  wheel.io.insert.bits.conn := opConn
+  wheel.io.stepped.valid := doWalk
+  wheel.io.stepped.bits.valid := cur.wheelNextValid
+  wheel.io.stepped.bits.bits := cur.wheelNext
+
+  // ---- queue membership: the op's connection goes back to a queue it was served from, or joins one it now needs ----
   // From cur, not next: OPEN starts from a fresh state, but an old entry of the connection may still be queued.
-  val inSend = cur.sendQueued && !sendQ.io.deq.ready
-  val inRetire = cur.retireQueued && !retireQ.io.deq.ready
-  val inDrain = cur.drainQueued && !drainQ.io.deq.ready
+  val inSend = cur.sendQueued && !s1k.send
+  val inRetire = cur.retireQueued && !doRetire
+  val inDrain = cur.drainQueued && !doDrain
   sendQ.io.enq.valid := anyOp && Segmenter.eligible(next) && !inSend
   retireQ.io.enq.valid := anyOp && next.retirePending && !inRetire
   drainQ.io.enq.valid := anyOp && next.draining && !inDrain
   sendQ.io.enq.bits := opConn
   retireQ.io.enq.bits := opConn
   drainQ.io.enq.bits := opConn
-  val fin = WireDefault(next)
+  fin := next
   fin.sendQueued := inSend || sendQ.io.enq.valid
   fin.retireQueued := inRetire || retireQ.io.enq.valid
   fin.drainQueued := inDrain || drainQ.io.enq.valid
+  fin.inWheel := inWheel || wheelInsert
+  fin.wheelNextValid := Mux(wheelInsert, wheel.io.insertNext.valid, cur.wheelNextValid)
+  fin.wheelNext := Mux(wheelInsert, wheel.io.insertNext.bits, cur.wheelNext)
 
   when(io.init.valid) {
     st.write(io.init.bits, 0.U.asTypeOf(new ConnState(p)))
     activeM.write(io.init.bits, false.B)
     busyM.write(io.init.bits, false.B)
     ringFullM.write(io.init.bits, false.B)
+    unaM.write(io.init.bits, 0.U)
+    epochM.write(io.init.bits, 0.U)
+    ptrM.write(io.init.bits, 0.U.asTypeOf(new RingPtrs))
   }.elsewhen(anyOp) {
     st.write(opConn, fin)
     activeM.write(opConn, fin.state === ConnStateCode.Active.U)
     busyM.write(opConn, fin.tagsInFlight =/= 0.U || fin.draining || fin.retirePending)
     ringFullM.write(opConn, (fin.tail - fin.head) === R.U)
+    unaM.write(opConn, fin.sndUna)
+    epochM.write(opConn, fin.epoch)
+    ptrM.write(opConn, ptrsOf(fin))
   }
-  when(ringWrite) { ring.write(ringAddr(opConn, ringWriteIdx), ringWriteData) }
+  lastWr.valid := anyOp
+  lastWr.bits := opConn
+  lastWrData := fin
+  val ringWriteAddr = ringAddr(opConn, ringWriteIdx)
+  when(ringWrite) { ring.write(ringWriteAddr, ringWriteData) }
+  lastRingWr.valid := ringWrite
+  lastRingWr.bits := ringWriteAddr
+  lastRingData := ringWriteData
   when(doSeg) {
     ftHead := wrapInc(ftHead)
   }
   when(doTagDone) {
-    ftQ(ftTail) := io.tagDone.bits.tag
+    ftQ(ftTail) := s1.tagDoneIn.tag
     ftTail := wrapInc(ftTail)
   }
   ftCount := ftCount + doTagDone.asUInt - doSeg.asUInt
-  when(!(scanDue && !doTimer)) { scan := scan + 1.U }
 
-  val sq = st(io.stateConn)
-  io.stateData(0) := Cat(sq.tagsInFlight =/= 0.U || sq.draining || sq.retirePending, sq.tagsInFlight.pad(8), 0.U(6.W), sq.state)
-  io.stateData(1) := sq.sndUna
-  io.stateData(2) := sq.sndNxt
-  io.stateData(3) := sq.sndMax
+  io.stateRd.resp.valid := s1k.csr
+  io.stateRd.resp.bits(0) := Cat(cur.tagsInFlight =/= 0.U || cur.draining || cur.retirePending, cur.tagsInFlight.pad(8), 0.U(6.W),
+    cur.state)
+  io.stateRd.resp.bits(1) := cur.sndUna
+  io.stateRd.resp.bits(2) := cur.sndNxt
+  io.stateRd.resp.bits(3) := cur.sndMax
 
   when(doSeg) { assert(Segmenter.eligible(cur), "ConnStateUnit cut a segment for a connection with nothing to send") }
   when(doSeg) { assert(seg.io.len =/= 0.U && seg.io.len <= cur.mss, "Segmenter cut an empty or oversized segment") }
@@ -446,4 +633,14 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   assert(!sendQ.io.enq.valid || sendQ.io.enq.ready, "send queue full: a connection was queued twice")
   assert(!retireQ.io.enq.valid || retireQ.io.enq.ready, "retire queue full: a connection was queued twice")
   assert(!drainQ.io.enq.valid || drainQ.io.enq.ready, "drain queue full: a connection was queued twice")
+  assert((!job.valid || job.ready) && (!completion.valid || completion.ready) && (!release.valid || release.ready) &&
+    (!event.valid || event.ready) && (!trace.valid || trace.ready), "stage 1 found no room for an output stage 0 reserved")
+  when(anyOp) {
+    assert(s1.ptrs.asUInt === ptrsOf(cur).asUInt, "stage 0 addressed the ring with pointers other than the state's")
+    assert(!fin.timerOn || fin.inWheel, "a running timer outside the timer wheel")
+  }
+  when(doWalk) { assert(cur.inWheel, "the timer wheel walked a connection that is not in it") }
+  when(s1k.send) { assert(cur.sendQueued, "the send queue served a connection not marked as queued") }
+  when(doRetire) { assert(cur.retireQueued, "the retire queue served a connection not marked as queued") }
+  when(doDrain) { assert(cur.drainQueued, "the drain queue served a connection not marked as queued") }
 }

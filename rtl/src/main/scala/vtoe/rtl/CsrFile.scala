@@ -15,6 +15,9 @@ import chisel3.util._
   * only once ConnStateUnit took it, so a doorbell rung after the answer cannot overtake it.
   *
   * Writes that would leave a connection inconsistent are refused with SLVERR and change nothing.
+  *
+  * A read of connection state (STATUS, SND_UNA, SND_NXT, SND_MAX) asks ConnStateUnit, whose state
+  * memory reads one cycle late, and is answered in the cycle after it asked.
   */
 class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
   override def desiredName = "CsrFile"
@@ -26,8 +29,7 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
     val init = Output(Valid(UInt(p.connIdxBits.W))) // reset sweep: clear this connection's state
     val ctl = Decoupled(new ConnCtl(p)) // open / stop requests to ConnStateUnit
     val busyQ = new ConnFlagQuery(p) // connection still has work in flight: cannot be re-opened
-    val stateConn = Output(UInt(p.connIdxBits.W)) // read-only connection state, from ConnStateUnit
-    val stateData = Input(Vec(4, UInt(64.W))) // STATUS, SND_UNA, SND_NXT, SND_MAX
+    val state = new ConnStateRead(p) // read-only connection state, from ConnStateUnit
     val counters = Input(Vec(16, UInt(64.W))) // global registers 16..31
   })
 
@@ -60,7 +62,12 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
   val low5Zero = d(4, 0) === 0.U
   io.busyQ.conn := conn
   val busy = io.busyQ.flag
-  io.stateConn := conn
+  val stateReg = regIdx === Csr.Status.U || regIdx === Csr.SndUna.U || regIdx === Csr.SndNxt.U || regIdx === Csr.SndMax.U
+  // Only a read needs the state (a write is refused); it waits for ConnStateUnit's answer.
+  val needState = !global && wellFormed && connOk && stateReg && !r.write
+  val stateData = io.state.resp.bits
+  io.state.req.valid := io.req.valid && initDone && respQ.io.enq.ready && needState && !io.state.resp.valid
+  io.state.req.bits := conn
 
   val rdata = WireDefault(0.U(PortWidths.CsrData.W))
   val resp = WireDefault(Csr.RespDecErr.U(PortWidths.AxiResp.W))
@@ -168,10 +175,10 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
           .elsewhen(d(63, 48) =/= 0.U) { refuse() }
           .otherwise { accept(); next.rcvNxt := d(31, 0); next.rcvWnd := d(47, 32); writeCfg := true.B }
       }
-      is(Csr.Status.U) { rdata := io.stateData(0); when(r.write) { refuse() }.otherwise { accept() } }
-      is(Csr.SndUna.U) { rdata := io.stateData(1); when(r.write) { refuse() }.otherwise { accept() } }
-      is(Csr.SndNxt.U) { rdata := io.stateData(2); when(r.write) { refuse() }.otherwise { accept() } }
-      is(Csr.SndMax.U) { rdata := io.stateData(3); when(r.write) { refuse() }.otherwise { accept() } }
+      is(Csr.Status.U) { rdata := stateData(0); when(r.write) { refuse() }.otherwise { accept() } }
+      is(Csr.SndUna.U) { rdata := stateData(1); when(r.write) { refuse() }.otherwise { accept() } }
+      is(Csr.SndNxt.U) { rdata := stateData(2); when(r.write) { refuse() }.otherwise { accept() } }
+      is(Csr.SndMax.U) { rdata := stateData(3); when(r.write) { refuse() }.otherwise { accept() } }
     }
   }
 
@@ -179,7 +186,7 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
   io.ctl.bits.conn := conn
   io.ctl.bits.open := ctlOpen
   io.ctl.bits.mode := next.mode
-  io.req.ready := initDone && respQ.io.enq.ready && (!ctlNeeded || io.ctl.ready)
+  io.req.ready := initDone && respQ.io.enq.ready && (!ctlNeeded || io.ctl.ready) && (!needState || io.state.resp.valid)
 
   when(io.req.fire && writeCfg) { cfgMem.write(conn, next) }
 

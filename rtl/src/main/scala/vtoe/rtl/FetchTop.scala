@@ -24,7 +24,10 @@ class FetchTop(p: AdapterParams) extends Module {
   // No transmit side here: enabling and disabling need nobody's consent, nothing is ever busy.
   csr.io.ctl.ready := true.B
   csr.io.busyQ.flag := false.B
-  csr.io.stateData := VecInit(Seq.fill(4)(0.U(64.W)))
+  // Connection state reads as zero, answered the cycle after the ask, as ConnStateUnit answers.
+  csr.io.state.req.ready := true.B
+  csr.io.state.resp.valid := RegNext(csr.io.state.req.fire, false.B)
+  csr.io.state.resp.bits := VecInit(Seq.fill(4)(0.U(64.W)))
   csr.io.counters := VecInit(Seq.fill(16)(0.U(64.W)))
 
   val fetchId = 0

@@ -40,8 +40,7 @@ class VtoeAdapter(p: AdapterParams) extends Module {
   m_csr_resp <> csr.io.resp
   csr.io.ctl <> csu.io.ctl
   csr.io.busyQ <> csu.io.busyQ
-  csu.io.stateConn := csr.io.stateConn
-  csr.io.stateData := csu.io.stateData
+  csr.io.state <> csu.io.stateRd
   // Registers 16..27 receive classes, 28..29 unused, 30..31 the ACK counters (Csr.AckAbove, Csr.AckOld).
   csr.io.counters := VecInit(parser.io.counters ++ Seq.fill(Csr.AckAbove - Csr.RxCounterBase - RxClass.count)(0.U(64.W)) ++
     csu.io.counters)

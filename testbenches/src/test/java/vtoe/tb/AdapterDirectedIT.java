@@ -378,8 +378,9 @@ class AdapterDirectedIT {
             }
             for (int i = 1; i < 4; i++) {
                 long gap = timers.get(i).time() - timers.get(i - 1).time();
-                // Re-armed at expiry with rto << backoff; the timer scan adds at most a sweep of the connections.
-                assertThat(gap).as("gap before expiry %d", i + 1).isBetween(rto << i, (rto << i) + 2L * tb.params.numConns());
+                // Re-armed at expiry with rto << backoff; the timer wheel adds at most its slot of G cycles and the
+                // two pipeline stages (the connection is alone: nothing else is due or queued at the deadline).
+                assertThat(gap).as("gap before expiry %d", i + 1).isBetween(rto << i, (rto << i) + tb.params.timerSlotCycles() + 2);
             }
         }
     }
@@ -468,6 +469,57 @@ class AdapterDirectedIT {
             for (int c = 8; c < 12; c++) {
                 assertThat(tb.peer(c).receiver().sha256()).isEqualTo(tb.sentSha256(c));
             }
+        }
+    }
+
+    /**
+     * The timer wheel's bound (README, "The connection engine"): an expiry is served within G cycles
+     * of its deadline, plus one cycle for each op the unit does meanwhile (the wheel's steps through
+     * connections ahead of it, ops of higher priority) and the two pipeline stages, however many
+     * connections there are. 48 connections lose their first segment. With RTOs that shrink as their
+     * frames leave later, the deadlines fall one cycle apart, several to a slot; with RTOs 500 cycles
+     * apart, each expiry comes alone and gets G + 2 cycles, where the scan this replaced looked at one
+     * connection per cycle and let it wait up to numConns (64) cycles with nothing else to do.
+     */
+    @ParameterizedTest(name = "RTO step {0}")
+    @ValueSource(longs = {-33, 500})
+    void eachExpiryIsServedWithinItsWheelSlotWhateverTheConnections(long rtoStep, TestInfo info) {
+        try (AdapterTb tb = tb(info, "[" + rtoStep + "]")) {
+            int n = 48;
+            long[] rto = new long[n];
+            for (int c = 0; c < n; c++) {
+                rto[c] = 6000 + rtoStep * c;
+                tb.openConnection(ConnSetup.of(c, CsrMap.MODE_PUSH).withRto(rto[c]));
+                int[] seen = {0};
+                tb.peer(c).toPeer().dropIf(f -> seen[0]++ == 0);
+            }
+            for (int c = 0; c < n; c++) {
+                tb.send(c, data(200, 40 + c), 200);
+            }
+            tb.finish(5_000_000);
+            long g = tb.params.timerSlotCycles();
+            List<TraceRecord> trace = tb.trace;
+            java.util.Map<Long, Integer> perSlot = new java.util.HashMap<>();
+            int checked = 0;
+            for (int c = 0; c < n; c++) {
+                int conn = c;
+                // The frame's TAG_DONE starts the timer (RFC 6298 5.1): due rto cycles later, the first expiry.
+                long deadline = trace.stream().filter(r -> r.conn() == conn && r.op() == Op.TAG_DONE.code && r.aux() == 1)
+                        .findFirst().orElseThrow().time() + rto[c];
+                long served = trace.stream().filter(r -> r.conn() == conn && r.op() == Op.TIMER.code).findFirst().orElseThrow().time();
+                long busy = trace.stream().filter(r -> r.time() >= deadline && r.time() < served).count();
+                assertThat(served).as("connection %d: expiry served, deadline %d", c, deadline)
+                        .isBetween(deadline, deadline + g + 2 + busy);
+                perSlot.merge(deadline / g, 1, Integer::sum);
+                checked++;
+            }
+            assertThat(checked).isEqualTo(n);
+            if (rtoStep < 0) {
+                assertThat(perSlot.values()).as("several deadlines in one slot of %d cycles", g).anyMatch(k -> k >= 3);
+            } else {
+                assertThat(perSlot.values()).as("one deadline per slot").allMatch(k -> k == 1);
+            }
+            assertThat(tb.model.csu().timersServed()).isGreaterThanOrEqualTo(n);
         }
     }
 

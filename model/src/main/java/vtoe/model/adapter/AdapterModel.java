@@ -138,7 +138,7 @@ public final class AdapterModel implements LockstepModel {
             public void tagDone(int tag, int conn, boolean sent, long cycle) {
                 framerRef[0].tagDone(tag, conn, sent, cycle);
             }
-        }, context);
+        }, context, traceOffset);
         csuRef[0] = csu;
         this.framer = new TxFramerModel(p, csr, csu, hh, staging, toBoard, context);
         framerRef[0] = framer;

@@ -24,6 +24,10 @@ import vtoe.model.txn.TraceRecord;
  * at that cycle, and compares every change other blocks made it expect (open/stop from CSRs,
  * descriptors from the fetch, ACKs from the parser, faults from the host side). It then predicts what
  * follows: jobs for the data path, completions, releases and events.
+ *
+ * <p>It mirrors the RTL's connection queues and timer wheel ({@link TimerWheelModel}) exactly, and
+ * checks the wheel's bound on every expiry: found in a slot that starts no later than G cycles after
+ * the timer fell due, and never passed over by a segment (the send queue comes after the wheel).
  */
 public final class ConnStateUnitModel {
     /** Where the unit's consequences go. */
@@ -85,9 +89,22 @@ public final class ConnStateUnitModel {
     private int busyCount;
     private final int timerLeaves;
     private final long[] timerMin; // min tree over "due at" per connection (Long.MAX_VALUE: no timer that can fall due)
+    private final long traceOffset; // cycle of the RTL's time 0: the wheel's slots are counted in the RTL's time
+    private final TimerWheelModel wheel;
+    private final long[] retireClearedAt; // RTL time from which retirePending was last false (a timer is due only then)
+    private final boolean[] wheelKeyedLonger; // re-opened with a shorter RTO while its old entry is in the wheel
+    private long timerServed;
+    private long timerWorstLate = Long.MIN_VALUE;
 
-    public ConnStateUnitModel(AdapterParams p, CsrFileModel csr, Downstream out, Supplier<String> context) {
+    /**
+     * @param traceOffset cycle of the RTL's time 0 on the clock of {@code t} in {@link #onTrace} (0 for the standalone TLM)
+     */
+    public ConnStateUnitModel(AdapterParams p, CsrFileModel csr, Downstream out, Supplier<String> context, long traceOffset) {
         this.p = p;
+        this.traceOffset = traceOffset;
+        this.wheel = new TimerWheelModel(p.numConns(), p.timerSlotCycles(), p.timerSlots());
+        this.retireClearedAt = new long[p.numConns()];
+        this.wheelKeyedLonger = new boolean[p.numConns()];
         this.csr = csr;
         this.out = out;
         this.context = context;
@@ -121,8 +138,9 @@ public final class ConnStateUnitModel {
         for (int c = 0; c < p.numConns(); c++) {
             reindex(c);
         }
-        // The scan looks at one connection per cycle; ops of higher priority can hold it up a while.
-        this.timerSlack = 4L * p.numConns() + 512;
+        // A hang detector only (the wheel's bound is checked exactly in timer()): a slot's G cycles, a revolution
+        // for a connection re-opened with a shorter RTO, a walk through every connection, and ops of higher priority.
+        this.timerSlack = (long) p.timerSlots() * p.timerSlotCycles() + p.timerSlotCycles() + 4L * p.numConns() + 512;
     }
 
     // ---- what other blocks tell the unit to expect ----
@@ -223,6 +241,22 @@ public final class ConnStateUnitModel {
             throw fail(r, t, "connection " + c + " does not exist");
         }
         ConnState s = st[c];
+        long rt = t - traceOffset;
+        wheel.catchUp(rt - 1);
+        boolean walked = op == Op.TIMER || op == Op.WHEEL;
+        if ((op == Op.SEG || op == Op.SKIP) && wheel.stepReady(rt)) {
+            throw fail(r, t, "the send queue was served while the timer wheel had connection " + wheel.walkHead()
+                    + " to look at (the wheel goes first)");
+        }
+        long walkSlot = wheel.slotTime();
+        if (walked) {
+            if (!wheel.stepReady(rt) || wheel.walkHead() != c) {
+                throw fail(r, t, wheel.stepReady(rt) ? "the timer wheel's walk is at connection " + wheel.walkHead()
+                        : "the timer wheel has no connection to look at in this cycle (walk at " + wheel.walkHead() + ")");
+            }
+            wheel.step(c, rt);
+        }
+        boolean wasRetiring = s.retirePending;
         switch (op) {
             case OPEN, STOP -> ctl(r, t, op == Op.OPEN);
             case DESC -> desc(r, t, s);
@@ -234,7 +268,18 @@ public final class ConnStateUnitModel {
             case FAULT -> fault(r, t, s);
             case DRAIN -> drain(r, t, s);
             case SKIP -> skip(r, t, s);
+            case WHEEL -> wheelStep(r, t, s, walkSlot);
             default -> throw fail(r, t, "unhandled op");
+        }
+        if (walked) {
+            wheelKeyedLonger[c] = false;
+        }
+        if (wasRetiring && !st[c].retirePending) {
+            retireClearedAt[c] = rt + 1;
+        }
+        // As the RTL: a connection whose timer runs is in the wheel, once.
+        if (st[c].timerOn && !wheel.contains(c)) {
+            wheel.insert(c, wheelKey(st[c], walked ? walkSlot : rt), rt);
         }
         // st[c], not s: OPEN replaces the state. Only changes are kept: activeAt looks up the last one before a cycle.
         TreeMap<Long, Boolean> h = activeHistory.get(c);
@@ -325,6 +370,9 @@ public final class ConnStateUnitModel {
             n.mss = cfg.mss();
             n.rto = cfg.rto();
             timerRule(n, false, t);
+            // Its old entry may still be in the wheel, in a slot chosen with the old RTO: with a shorter one it
+            // may come up later than the bound (within a revolution, when the hashed slot index comes round).
+            wheelKeyedLonger[r.conn()] = wheel.contains(r.conn()) && n.rto < s.rto;
             st[r.conn()] = n;
         } else {
             expectFields(r, t, 0, 0, 0);
@@ -353,7 +401,7 @@ public final class ConnStateUnitModel {
         } else if (s.mode == CsrMap.MODE_PREPINNED) {
             out.release(new Release(0, d.conn(), d.va(), d.size(), true), t);
         }
-        descTaken.pollFirst().accept(t);
+        descTaken.pollFirst().accept(t - 1); // the RTL takes it in stage 0, a cycle before its record
     }
 
     private void seg(TraceRecord r, long t, ConnState s) {
@@ -425,6 +473,8 @@ public final class ConnStateUnitModel {
         s.head = newHead;
         RingEntry next = ring[r.conn()][newHead & (p.retained() - 1)];
         s.retirePending = newHead != s.tail && (s.sndUna - next.end()) >= 0;
+        // As the RTL: served from the queue's head, back to its tail while more is to retire.
+        requeue(retireQ, retireQueued, r.conn(), false);
         out.completion(new Completion(r.conn(), e.end(), e.descVa), t);
     }
 
@@ -432,6 +482,15 @@ public final class ConnStateUnitModel {
         if (!RetransmitFsm.due(s, t)) {
             throw fail(r, t, "timer served but not due (timer " + (s.timerOn ? "due at " + s.deadline : "off") + ")");
         }
+        // The wheel's bound: the slot it was found in starts no later than G cycles after it fell due.
+        long dueFrom = Math.max(s.deadline - traceOffset, retireClearedAt[r.conn()]);
+        long found = wheel.slotTime();
+        if (found > dueFrom + p.timerSlotCycles() && !wheelKeyedLonger[r.conn()]) {
+            throw fail(r, t, "the timer wheel found this expiry in the slot of cycle " + found + " (RTL time), more than "
+                    + p.timerSlotCycles() + " cycles after it fell due at " + dueFrom);
+        }
+        timerServed++;
+        timerWorstLate = Math.max(timerWorstLate, t - traceOffset - dueFrom);
         String before = s.toString();
         RetransmitFsm.TimerOutcome o = RetransmitFsm.onTimer(s, p.maxRetries(), p.maxBackoff());
         long aux = o.kind().ordinal() | (long) s.backoff << 4 | (long) s.retries << 8;
@@ -487,6 +546,22 @@ public final class ConnStateUnitModel {
         out.event(new AdapterEvent(r.conn(), f.code, f.detail), t);
     }
 
+    /** WHEEL: the walk found the connection not due: back into the slot of its key (tag 1), or out (tag 0, timer stopped). */
+    private void wheelStep(TraceRecord r, long t, ConnState s, long walkSlot) {
+        if (RetransmitFsm.due(s, t)) {
+            throw fail(r, t, "the timer wheel put back a connection whose timer is due (it should have been a TIMER)");
+        }
+        long key = s.timerOn ? wheelKey(s, walkSlot) : 0;
+        if (r.tag() != (s.timerOn ? 1 : 0) || r.aux() != key || r.seq() != 0 || r.len() != 0) {
+            throw fail(r, t, s.timerOn ? "the connection goes back into slot " + key + " (tag 1)" : "the timer has stopped: dropped (tag 0, aux 0)");
+        }
+    }
+
+    /** The wheel slot a connection goes to (the RTL's rule; {@code base} in the RTL's time). */
+    private long wheelKey(ConnState s, long base) {
+        return wheel.key(s.deadline - traceOffset, base, s.rto);
+    }
+
     private void skip(TraceRecord r, long t, ConnState s) {
         Integer head = sendQ.peekFirst();
         if (head == null || head != r.conn()) {
@@ -508,6 +583,7 @@ public final class ConnStateUnitModel {
         }
         s.drainPtr = (s.drainPtr + 1) & ringMask;
         s.draining = s.drainPtr != s.tail;
+        requeue(drainQ, drainQueued, r.conn(), false); // as the RTL: back to the queue's tail while more is to drain
         if (!e.releaseIssued) {
             out.release(new Release(0, r.conn(), e.va, e.size, true), t);
         }
@@ -517,7 +593,7 @@ public final class ConnStateUnitModel {
 
     /**
      * The op the RTL's unit would do in cycle {@code t}, in its priority order (drain, fault,
-     * tag-done, retire, control, ACK, descriptor, timer, segment or skip), as the trace record it would emit;
+     * tag-done, retire, control, ACK, descriptor, timer wheel, segment or skip), as the trace record it would emit;
      * null when there is nothing to do. Feeding the record to {@link #onTrace} applies it, with every
      * check the lockstep uses, so the standalone TLM runs exactly the rules the RTL is held to.
      *
@@ -573,9 +649,14 @@ public final class ConnStateUnitModel {
                 return rec(Op.DESC, d.conn(), s.active() ? 0 : 1, d.seq(), d.size(), d.descVa(), t);
             }
         }
-        int tc = firstDue(t);
-        if (tc >= 0) {
+        long rt = t - traceOffset;
+        wheel.catchUp(rt - 1);
+        if (wheel.stepReady(rt)) {
+            int tc = wheel.walkHead();
             ConnState s = st[tc].copy();
+            if (!RetransmitFsm.due(s, t)) {
+                return rec(Op.WHEEL, tc, s.timerOn ? 1 : 0, 0, 0, s.timerOn ? wheelKey(s, wheel.slotTime()) : 0, t);
+            }
             RetransmitFsm.TimerOutcome o = RetransmitFsm.onTimer(s, p.maxRetries(), p.maxBackoff());
             return rec(Op.TIMER, tc, 0, 0, 0, o.kind().ordinal() | (long) s.backoff << 4 | (long) s.retries << 8, t);
         }
@@ -599,9 +680,19 @@ public final class ConnStateUnitModel {
         return new TraceRecord(op.code, conn, tag, seq, len, aux, t);
     }
 
-    /** The earliest cycle a timer will fall due (Long.MAX_VALUE: none is running). */
-    public long nextDeadline() {
-        return timerMin[1];
+    /** The first cycle after {@code now} at which the timer wheel may have a connection to look at (Long.MAX_VALUE: none). */
+    public long nextWheelStep(long now) {
+        long n = wheel.nextStep(now - traceOffset);
+        return n == Long.MAX_VALUE ? n : n + traceOffset;
+    }
+
+    /** Expiries served, and the most cycles one waited after it fell due (Long.MIN_VALUE: none). */
+    public long timersServed() {
+        return timerServed;
+    }
+
+    public long timerWorstLate() {
+        return timerWorstLate;
     }
 
     // ---- shared rules ----
@@ -640,7 +731,7 @@ public final class ConnStateUnitModel {
         return l;
     }
 
-    /** A timer left expired much longer than the scan needs to reach it is a hang in the making. */
+    /** A timer left expired much longer than the wheel can take to reach it is a hang in the making. */
     private void checkTimersServed(long t) {
         int c = firstDue(t - timerSlack);
         if (c >= 0) {

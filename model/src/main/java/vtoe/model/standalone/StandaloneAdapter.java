@@ -63,7 +63,10 @@ public final class StandaloneAdapter implements AdapterPorts {
         }
     }
 
-    /** A tag the framer has finished with, which ConnStateUnit may take from {@code readyAt} on. */
+    /**
+     * A tag the framer has finished with, which ConnStateUnit may take from {@code readyAt} on; its
+     * TAG_DONE record comes a cycle later (taken in stage 0, applied in stage 1).
+     */
     private record Done(int tag, int conn, boolean sent, long readyAt) {}
 
     private record PendingRead(DmaReadRequest ar, long est) {}
@@ -82,7 +85,7 @@ public final class StandaloneAdapter implements AdapterPorts {
     private final int[] respQueued; // s_hostresp beats per tag scheduled and not yet delivered
     private boolean framerBusy; // a tag is latched and its TAG_DONE not yet done
     private java.util.function.ObjLongConsumer<Bytes> rxTaken = (f, c) -> {};
-    private long framerFreeFrom; // the first cycle the framer may latch again (TAG_DONE + 1), plus one: frames start a cycle after latching
+    private long framerFreeFrom; // the first cycle the framer may latch again (the take, a cycle before TAG_DONE, + 1), plus one: frames start a cycle after latching
     private long rFreeAt;
     private int framerLast; // the tag framed (or dropped) last
     private long nextStep = Long.MAX_VALUE;
@@ -443,7 +446,7 @@ public final class StandaloneAdapter implements AdapterPorts {
                 done.pollFirst();
                 handled[r.tag()] = false;
                 framerBusy = false;
-                framerFreeFrom = now + 2;
+                framerFreeFrom = now + 1;
             }
             model.csu().onTrace(r, now);
             ops++;
@@ -454,18 +457,18 @@ public final class StandaloneAdapter implements AdapterPorts {
             schedule(now + 1);
             return;
         }
-        // Asleep until the framer can go on or a timer falls due, whichever comes first (an input wakes it earlier).
+        // Asleep until the framer can go on or the timer wheel has a connection to look at, whichever comes first (an input wakes it earlier).
         long wake = Long.MAX_VALUE;
         Done head = done.peekFirst();
-        if (head != null && head.readyAt > now) {
-            wake = head.readyAt;
+        if (head != null && head.readyAt + 1 > now) {
+            wake = head.readyAt + 1;
         }
         if (!framerBusy && now < framerFreeFrom) {
             wake = Math.min(wake, framerFreeFrom);
         }
-        long dl = model.csu().nextDeadline();
+        long dl = model.csu().nextWheelStep(now);
         if (dl != Long.MAX_VALUE) {
-            wake = Math.min(wake, Math.max(dl, now + 1));
+            wake = Math.min(wake, dl);
         }
         if (wake != Long.MAX_VALUE) {
             schedule(wake);
@@ -475,7 +478,7 @@ public final class StandaloneAdapter implements AdapterPorts {
     /** What ConnStateUnit would do in cycle {@code c} if nothing arrives before: {@link ConnStateUnitModel#decide}, no side effects. */
     private TraceRecord decide(long c) {
         Done d = done.peekFirst();
-        if (d != null && d.readyAt > c) {
+        if (d != null && d.readyAt + 1 > c) {
             d = null;
         }
         return model.csu().decide(c, d == null ? -1 : d.tag, d == null ? 0 : d.conn, d != null && d.sent);
@@ -555,7 +558,7 @@ public final class StandaloneAdapter implements AdapterPorts {
     public String diagnostics() {
         return model.stateReport() + "\n  engine: deliveries in flight " + inFlight + ", tags done and waiting " + done
                 + ", framed or dropped " + handledTags() + (framerBusy ? " (framer waiting for TAG_DONE)" : "") + ", next step " + (nextStep == Long.MAX_VALUE ? "none" : nextStep)
-                + ", next deadline " + model.csu().nextDeadline();
+                + ", next timer wheel step " + model.csu().nextWheelStep(t.now());
     }
 
     private List<Integer> handledTags() {

@@ -37,8 +37,8 @@ import chisel3.util._
   *    snd.una and the retransmission epoch for the framer's last checks, and `ptrM`, a copy of the ring pointers stage 0 needs:
   *    distributed RAM (LUTRAM). They cost a few tens of bits per connection, where their readers would
   *    otherwise each need a cycle more.
-  *  - the send, retire and drain queues (numConns entries of a connection number) and the wheel's slot
-  *    table: LUTRAM or block RAM FIFOs.
+  *  - the send, retire and drain queues (numConns entries of a connection number): LUTRAM or block RAM
+  *    FIFOs; the wheel's slot table (timerSlots entries of a connection number): LUTRAM.
   *  CsrFile's configuration memory stays combinational (LUTRAM on an FPGA): it has five readers (fetch,
   *  this unit, framer, parser, its own read-modify-write), each of which would need a cycle more.
   *
@@ -47,7 +47,8 @@ import chisel3.util._
   * session per cycle, is what this replaces: there an expiry waits for the scan, numConns cycles). A
   * connection whose timer starts goes into the list of slot floor(min(deadline, now + rto) / G) + 1;
   * when that slot comes up the wheel looks at it: due, a TIMER; not yet, back into the slot of
-  * floor(min(max(deadline, t), t + rto) / G) + 1 with t the slot's first cycle; timer stopped, dropped.
+  * floor(min(max(deadline, t), t + rto) / G) + 1 with t the slot's first cycle; timer stopped, dropped
+  * (both a traced WHEEL op, so the lockstep model mirrors the wheel exactly).
   * A later deadline never moves it (it is looked at early and put back), and a deadline is never
   * earlier than now + rto, so the slot it is in never comes up later than G cycles after its deadline.
   * Bound: a timer that falls due at cycle D (deadline passed, nothing left to retire) is served by the

@@ -41,6 +41,13 @@ class PerfProfileTest {
     }
 
     @Test
+    void readsPerfsEventCountForTimePerCycle() {
+        assertThat(PerfProfile.eventCount(List.of("# Samples: 42K of event 'cpu-clock'", "# Event count (approx.): 14178038880",
+                "    1.00%  [.] main"))).isEqualTo(14178038880L);
+        assertThat(PerfProfile.eventCount(List.of("    1.00%  [.] main"))).isZero();
+    }
+
+    @Test
     void readsInstancesOfTheTop() {
         assertThat(INSTANCES).containsEntry("hh", "HostHandshake").containsEntry("csu_io_ack_q", "Queue2_AckInfo")
                 .doesNotContainKey("VtoeAdapter");

@@ -28,7 +28,7 @@ import java.util.stream.Stream;
  * or a top-level wire {@code VtoeAdapter__DOT___<instance>_io_...} that the instance drives), and the
  * instance's module is taken from the top's Verilog.
  *
- * <p>{@code java vtoe.tb.bench.PerfProfile --out FILE [--title T] [--note TEXT] (--cpp DIR --top-sv FILE NAME=REPORT...)...}
+ * <p>{@code java vtoe.tb.bench.PerfProfile --out FILE [--title T] [--note TEXT] (--cpp DIR --top-sv FILE NAME=REPORT[:CYCLES]...)...}
  * where each REPORT is {@code perf report --stdio --no-children --sort symbol} output of one workload,
  * run on the build whose Verilator output is the {@code --cpp} named before it (so a baseline build and
  * the current one can stand side by side).
@@ -58,6 +58,19 @@ public final class PerfProfile {
     private static final Pattern VERILOG_INSTANCE = Pattern.compile("^\\s+(\\w+) (\\w+) \\($");
 
     private PerfProfile() {}
+
+    private static final Pattern EVENT_COUNT = Pattern.compile("^# Event count \\(approx\\.\\): (\\d+)");
+
+    /** perf's event count of a listing: nanoseconds, for the cpu-clock event (0 if the listing has none). */
+    public static long eventCount(List<String> lines) {
+        for (String l : lines) {
+            Matcher m = EVENT_COUNT.matcher(l);
+            if (m.find()) {
+                return Long.parseLong(m.group(1));
+            }
+        }
+        return 0;
+    }
 
     /** The symbols and shares of one {@code perf report --stdio} listing (other lines are skipped). */
     public static List<Share> parseReport(List<String> lines) {
@@ -179,8 +192,16 @@ public final class PerfProfile {
         return new Place(OUTSIDE, "-", 0);
     }
 
-    /** One workload's samples, and the function-to-block map of the build that ran it. */
-    public record Workload(List<Share> shares, Map<String, String> blocks) {
+    /**
+     * One workload's samples, and the function-to-block map of the build that ran it; with the
+     * listing's event count (ns of cpu-clock) and the cycles the replay ran, a share becomes time per cycle.
+     */
+    public record Workload(List<Share> shares, Map<String, String> blocks, long eventNanos, long cycles) {
+        /** Nanoseconds per cycle of one percent of the samples (NaN without cycles). */
+        double nsPerPercent() {
+            return cycles > 0 && eventNanos > 0 ? eventNanos / 100.0 / cycles : Double.NaN;
+        }
+
         /** Percent per key. */
         Map<String, Double> sum(Function<Place, String> key) {
             Map<String, Double> m = new HashMap<>();
@@ -193,8 +214,20 @@ public final class PerfProfile {
 
     /** A markdown table: one row per key, one column per workload, rows by their largest share. */
     static void table(StringBuilder md, String what, Map<String, Workload> workloads, Function<Place, String> key, int maxRows) {
+        table(md, what, workloads, key, maxRows, false);
+    }
+
+    /** As above; {@code perCycle}: nanoseconds per simulated cycle instead of shares. */
+    static void table(StringBuilder md, String what, Map<String, Workload> workloads, Function<Place, String> key, int maxRows,
+            boolean perCycle) {
         Map<String, Map<String, Double>> cols = new LinkedHashMap<>();
-        workloads.forEach((name, w) -> cols.put(name, w.sum(key)));
+        workloads.forEach((name, w) -> {
+            Map<String, Double> c = w.sum(key);
+            if (perCycle) {
+                c.replaceAll((k, v) -> v * w.nsPerPercent());
+            }
+            cols.put(name, c);
+        });
         Map<String, Double> rank = new TreeMap<>();
         cols.values().forEach(c -> c.forEach((k, v) -> rank.merge(k, v, Math::max)));
         List<String> rows = rank.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed())
@@ -204,7 +237,7 @@ public final class PerfProfile {
         for (String r : rows) {
             md.append("| ").append(r.replace("|", "\\|"));
             for (String w : workloads.keySet()) {
-                md.append(" | ").append(String.format("%.1f%%", cols.get(w).getOrDefault(r, 0.0)));
+                md.append(" | ").append(String.format(perCycle ? "%.0f" : "%.1f%%", cols.get(w).getOrDefault(r, 0.0)));
             }
             md.append(" |\n");
         }
@@ -243,7 +276,14 @@ public final class PerfProfile {
                 default -> {
                     int eq = args[i].indexOf('=');
                     if (eq <= 0 || cpp == null || topSv == null) {
-                        throw new IllegalArgumentException("expected --cpp DIR --top-sv FILE before NAME=REPORT, got " + args[i]);
+                        throw new IllegalArgumentException("expected --cpp DIR --top-sv FILE before NAME=REPORT[:CYCLES], got " + args[i]);
+                    }
+                    String report = args[i].substring(eq + 1);
+                    long cycles = 0;
+                    int colon = report.lastIndexOf(':');
+                    if (colon > 0 && report.substring(colon + 1).matches("\\d+")) {
+                        cycles = Long.parseLong(report.substring(colon + 1));
+                        report = report.substring(0, colon);
                     }
                     Path c = cpp;
                     Path t = topSv;
@@ -254,13 +294,13 @@ public final class PerfProfile {
                             throw new UncheckedIOException(e);
                         }
                     });
-                    workloads.put(args[i].substring(0, eq),
-                            new Workload(parseReport(Files.readAllLines(Path.of(args[i].substring(eq + 1)))), blocks));
+                    List<String> listing = Files.readAllLines(Path.of(report));
+                    workloads.put(args[i].substring(0, eq), new Workload(parseReport(listing), blocks, eventCount(listing), cycles));
                 }
             }
         }
         if (out == null || workloads.isEmpty()) {
-            System.err.println("usage: PerfProfile --out FILE [--title T] [--note TEXT] (--cpp DIR --top-sv FILE NAME=REPORT...)...");
+            System.err.println("usage: PerfProfile --out FILE [--title T] [--note TEXT] (--cpp DIR --top-sv FILE NAME=REPORT[:CYCLES]...)...");
             System.exit(2);
         }
         StringBuilder md = new StringBuilder("## ").append(title).append("\n\n");
@@ -271,6 +311,12 @@ public final class PerfProfile {
                 .append("overhead, which the normal build does not have. Statements are lines of the generated Verilog ")
                 .append("(rtl/target/verilog/VtoeAdapter/<module>.sv).\n\n");
         table(md, "block", workloads, Place::block, 40);
+        if (workloads.values().stream().allMatch(w -> !Double.isNaN(w.nsPerPercent()))) {
+            md.append("The same in nanoseconds of the profiling flavour per simulated cycle (the shares above times perf's ")
+                    .append("cpu-clock total over the replay's cycles): what a block costs, comparable between builds where ")
+                    .append("shares are not, since a share is of a total that changes too.\n\n");
+            table(md, "block (ns/cycle)", workloads, Place::block, 40, true);
+        }
         table(md, "Verilog module", workloads, Place::module, 25);
         table(md, "statement (module:line)", workloads, p -> p.line() > 0 ? p.module() + ":" + p.line() : p.block(), 30);
         Files.createDirectories(out.toAbsolutePath().getParent());

@@ -552,11 +552,13 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   // A new entry goes into the slot after the one holding min(deadline, base + rto): never later than G
   // cycles past any deadline the timer can get before that slot comes up (each is at least now + rto),
   // and never earlier than the slot after base, so it is not looked at again in the slot being walked.
-  // The base is the walked slot's first cycle for a connection put back by the walk (then the slot it
-  // goes to does not depend on how long the walk took), else now.
+  // The base is now, for a connection the walk puts back too: keyed from the walked slot's first cycle
+  // instead, a walk that had fallen behind put connections back into slots it would reach at once, looked
+  // at them again and fell further behind (TimerWheelModelTest: expiries a revolution late with ~190
+  // connections). The slot after now's is never the one being walked, which is at or before now's.
   val inWheel = cur.inWheel && !doWalk // a walk step has taken it out of its list
   wheelInsert := anyOp && next.timerOn && !inWheel
-  val base = Mux(doWalk, wheel.io.slotTime, now)
+  val base = now
   val notBefore = Mux(next.deadline > base, next.deadline, base)
   val latest = base + next.rto.pad(PortWidths.Time)
   val wheelAt = Mux(notBefore < latest, notBefore, latest)

@@ -279,7 +279,7 @@ public final class ConnStateUnitModel {
         }
         // As the RTL: a connection whose timer runs is in the wheel, once.
         if (st[c].timerOn && !wheel.contains(c)) {
-            wheel.insert(c, wheelKey(st[c], walked ? walkSlot : rt), rt);
+            wheel.insert(c, wheelKey(st[c], rt), rt); // as the RTL: from now, for a put-back too
         }
         // st[c], not s: OPEN replaces the state. Only changes are kept: activeAt looks up the last one before a cycle.
         TreeMap<Long, Boolean> h = activeHistory.get(c);
@@ -551,7 +551,7 @@ public final class ConnStateUnitModel {
         if (RetransmitFsm.due(s, t)) {
             throw fail(r, t, "the timer wheel put back a connection whose timer is due (it should have been a TIMER)");
         }
-        long key = s.timerOn ? wheelKey(s, walkSlot) : 0;
+        long key = s.timerOn ? wheelKey(s, t - traceOffset) : 0;
         if (r.tag() != (s.timerOn ? 1 : 0) || r.aux() != key || r.seq() != 0 || r.len() != 0) {
             throw fail(r, t, s.timerOn ? "the connection goes back into slot " + key + " (tag 1)" : "the timer has stopped: dropped (tag 0, aux 0)");
         }
@@ -655,7 +655,7 @@ public final class ConnStateUnitModel {
             int tc = wheel.walkHead();
             ConnState s = st[tc].copy();
             if (!RetransmitFsm.due(s, t)) {
-                return rec(Op.WHEEL, tc, s.timerOn ? 1 : 0, 0, 0, s.timerOn ? wheelKey(s, wheel.slotTime()) : 0, t);
+                return rec(Op.WHEEL, tc, s.timerOn ? 1 : 0, 0, 0, s.timerOn ? wheelKey(s, rt) : 0, t);
             }
             RetransmitFsm.TimerOutcome o = RetransmitFsm.onTimer(s, p.maxRetries(), p.maxBackoff());
             return rec(Op.TIMER, tc, 0, 0, 0, o.kind().ordinal() | (long) s.backoff << 4 | (long) s.retries << 8, t);

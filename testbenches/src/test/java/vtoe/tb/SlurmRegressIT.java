@@ -60,14 +60,9 @@ class SlurmRegressIT {
 
     static List<String> regress(String... args) {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                classpath(), "vtoe.tb.regress.Regress"));
+                vtoe.tb.regress.Regress.absoluteClasspath(), "vtoe.tb.regress.Regress"));
         cmd.addAll(List.of(args));
         return cmd;
-    }
-
-    static String classpath() {
-        return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
-                .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }
 
     @BeforeAll
@@ -126,7 +121,8 @@ class SlurmRegressIT {
         Files.writeString(dir.resolve("shard-1").resolve("results.jsonl"), "{\"index\":0,\"case\":\"FETCH\",\"test\":\"FetchRandomIT#randomChains\","
                 + "\"seed\":\"0x1\",\"pass\":true,\"cycles\":10}\n");
         Files.writeString(dir.resolve("slurm").resolve("share-2.out"), "slurmstepd: error: *** JOB 7 ON vm CANCELLED ***\n");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp", classpath(),
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                vtoe.tb.regress.Regress.absoluteClasspath(),
                 "vtoe.tb.regress.RegressMerge", "--shards", "2", "--from", dir.toString()));
         Ran m = run(cmd, 2);
         assertThat(m.exit()).isEqualTo(2);

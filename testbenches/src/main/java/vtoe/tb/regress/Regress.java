@@ -134,7 +134,7 @@ public final class Regress implements Callable<Integer> {
     }
 
     /** This JVM's classpath with absolute entries, for JVMs started elsewhere. */
-    private static String absoluteClasspath() {
+    public static String absoluteClasspath() {
         return java.util.Arrays.stream(System.getProperty("java.class.path").split(java.io.File.pathSeparator))
                 .map(e -> Path.of(e).toAbsolutePath().toString()).collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
     }

@@ -61,16 +61,11 @@ final class SlurmRegress {
         }
         Files.deleteIfExists(dir.resolve("results.jsonl"));
         Files.deleteIfExists(dir.resolve("summary.txt"));
-        String share = "#!/bin/bash\n"
-                + "# Share $SLURM_ARRAY_TASK_ID of " + shares + " of a vtoe regression (written by ./scripts/regress --slurm).\n"
-                + "set -eu\ncd " + q(root.toString()) + "\n"
-                + "exec " + q(java) + " -cp " + q(classpath) + " " + Regress.class.getName() + " "
-                + String.join(" ", regressArgs.stream().map(SlurmRegress::q).toList())
-                + " --shard \"$SLURM_ARRAY_TASK_ID/" + shares + "\" --out " + q(dir.toString()) + "/shard-\"$SLURM_ARRAY_TASK_ID\"\n";
-        String merge = "#!/bin/bash\n# Joins the " + shares + " shares (written by ./scripts/regress --slurm).\n"
-                + "set -eu\ncd " + q(root.toString()) + "\n"
-                + "exec " + q(java) + " -cp " + q(classpath) + " " + RegressMerge.class.getName() + " --shards " + shares + " --from "
-                + q(dir.toString()) + (coverage ? " --coverage" : "") + "\n";
+        String share = script("Share $SLURM_ARRAY_TASK_ID of " + shares + " of a vtoe regression (written by ./scripts/regress --slurm).",
+                java, classpath, Regress.class, String.join(" ", regressArgs.stream().map(SlurmRegress::q).toList())
+                        + " --shard \"$SLURM_ARRAY_TASK_ID/" + shares + "\" --out " + q(dir.toString()) + "/shard-\"$SLURM_ARRAY_TASK_ID\"");
+        String merge = script("Joins the " + shares + " shares (written by ./scripts/regress --slurm).", java, classpath,
+                RegressMerge.class, "--shards " + shares + " --from " + q(dir.toString()) + (coverage ? " --coverage" : ""));
         Path shareScript = write(logDir().resolve("share.sh"), share);
         Path mergeScript = write(logDir().resolve("merge.sh"), merge);
         List<String> a = sbatchBase("vtoe-regress");
@@ -89,11 +84,9 @@ final class SlurmRegress {
 
     /** Re-runs the failing seeds of {@code results} with waves, as one job, and waits for it. */
     void rerunWithWaves(String java, String classpath, Path results) throws IOException, InterruptedException {
-        String script = "#!/bin/bash\n# Failing seeds again, with waves (written by ./scripts/regress --slurm --waves-on-fail).\n"
-                + "set -eu\ncd " + q(root.toString()) + "\n"
-                + "exec " + q(java) + " -cp " + q(classpath) + " " + Regress.class.getName() + " --rerun-with-waves " + q(results.toString())
-                + " --out " + q(dir.toString()) + "\n";
-        Path f = write(logDir().resolve("waves.sh"), script);
+        Path f = write(logDir().resolve("waves.sh"), script("Failing seeds again, with waves (written by ./scripts/regress --slurm"
+                + " --waves-on-fail).", java, classpath, Regress.class, "--rerun-with-waves " + q(results.toString()) + " --out "
+                + q(dir.toString())));
         List<String> a = sbatchBase("vtoe-regress-waves");
         a.add("--wait");
         a.add("--output=" + logDir().resolve("waves.out"));
@@ -286,6 +279,12 @@ final class SlurmRegress {
         Files.writeString(f, text);
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("rwxr-xr-x"));
         return f;
+    }
+
+    /** A job script that runs {@code main} in a JVM with {@code classpath}, in the checkout, with {@code args} (already quoted). */
+    private String script(String comment, String java, String classpath, Class<?> main, String args) {
+        return "#!/bin/bash\n# " + comment + "\nset -eu\ncd " + q(root.toString()) + "\nexec " + q(java) + " -cp " + q(classpath) + " "
+                + main.getName() + " " + args + "\n";
     }
 
     /** Single-quotes a word for bash. */

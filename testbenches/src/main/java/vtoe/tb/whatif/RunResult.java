@@ -40,6 +40,12 @@ public record RunResult(Point point, long seed, String engine, boolean ok, Strin
             "retx_resident_p99", "the same, 99th percentile (cycles)",
             "send_p50", "first-send latency, host request to frame (cycles; PUSH and TRANSLATE)",
             "send_p99", "the same, 99th percentile (cycles)",
+            "area_luts", "LUTs of the point's adapter configuration, logic only (synth_xilinx; --area)",
+            "area_ffs", "flip-flops of that configuration (synth_xilinx; --area)",
+            "area_bram_bits", "block RAM capacity its memories take, RAMB18/RAMB36 primitives (bits; synth_xilinx; --area)",
+            "area_lutram_bits", "distributed RAM its memories take (bits, 64 per LUT; synth_xilinx; --area)",
+            "copy_bram_bits", "COPY_RETAIN: block RAM its copy would take, copy_bytes in whole RAMB36 of 32 Kbit data (bits); 0 for the other modes",
+            "adapter_bram_bits", "area_bram_bits + copy_bram_bits: block RAM of the adapter and any copy (bits; --area)",
             "wall_seconds", "wall time of the run"));
 
     private static Map<String, String> describe(List<String> pairs) {

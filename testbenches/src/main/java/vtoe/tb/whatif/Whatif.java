@@ -25,6 +25,7 @@ import vtoe.tb.junit.SeedExtension;
 import vtoe.tb.rtlcfg.RtlBuildException;
 import vtoe.tb.rtlcfg.RtlBuilds;
 import vtoe.tb.rtlcfg.RtlConfig;
+import vtoe.tb.synth.Synth;
 
 /**
  * {@code ./scripts/whatif}: architecture what-if studies. Sweeps a grid of {@link Point}s (every
@@ -76,6 +77,15 @@ public final class Whatif implements Callable<Integer> {
 
     @Option(names = "--rtl-seeds", description = "seeds per point on the RTL (default: the same as --seeds)")
     Integer rtlSeeds;
+
+    @Option(names = "--area", description = "add area metrics (area_luts, area_ffs, area_bram_bits, ...) from ./scripts/synth's report of "
+            + "each adapter configuration the points run on; a configuration target/synth/ lacks is synthesised first (tens of minutes "
+            + "each, then cached)")
+    boolean area;
+
+    @Option(names = "--area-timeout", paramLabel = "SECONDS", description = "with --area: stop a synthesis after this long; its "
+            + "configuration's area metrics are then NaN (default: ${DEFAULT-VALUE})")
+    long areaTimeout = 3600;
 
     @Option(names = "--jobs", description = "TLM runs in parallel (default: the number of cores)")
     int jobs = Runtime.getRuntime().availableProcessors();
@@ -146,6 +156,15 @@ public final class Whatif implements Callable<Integer> {
                 RtlBuilds.forCheckout().get(c.getKey());
             }
         }
+        // Synthesis before the runs too: a configuration that cannot be synthesised stops the study at once.
+        AreaMetrics areas = AreaMetrics.none();
+        if (area) {
+            try {
+                areas = AreaMetrics.synthesise(points.stream().map(PointRunner::config).toList(), Synth.findRoot(), areaTimeout, o);
+            } catch (Synth.SynthException e) {
+                throw new IllegalArgumentException("--area: " + e.getMessage(), e);
+            }
+        }
         Path dir = out.resolve(name);
         Files.createDirectories(dir);
         o.printf("whatif %s: %d points x %d seeds on the TLM%s -> %s%n", name, points.size(), seedList.size(),
@@ -153,6 +172,7 @@ public final class Whatif implements Callable<Integer> {
         List<RunResult> runs = runTlm(points, seedList);
         List<Long> rseeds = seedList.subList(0, Math.min(seedList.size(), rtlSeeds == null ? seedList.size() : rtlSeeds));
         runs.addAll(runRtl(rtlPoints, rseeds));
+        runs.replaceAll(areas::apply);
         StudyReport report = new StudyReport(study, runs, command, dir);
         report.write();
         if (publish != null) {

@@ -125,7 +125,8 @@ public final class Whatif implements Callable<Integer> {
         PrintStream o = System.out;
         if (list) {
             o.println("Parameters (defaults):");
-            Point.defaults().values().forEach((k, v) -> o.printf("  %-16s %s%n", k, v));
+            Point.defaults().values().forEach((k, v) -> o.printf("  %-16s %-10s %s%n", k, v, Catalogue.of(k).label() + ": "
+                    + Catalogue.of(k).description()));
             o.println("\nMetrics:");
             RunResult.METRICS.forEach((k, v) -> o.printf("  %-22s %s%n", k, v));
             return 0;

@@ -59,6 +59,9 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
   val dbConn = io.doorbell.bits.conn
   io.cfg.conn := Mux(state === S.Idle, dbConn(p.connIdxBits - 1, 0), connIdx)
   val cfg = io.cfg.cfg
+  // The configuration memory reads a cycle late: a step that looks at the configuration waits until it
+  // holds the connection's current one (the address stays put while the step waits).
+  val cfgOk = io.cfg.valid
 
   // The descriptor as read, little-endian; with 64-byte beats it is one half of the beat.
   val raw: UInt =
@@ -70,7 +73,7 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
   val dSeq = raw(191, 160)
   val dPa = raw(255, 192)
 
-  io.doorbell.ready := state === S.Idle && !io.init.valid
+  io.doorbell.ready := state === S.Idle && !io.init.valid && cfgOk
   io.ar.valid := state === S.Ar
   io.ar.bits.id := dmaId.U
   io.ar.bits.addr := pa & ~((p.dataBytes - 1).U(PortWidths.Addr.W))
@@ -111,7 +114,9 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
       }
     }
     is(S.Check) {
-      when(!cfg.enabled) {
+      when(!cfgOk) {
+        // wait for the configuration
+      }.elsewhen(!cfg.enabled) {
         raise(EventCode.ConnDisabled, va)
       }.elsewhen(va < cfg.regionVa || off >= cfg.regionBytes) {
         raise(EventCode.DescOutOfRegion, va)
@@ -143,7 +148,9 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
       }
     }
     is(S.Validate) {
-      when(rBad) {
+      when(!cfgOk) {
+        // wait for the configuration
+      }.elsewhen(rBad) {
         raise(EventCode.DescDmaError, pa)
       }.elsewhen(dSize === 0.U || dSize > p.maxBlockBytes.U) {
         raise(EventCode.DescBadSize, dSize)

@@ -26,6 +26,7 @@ import vtoe.tb.rtlcfg.RtlBuildException;
 import vtoe.tb.rtlcfg.RtlBuilds;
 import vtoe.tb.rtlcfg.RtlConfig;
 import vtoe.tb.slurm.SlurmArray;
+import vtoe.tb.slurm.SlurmOptions;
 import vtoe.tb.synth.Synth;
 
 /**
@@ -110,16 +111,8 @@ public final class Whatif implements Callable<Integer> {
             + "seeds and engine) are not run again")
     boolean resume;
 
-    @Option(names = "--slurm", paramLabel = "N", description = "run the study as a Slurm job array of N shares and a merge job that writes "
-            + "the report, as ./scripts/regress --slurm does; waits and shows progress unless --no-wait (the cluster: SLURM_CONF, else "
-            + "scripts/slurm-local's)")
-    Integer slurm;
-
-    @Option(names = "--partition", description = "with --slurm: the partition to submit to (default: the cluster's default)")
-    String partition;
-
-    @Option(names = "--no-wait", description = "with --slurm: print the job ids and how to follow them, and return")
-    boolean noWait;
+    @CommandLine.Mixin
+    SlurmOptions slurmOptions = new SlurmOptions();
 
     @Option(names = "--share", hidden = true, paramLabel = "i/N", description = "run share i of N of the study's runs (a Slurm array task)")
     String share;
@@ -209,7 +202,7 @@ public final class Whatif implements Callable<Integer> {
             return runShare(plan, dir);
         }
         StudyRecord.write(dir, study, seedList, rseeds, plan, expandedArgs(), command);
-        if (slurm != null) {
+        if (slurmOptions.shares != null) {
             return onSlurm(plan, dir);
         }
         List<RunResult> runs;
@@ -318,8 +311,8 @@ public final class Whatif implements Callable<Integer> {
     /** The study as a Slurm job array of N shares and a merge job that writes the report (see {@link SlurmArray}). */
     private int onSlurm(List<RunJournal.Unit> plan, Path dir) throws IOException, InterruptedException {
         Path root = Synth.findRoot();
-        SlurmArray s = new SlurmArray(root, dir.resolve("slurm"), "vtoe-whatif-" + name, slurm, partition);
-        for (int i = 1; i <= slurm; i++) {
+        SlurmArray s = new SlurmArray(root, dir.resolve("slurm"), "vtoe-whatif-" + name, slurmOptions.shares, slurmOptions.partition);
+        for (int i = 1; i <= slurmOptions.shares; i++) {
             vtoe.tb.FileTree.delete(dir.resolve("share-" + i)); // runs of an earlier submission must not pass for this one's
         }
         List<String> base = new ArrayList<>();
@@ -336,20 +329,20 @@ public final class Whatif implements Callable<Integer> {
         }
         base.addAll(List.of("--out", out.toAbsolutePath().toString(), "--no-progress"));
         String q = String.join(" ", base.stream().map(SlurmArray::q).toList());
-        String mergeArgs = q + " --merge-shares " + slurm + (publish == null ? "" : " --publish " + SlurmArray.q(publish.toAbsolutePath()
+        String mergeArgs = q + " --merge-shares " + slurmOptions.shares + (publish == null ? "" : " --publish " + SlurmArray.q(publish.toAbsolutePath()
                 .toString()));
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        System.out.printf("whatif %s: %d runs as %d Slurm shares -> %s%n", name, plan.size(), slurm, dir);
+        System.out.printf("whatif %s: %d runs as %d Slurm shares -> %s%n", name, plan.size(), slurmOptions.shares, dir);
         try {
             SlurmArray.Jobs j = s.submit(java, vtoe.tb.regress.Regress.absoluteClasspath(), Whatif.class, q + " --share \"$SLURM_ARRAY_TASK_ID/"
-                    + slurm + "\"", Whatif.class, mergeArgs);
+                    + slurmOptions.shares + "\"", Whatif.class, mergeArgs);
             System.out.println(s.howToFollow(j, dir.resolve("summary.md").toString()));
-            if (noWait) {
+            if (slurmOptions.noWait) {
                 return 0;
             }
             String log = s.await(j, () -> {
                 int done = 0;
-                for (int i = 1; i <= slurm; i++) {
+                for (int i = 1; i <= slurmOptions.shares; i++) {
                     try {
                         Path f = shareJournal(dir, i);
                         done += Files.exists(f) ? Files.readAllLines(f).size() : 0;

@@ -23,9 +23,12 @@ import chisel3.util._
   * park, when an op leaves its ring with room or the connection stopped; wakes wait in `wakeQ`
   * (numConns entries of a connection number: one per parked chain at most, so it never overflows).
   * A woken chain resumes at Check, so a connection disabled meanwhile ends its chain with CONN_DISABLED
-  * at the parked descriptor's VA, the code today's rule gives a chain whose connection stops while it
-  * waits (the parked descriptor itself is not handed on: the host keeps it, as every descriptor past
-  * that event).
+  * at the parked descriptor's VA, the code a chain whose connection stopped while it waited got before
+  * parking (then the waiting descriptor was taken and dropped, and the event named the next one, or
+  * none came after a chain's last; now the parked descriptor stays the host's, as every one past the
+  * event). The loop bitmap covers one chain between parks: a chain that loops back to a descriptor
+  * read before a park reads it again and ends with DESC_BAD_SEQ (its seq is behind) instead of
+  * DESC_LOOP; either way nothing past the bad point is handed on.
   *
   * Per-connection order: a doorbell for a connection with a parked chain (or with doorbells already
   * deferred) is deferred into that connection's list in a pool of `deferDepth` = numConns +
@@ -37,7 +40,8 @@ import chisel3.util._
   * just ended; else the older of the doorbell queue's head and the wake queue's head, by the cycle each
   * arrived (a doorbell first on a tie). By age, the choice does not depend on the cycle the fetch
   * became idle, so the TLM, which knows when doorbells and wakes arrived but not exactly when the
-  * fetch's events left, makes the same choice. Age is compared modulo 2^32 cycles (17 s at 250 MHz).
+  * fetch's events left, makes the same choice. Stamps count modulo 2^32 cycles: the order holds while
+  * neither head has waited 2^31 cycles (8.6 s at 250 MHz).
   * Every structure is indexed: nothing on the per-cycle path grows with numConns.
   */
 class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetch(p, dmaId) {

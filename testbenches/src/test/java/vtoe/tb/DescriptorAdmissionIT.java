@@ -111,6 +111,38 @@ class DescriptorAdmissionIT {
     }
 
     /**
+     * The pool's bound: with numConns + doorbellDepth doorbells deferred, the next doorbell of the parked
+     * connection waits at the doorbell queue's head, and so does what was rung after it (here connection
+     * 2's); everything resumes in order once connection 1's ring has room.
+     */
+    @Test
+    void withThePoolFullADeferredConnectionsDoorbellWaitsAtTheHead(TestInfo info) {
+        try (AdapterTb tb = tb(info)) {
+            boolean[] down = parkConnectionOne(tb);
+            tb.sched.runUntil(() -> fetch(tb).parkedChains() == 1, RTO / 4, tb::diagnostics);
+            int pool = tb.params.numConns() + tb.params.doorbellDepth();
+            int more = pool + 4;
+            for (int i = 0; i < more; i++) {
+                tb.send(1, data(BLOCK, 100 + i), BLOCK);
+            }
+            tb.send(2, data(2 * BLOCK, 2), BLOCK);
+            tb.sched.runUntil(() -> fetch(tb).deferredDoorbells() == pool, RTO / 4, tb::diagnostics);
+            tb.sched.run(20_000);
+            assertThat(fetch(tb).deferredDoorbells()).isEqualTo(pool);
+            assertThat(taken(tb, 2)).as("connection 2's doorbell waits behind the one the full pool holds back").isEmpty();
+            down[0] = false;
+            tb.finish(6 * RTO);
+            List<TraceRecord> t1 = taken(tb, 1);
+            assertThat(t1).hasSize(24 + more);
+            for (int i = 1; i < t1.size(); i++) {
+                assertThat(t1.get(i).seq()).as("connection 1's descriptors in seq order").isEqualTo(t1.get(i - 1).seq() + BLOCK);
+            }
+            assertThat(fetch(tb).deferredDoorbells()).isZero();
+            assertThat(tb.events).isEmpty();
+        }
+    }
+
+    /**
      * A connection disabled while its chain is parked: ConnStateUnit's STOP wakes the chain, which
      * resumes at Check and ends with CONN_DISABLED at the parked descriptor's VA, the event a chain
      * whose connection stops gets (the parked descriptor is not handed on). Its deferred doorbell then

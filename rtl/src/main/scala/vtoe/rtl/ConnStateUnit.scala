@@ -11,9 +11,9 @@ import chisel3.util._
   * costs the same whatever numConns. A descriptor is always taken: into the ring, dropped (connection
   * not active) or parked (ring full; `descParked` tells the fetch, which keeps the chain and serves
   * other connections); a connection with a parked chain is woken (`wake`) once, by the first op after
-  * which its ring has room or it is no longer active. A stopped PREPINNED connection drains (releases) its blocks only
-  * after its last tag in flight is done, so the DMA engine never reads a block the host has already
-  * unpinned. Every change goes out on the trace, so the lockstep model follows the RTL's timing
+  * which its ring has room or it is no longer active. A stopped PREPINNED connection drains (releases)
+  * its blocks only after its last tag in flight is done, so the DMA engine never reads a block the host
+  * has already unpinned. Every change goes out on the trace, so the lockstep model follows the RTL's timing
   * decisions exactly and checks them.
   *
   * Pipeline (the read-modify-write of Corundum's tx_scheduler_rr, with its read-data override):
@@ -25,8 +25,8 @@ import chisel3.util._
   *  Read-during-write of a synchronous memory is undefined, so stage 1 takes the state (and ring entry)
   *  written in the previous cycle from a register when it is the same connection (entry): back-to-back
   *  ops on one connection see each other, one op per cycle. What stage 0 itself decides from a
-  *  connection (whether a descriptor is parked, which ring entry to read, who is next in the wheel's list) is
-  *  taken from stage 1's result when stage 1 is on that connection. Outputs stage 1 will produce are
+  *  connection (whether a descriptor is parked, which ring entry to read, who is next in the wheel's
+  *  list) is taken from stage 1's result when stage 1 is on that connection. Outputs stage 1 will produce are
   *  reserved in stage 0 (room in the output queue, a free tag), so stage 1 never stalls. The trace
   *  keeps the order of stage 1, which is the order of the ops.
   *

@@ -178,7 +178,6 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     val faultIn = new TagFault(p)
     val tagDoneIn = new TagDone(p)
     val ctlIn = new ConnCtl(p)
-    val cfg = new ConnCfg
     val ackIn = new AckInfo(p)
     val descIn = new FetchedDesc
     val descPark = Bool() // stage 0 told the fetch the descriptor is parked
@@ -269,7 +268,6 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   s1.faultIn := io.fault.bits
   s1.tagDoneIn := io.tagDone.bits
   s1.ctlIn := io.ctl.bits
-  s1.cfg := io.cfg.cfg // the CTRL write that opens stores only enabled and mode in this cycle
   s1.ackIn := io.ack.bits
   s1.descIn := io.desc.bits
   s1.descPark := io.descParked
@@ -432,7 +430,9 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     tr0.aux := e.descVa
   }.elsewhen(doCtl) {
     when(s1.ctlIn.open) {
-      val c = s1.cfg
+      // The configuration memory answers the stage-0 read now; the CTRL write that opens, made in
+      // stage 0's cycle, changed only enabled and mode, which come from the op itself.
+      val c = io.cfg.cfg
       val o = WireDefault(0.U.asTypeOf(new ConnState(p)))
       o.state := ConnStateCode.Active.U
       o.mode := s1.ctlIn.mode // the CTRL write that opens stores the mode in this very cycle

@@ -127,6 +127,9 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
   val dbConn = dbHead.bits.db.conn
   io.cfg.conn := Mux(state === S.Idle, dbConn(p.connIdxBits - 1, 0), connIdx)
   val cfg = io.cfg.cfg
+  // The configuration memory reads a cycle late: a step that looks at the configuration waits until it
+  // holds the connection's current one (the address stays put while the step waits).
+  val cfgOk = io.cfg.valid
 
   // The descriptor as read, little-endian; with 64-byte beats it is one half of the beat.
   val raw: UInt =
@@ -193,8 +196,11 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
       val dbBlocked = dbOwn && (parkedM(dbIdx) || dValid(dbIdx))
       val poolRoom = fresh < deferDepth.U || freeQ.io.deq.valid
       val dbFirst = dbHead.valid && (!wk.valid || (dbHead.bits.stamp - wk.bits.stamp)(31) || dbHead.bits.stamp === wk.bits.stamp)
-      val takeDb = !io.init.valid && dbHead.valid && (dbFirst || !wk.valid) && (!dbBlocked || poolRoom)
-      val takeWake = !io.init.valid && wk.valid && !takeDb
+      val dbChosen = dbFirst && (!dbBlocked || poolRoom)
+      // A doorbell that starts its chain looks at its connection's configuration: it waits for the
+      // read (the choice stays made, so the order does not depend on the wait).
+      val takeDb = !io.init.valid && dbChosen && (cfgOk || dbBlocked || !dbOwn)
+      val takeWake = !io.init.valid && wk.valid && !dbChosen
       dbHead.ready := takeDb
       wk.ready := takeWake
       when(takeDb && dbBlocked) {
@@ -222,7 +228,9 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
     }
     is(S.Next) {
       // The chain of conn ended without parking: its deferred doorbells go first, in order.
-      when(dValid(connIdx)) {
+      when(dValid(connIdx) && !cfgOk) {
+        // wait for the configuration (a CSR write to the connection in the last cycle)
+      }.elsewhen(dValid(connIdx)) {
         val idx = dHead(connIdx)
         when(idx === dTail(connIdx)) { dValid.write(connIdx, false.B) }.otherwise { dHead.write(connIdx, dLink(idx)) }
         freeQ.io.enq.valid := true.B
@@ -233,7 +241,9 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
       }
     }
     is(S.Check) {
-      when(!cfg.enabled) {
+      when(!cfgOk) {
+        // wait for the configuration
+      }.elsewhen(!cfg.enabled) {
         raise(EventCode.ConnDisabled, va)
       }.elsewhen(va < cfg.regionVa || off >= cfg.regionBytes) {
         raise(EventCode.DescOutOfRegion, va)
@@ -265,7 +275,9 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
       }
     }
     is(S.Validate) {
-      when(rBad) {
+      when(!cfgOk) {
+        // wait for the configuration
+      }.elsewhen(rBad) {
         raise(EventCode.DescDmaError, pa)
       }.elsewhen(dSize === 0.U || dSize > p.maxBlockBytes.U) {
         raise(EventCode.DescBadSize, dSize)

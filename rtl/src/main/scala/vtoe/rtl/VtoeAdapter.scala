@@ -50,6 +50,7 @@ class VtoeAdapter(p: AdapterParams) extends Module {
   // The fetch serves a connection only while it is enabled and ConnStateUnit runs it.
   csr.io.cfg(0).conn := fetch.io.cfg.conn
   fetch.io.cfg.cfg := csr.io.cfg(0).cfg
+  fetch.io.cfg.valid := csr.io.cfg(0).valid
   csu.io.activeQ(0).conn := fetch.io.cfg.conn
   fetch.io.cfg.cfg.enabled := csr.io.cfg(0).cfg.enabled && csu.io.activeQ(0).flag
   csr.io.cfg(1) <> csu.io.cfg

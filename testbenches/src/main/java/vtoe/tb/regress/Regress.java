@@ -115,7 +115,7 @@ public final class Regress implements Callable<Integer> {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         System.out.printf("regress: %d runs (%s x %d seeds, master 0x%x) as %d Slurm shares%n", runs, cases, seeds, m, slurm);
         try {
-            SlurmRegress.Jobs j = s.submit(java, absoluteClasspath(), args, coverage);
+            vtoe.tb.slurm.SlurmArray.Jobs j = s.submit(java, absoluteClasspath(), args, coverage);
             System.out.println(s.howToFollow(j));
             if (noWait) {
                 return 0;

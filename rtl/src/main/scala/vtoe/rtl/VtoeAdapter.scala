@@ -58,8 +58,10 @@ class VtoeAdapter(p: AdapterParams) extends Module {
   csr.io.cfg(3) <> parser.io.cfg
 
   // ---- descriptors ----
-  fetch.io.doorbell <> Queue(s_doorbell, p.doorbellDepth)
+  fetch.io.doorbell <> s_doorbell // the fetch queues doorbells itself, stamped with their arrival
   csu.io.desc <> fetch.io.desc
+  fetch.io.descParked := csu.io.descParked
+  fetch.io.wake := csu.io.wake
 
   // ---- DMA read port: id 0 descriptors, ids 1..tags payload ----
   val owners = Seq.tabulate(1 << p.dmaIdBits)(id => if (id == 0) 0 else if (id <= p.tags) 1 else -1)

@@ -192,13 +192,25 @@ public final class Dut implements AutoCloseable {
      * calls this for verdicts it reaches after stepping. No effect when waves are off.
      */
     public void failed(Throwable e) {
-        if (tracks == null || tracks.failure() != null) {
+        if (failedAt >= 0) {
             return;
         }
         long c = e instanceof vtoe.model.check.LockstepMismatchError l && l.cycle() >= 0 ? l.cycle()
                 : e instanceof SimulationEndedException s ? s.cycle() : h != 0 ? NativeSim.cycle(h) : 0;
-        tracks.fail(c, e.getClass().getSimpleName() + ": " + e.getMessage());
+        if (tracks != null && tracks.failure() != null) {
+            c = tracks.failure().cycle(); // the scoreboard's own record of it, with the pair it involves
+        } else if (tracks != null) {
+            tracks.fail(c, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        failedAt = c;
+        // One line that ./scripts/waves --window reads from a run without waves, to trace only before it.
+        System.err.println(FAILING_CYCLE + c + " (" + top + ")");
     }
+
+    /** How {@link #failed} names the first failing cycle on stderr. */
+    public static final String FAILING_CYCLE = "FAILING CYCLE: ";
+
+    private long failedAt = -1;
 
     public long cycle() {
         return NativeSim.cycle(handle());

@@ -113,12 +113,13 @@ public final class WaveTracks {
             }
             for (int i = 0; i < merged.size(); i++) {
                 Span x = merged.get(i);
-                if (x.end < fromCycle) {
-                    continue;
+                Span next = i + 1 < merged.size() ? merged.get(i + 1) : null;
+                if (x.end < fromCycle || next != null && next.start <= fromCycle) {
+                    continue; // over before the first traced cycle
                 }
                 c.add(Math.max(x.start, fromCycle) * timePerCycle, k, x.label);
                 long blank = x.end + 1;
-                if (x.end < HOLD && (i + 1 == merged.size() || merged.get(i + 1).start > blank)) {
+                if (x.end < HOLD && (next == null || next.start > blank)) {
                     c.add(blank * timePerCycle, k, IDLE);
                 }
             }

@@ -196,7 +196,10 @@ public final class Dut implements AutoCloseable {
             return;
         }
         long c = e instanceof vtoe.model.check.LockstepMismatchError l && l.cycle() >= 0 ? l.cycle()
-                : e instanceof SimulationEndedException s ? s.cycle() : h != 0 ? NativeSim.cycle(h) : 0;
+                : e instanceof SimulationEndedException s ? s.cycle()
+                // A hang: where the ports went quiet is what to look at, not where the watchdog gave up.
+                : e instanceof SimulationTimeoutException && lastActivity > 0 ? lastActivity
+                : h != 0 ? NativeSim.cycle(h) : 0;
         if (tracks != null && tracks.failure() != null) {
             c = tracks.failure().cycle(); // the scoreboard's own record of it, with the pair it involves
         } else if (tracks != null) {

@@ -48,6 +48,13 @@ public final class WaveLockstepTap implements LockstepTap {
                 conn(expected), rtl(port), tlm(port));
     }
 
+    @Override
+    public void unpredicted(String port, Observed<? extends Txn> actual) {
+        tracks.span(tlm(port), actual.startCycle(), actual.endCycle(), "NEVER PREDICTED " + TxnLabel.of(actual.txn()));
+        tracks.fail(actual.endCycle(), "LOCKSTEP LEFTOVER on " + port + ": the RTL produced it at cycle " + actual.endCycle()
+                + ", the TLM never predicted it", conn(actual.txn()), rtl(port), tlm(port));
+    }
+
     /** The connection a transaction belongs to (its {@code conn} component), or -1. */
     static int conn(Txn t) {
         for (var c : t.getClass().getRecordComponents()) {

@@ -170,6 +170,9 @@ public final class Lockstep {
             }
             for (var q : b.observed.values()) {
                 for (Observed<? extends Txn> o : q) {
+                    if (tap != null) {
+                        tap.unpredicted(b.name, o);
+                    }
                     m.append("\n  ").append(b.name).append(": RTL produced, TLM never predicted: ").append(o);
                 }
             }

@@ -17,4 +17,7 @@ public interface LockstepTap {
 
     /** A TLM prediction the RTL never produced, found at the end of the run. */
     void unmatched(String port, Txn expected, long estimatedCycle);
+
+    /** An RTL output the TLM never predicted, found at the end of the run. */
+    void unpredicted(String port, Observed<? extends Txn> actual);
 }

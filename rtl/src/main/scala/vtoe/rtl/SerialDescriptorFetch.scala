@@ -83,6 +83,10 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
   val dValid = Mem(p.numConns, Bool()) // the connection has deferred doorbells
   val dHead = Mem(p.numConns, UInt(poolBits.W))
   val dTail = Mem(p.numConns, UInt(poolBits.W))
+  // Each per-connection memory has one write port (sites in the comments), so it stays RAM.
+  val parkedW = new OneWritePort(parkedM, Bool(), p.connIdxBits, 3, "parkedM") // init, wake, park
+  val dValidW = new OneWritePort(dValid, Bool(), p.connIdxBits, 3, "dValid") // init, defer, pop
+  val dHeadW = new OneWritePort(dHead, UInt(poolBits.W), p.connIdxBits, 2, "dHead") // defer, pop
   val fresh = RegInit(0.U(log2Ceil(deferDepth + 1).W)) // pool entries never used yet
   val freeQ = Module(new Queue(UInt(poolBits.W), deferDepth)) // pool entries given back
   val own = Reg(Bool()) // the chain belongs to a connection that exists
@@ -105,15 +109,39 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
   val evDetail = Reg(UInt(PortWidths.Detail.W))
 
   // DescSeq: the seq the next descriptor of each connection must carry.
+  // One write port too: the reset sweep, the chain's advance (Emit) and a CSR write. A CSR write in the
+  // cycle of an advance waits a cycle in `seqPend` (at most one: CSR accesses take two cycles, advances
+  // are several apart), and every read of DescSeq sees it there first.
   val descSeq = Mem(p.numConns, UInt(PortWidths.Seq.W))
+  val descSeqW = new OneWritePort(descSeq, UInt(PortWidths.Seq.W), p.connIdxBits, 3, "descSeq") // init, advance, CSR
+  class SeqWrite extends Bundle {
+    val conn = UInt(p.connIdxBits.W)
+    val seq = UInt(PortWidths.Seq.W)
+  }
+  val seqPend = RegInit(0.U.asTypeOf(Valid(new SeqWrite)))
+  def readSeq(c: UInt): UInt = Mux(seqPend.valid && seqPend.bits.conn === c, seqPend.bits.seq, descSeq(c))
   val connIdx = conn(p.connIdxBits - 1, 0)
-  io.descSeq.rdata := descSeq(io.descSeq.req.bits.conn)
+  io.descSeq.rdata := readSeq(io.descSeq.req.bits.conn)
+  val advance = WireDefault(false.B) // Emit writes descSeq in this cycle
+  val csrSeq = Wire(Valid(new SeqWrite))
+  csrSeq.valid := io.descSeq.req.valid && io.descSeq.req.bits.write
+  csrSeq.bits.conn := io.descSeq.req.bits.conn
+  csrSeq.bits.seq := io.descSeq.req.bits.data(31, 0)
   when(io.init.valid) {
-    descSeq.write(io.init.bits, 0.U)
-    parkedM.write(io.init.bits, false.B)
-    dValid.write(io.init.bits, false.B)
-  }.elsewhen(io.descSeq.req.valid && io.descSeq.req.bits.write) {
-    descSeq.write(io.descSeq.req.bits.conn, io.descSeq.req.bits.data(31, 0))
+    descSeqW.write(0)(io.init.bits, 0.U)
+    parkedW.write(0)(io.init.bits, false.B)
+    dValidW.write(0)(io.init.bits, false.B)
+  }.elsewhen(!advance) {
+    // The older CSR write first; a new one waits behind it.
+    when(seqPend.valid) {
+      descSeqW.write(2)(seqPend.bits.conn, seqPend.bits.seq)
+      seqPend := csrSeq
+    }.elsewhen(csrSeq.valid) {
+      descSeqW.write(2)(csrSeq.bits.conn, csrSeq.bits.seq)
+    }
+  }.elsewhen(csrSeq.valid) {
+    assert(!seqPend.valid, "a second CSR write of DescSeq while one waits")
+    seqPend := csrSeq
   }
 
   def raise(code: Int, detail: UInt): Unit = {
@@ -175,7 +203,7 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
     }.elsewhen(!cfg.enabled) {
       raise(EventCode.DoorbellDisabled, headVa)
     }.otherwise {
-      expSeq := descSeq(c(p.connIdxBits - 1, 0))
+      expSeq := readSeq(c(p.connIdxBits - 1, 0))
       state := S.Check
     }
   }
@@ -208,20 +236,20 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
         freeQ.io.deq.ready := !(fresh < deferDepth.U)
         when(fresh < deferDepth.U) { fresh := fresh + 1.U }
         poolVa.write(idx, dbHead.bits.db.headVa)
-        when(dValid(dbIdx)) { dLink.write(dTail(dbIdx), idx) }.otherwise { dHead.write(dbIdx, idx) }
+        when(dValid(dbIdx)) { dLink.write(dTail(dbIdx), idx) }.otherwise { dHeadW.write(0)(dbIdx, idx) }
         dTail.write(dbIdx, idx)
-        dValid.write(dbIdx, true.B)
+        dValidW.write(1)(dbIdx, true.B)
       }.elsewhen(takeDb) {
         startChain(dbConn, dbHead.bits.db.headVa, dbOwn)
       }.elsewhen(takeWake) {
         val c = wk.bits.conn
         when(parkedM(c)) { // else stale: nothing is parked there any more
-          parkedM.write(c, false.B)
+          parkedW.write(1)(c, false.B)
           conn := c
           va := parkVa(c)
           wordUsed := 0.U
           own := true.B
-          expSeq := descSeq(c)
+          expSeq := readSeq(c)
           state := S.Check
         }
       }
@@ -232,7 +260,7 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
         // wait for the configuration (a CSR write to the connection in the last cycle)
       }.elsewhen(dValid(connIdx)) {
         val idx = dHead(connIdx)
-        when(idx === dTail(connIdx)) { dValid.write(connIdx, false.B) }.otherwise { dHead.write(connIdx, dLink(idx)) }
+        when(idx === dTail(connIdx)) { dValidW.write(2)(connIdx, false.B) }.otherwise { dHeadW.write(1)(connIdx, dLink(idx)) }
         freeQ.io.enq.valid := true.B
         freeQ.io.enq.bits := idx
         startChain(conn, poolVa(idx), true.B)
@@ -292,13 +320,14 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
     is(S.Emit) {
       when(io.desc.fire && io.descParked) {
         // The ring is full: the chain waits for its wake, read again from this descriptor.
-        parkedM.write(connIdx, true.B)
+        parkedW.write(2)(connIdx, true.B)
         parkVa.write(connIdx, va)
         state := S.Idle
       }.elsewhen(io.desc.fire) {
         val nextSeq = expSeq + dSize
         expSeq := nextSeq
-        descSeq.write(connIdx, nextSeq)
+        descSeqW.write(1)(connIdx, nextSeq)
+        advance := true.B
         va := dNext
         state := Mux(dNext =/= 0.U, S.Check, Mux(dValid(connIdx), S.Next, S.Idle))
       }
@@ -307,6 +336,11 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
       when(io.event.fire) { state := Mux(own && dValid(connIdx), S.Next, S.Idle) }
     }
   }
+
+  descSeqW.commit()
+  parkedW.commit()
+  dValidW.commit()
+  dHeadW.commit()
 
   // Invariants of this block (checked in every co-simulation; a failure is a Java exception).
   assert(!io.wake.valid || wakeQ.io.enq.ready, "wake queue full: a connection was woken twice for one park")

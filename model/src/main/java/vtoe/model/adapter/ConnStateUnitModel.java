@@ -270,7 +270,6 @@ public final class ConnStateUnitModel {
             throw fail(r, t, "the send queue was served while the timer wheel had connection " + wheel.walkHead()
                     + " to look at (the wheel goes first)");
         }
-        long walkSlot = wheel.slotTime();
         if (walked) {
             if (!wheel.stepReady(rt) || wheel.walkHead() != c) {
                 throw fail(r, t, wheel.stepReady(rt) ? "the timer wheel's walk is at connection " + wheel.walkHead()
@@ -290,7 +289,7 @@ public final class ConnStateUnitModel {
             case FAULT -> fault(r, t, s);
             case DRAIN -> drain(r, t, s);
             case SKIP -> skip(r, t, s);
-            case WHEEL -> wheelStep(r, t, s, walkSlot);
+            case WHEEL -> wheelStep(r, t, s);
             default -> throw fail(r, t, "unhandled op");
         }
         if (walked) {
@@ -589,7 +588,7 @@ public final class ConnStateUnitModel {
     }
 
     /** WHEEL: the walk found the connection not due: back into the slot of its key (tag 1), or out (tag 0, timer stopped). */
-    private void wheelStep(TraceRecord r, long t, ConnState s, long walkSlot) {
+    private void wheelStep(TraceRecord r, long t, ConnState s) {
         if (RetransmitFsm.due(s, t)) {
             throw fail(r, t, "the timer wheel put back a connection whose timer is due (it should have been a TIMER)");
         }

@@ -75,7 +75,7 @@ public final class Bench implements Callable<Integer> {
         md.append("# vtoe benchmarks\n\n");
         md.append("Written by `").append(command).append("` on ").append(LocalDate.now()).append(", ").append(machine())
                 .append(only.size() == Section.values().length ? ".\nEvery figure below comes from that one run; rerun the command to refresh them.\n\n"
-                        : " (sections " + only + "; the others, and the synthesis section, are kept from the runs that wrote them, "
+                        : " (sections " + only + "; the others, and the sections other tools write, are kept from the runs that wrote them, "
                                 + "each with its own date where it has one).\n\n");
         String old = Files.exists(out) ? Files.readString(out) : "";
         int firstSection = old.indexOf("\n## ");
@@ -99,8 +99,13 @@ public final class Bench implements Callable<Integer> {
                 case linux -> LinuxBench.section(md, linuxBytes);
             }
         }
-        // ./scripts/synth writes its own section (Yosys figures take far longer than this run): keep it.
-        md.append(MarkdownSection.of(old, vtoe.tb.synth.Synth.SECTION));
+        // Sections other tools write (./scripts/synth's, the waves and head-of-line measurements, whose runs take
+        // far longer or need another build): kept as they are, in their order.
+        for (String h : MarkdownSection.headings(old)) {
+            if (java.util.Arrays.stream(Section.values()).noneMatch(x -> h.startsWith(x.heading))) {
+                md.append(MarkdownSection.of(old, h));
+            }
+        }
         Files.writeString(out, md.toString());
         System.out.println(md);
         System.out.println("written: " + out.toAbsolutePath());

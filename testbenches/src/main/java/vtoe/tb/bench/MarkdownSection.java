@@ -20,4 +20,9 @@ public final class MarkdownSection {
         int next = md.indexOf("\n## ", at + heading.length());
         return md.substring(at, next < 0 ? md.length() : next + 1);
     }
+
+    /** The headings ({@code ## } lines) of {@code md}, in order. */
+    public static java.util.List<String> headings(String md) {
+        return md.lines().filter(l -> l.startsWith("## ")).toList();
+    }
 }

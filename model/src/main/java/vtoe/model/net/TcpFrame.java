@@ -117,6 +117,12 @@ public record TcpFrame(
         sum = InternetChecksum.add(sum, copy(b.array(), tcp, tcp + tcpHeader));
         sum = InternetChecksum.add(sum, payload); // starts at an even offset: the TCP header is a multiple of 4 bytes
         b.putShort(tcp + 16, (short) InternetChecksum.finish(sum));
+        if (!payload.materialised()) {
+            // Payload-free: the headers and the padding are real, the payload stays content.
+            int at = b.position();
+            return Bytes.concat(Bytes.wrap(Arrays.copyOf(b.array(), at)), payload,
+                    Bytes.wrap(new byte[frameLen - at - payload.length()]));
+        }
         b.put(payload.toArray());
         return Bytes.wrap(b.array());
     }

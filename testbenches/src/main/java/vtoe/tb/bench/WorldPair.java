@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import vtoe.model.AdapterParams;
 import vtoe.model.net.Link;
+import vtoe.model.payload.PayloadMode;
 import vtoe.model.standalone.StandaloneAdapter;
 import vtoe.model.standalone.StandaloneWorld;
 import vtoe.model.world.ConnSetup;
@@ -113,21 +114,27 @@ final class WorldPair {
 
     /** The scenario on the standalone TLM, built with {@code p} (the RTL's parameters, or more connections). */
     static Run tlm(Scenario s, long seed, AdapterParams p) {
+        return tlm(s, seed, p, PayloadMode.FULL);
+    }
+
+    /** The same with payload in {@code payload} (payload-free: no data is made, the stream goes as ranges). */
+    static Run tlm(Scenario s, long seed, AdapterParams p, PayloadMode payload) {
         SimRun sim = SimRun.of("Bench", s.name(), seed);
         StandaloneWorld w = new StandaloneWorld(p, s.world(), StandaloneAdapter.Timing.defaults(), new RunStreams(seed)::stream,
-                sim::context);
+                sim::context, List.of(), payload);
         for (int c = 0; c < s.conns(); c++) {
             w.open(s.setup(c));
         }
         List<byte[]> d = new ArrayList<>();
-        for (int c = 0; c < s.conns(); c++) {
+        for (int c = 0; payload == PayloadMode.FULL && c < s.conns(); c++) {
             d.add(data(s.bytesPerConn(), seed, c));
         }
         long c0 = w.cycle();
         long e0 = w.kernel.executed();
         long t0 = System.nanoTime();
         for (int c = 0; c < s.conns(); c++) {
-            w.world.send(c, d.get(c));
+            int conn = c;
+            w.send(c, s.bytesPerConn(), n -> d.get(conn));
         }
         // The standalone run ends at the first event after which the world is done and the adapter quiet:
         // the driver taking the last completion, which leaves the adapter with nothing to do.
@@ -168,7 +175,7 @@ final class WorldPair {
         long seed = 1;
         boolean rtl = Boolean.getBoolean("rtl");
         do {
-            Run r = rtl ? rtl(s, seed) : tlm(s, seed, p);
+            Run r = rtl ? rtl(s, seed) : tlm(s, seed, p, PayloadMode.parse(System.getProperty("payload", "full")));
             System.out.printf("%s seed %d: %d bytes, %d cycles, %.3f s, %.0f bytes/s, goodput %.3f B/cycle %s%n", s.name(), seed, r.bytes(),
                     r.cycles(), r.wallSeconds(), r.bytesPerWallSecond(), r.goodput(), r.ok() ? "" : r.failures());
             seed++;

@@ -19,6 +19,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
+import vtoe.model.payload.PayloadMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import vtoe.tb.junit.SeedExtension;
@@ -76,6 +77,19 @@ public final class Whatif implements Callable<Integer> {
 
     @Option(names = "--rtl-seeds", description = "seeds per point on the RTL (default: the same as --seeds)")
     Integer rtlSeeds;
+
+    @Option(names = "--payload", paramLabel = "none|full", converter = PayloadModeConverter.class, description = "TLM runs without "
+            + "materialising payload (none: byte ranges and range fingerprints, the same metrics, faster) or with every byte and "
+            + "SHA-256 (full); --rtl points always run with payload (default: ${DEFAULT-VALUE})")
+    PayloadMode payload = PayloadMode.NONE;
+
+    /** Reads none or full. */
+    static final class PayloadModeConverter implements CommandLine.ITypeConverter<PayloadMode> {
+        @Override
+        public PayloadMode convert(String s) {
+            return PayloadMode.parse(s);
+        }
+    }
 
     @Option(names = "--jobs", description = "TLM runs in parallel (default: the number of cores)")
     int jobs = Runtime.getRuntime().availableProcessors();
@@ -217,7 +231,7 @@ public final class Whatif implements Callable<Integer> {
         List<Future<RunResult>> futures = new ArrayList<>();
         for (Point p : points) {
             for (long s : seedList) {
-                futures.add(pool.submit(() -> PointRunner.tlm(p, s)));
+                futures.add(pool.submit(() -> PointRunner.tlm(p, s, payload)));
             }
         }
         pool.shutdown();

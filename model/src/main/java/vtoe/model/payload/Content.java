@@ -104,6 +104,21 @@ public final class Content {
     }
 
     /**
+     * The fingerprint of this content delivered at stream position {@code position}: each span's
+     * {@link Fingerprint}, {@link Fingerprint#displaced displaced} by how far it lies from its own
+     * offset. Equals {@link #fingerprint} exactly when every span stands at its own offset.
+     */
+    public long fingerprintAt(long position) {
+        long f = 0;
+        long at = position;
+        for (Span s : spans) {
+            f = Fingerprint.add(f, Fingerprint.displaced(Fingerprint.of(s), at - s.offset()));
+            at += s.length();
+        }
+        return f;
+    }
+
+    /**
      * What the content adds to an Internet checksum's running sum: words derived from its
      * fingerprint and length, plus the flipped bits' weights (never a multiple of 0xffff for one flip,
      * so one flip is always detected, as it is over real bytes).

@@ -30,6 +30,16 @@ public final class Fingerprint {
         return of(s.stream(), s.offset(), s.length());
     }
 
+    /**
+     * The fingerprint of a range delivered {@code delta} bytes away from where its bytes belong
+     * ({@code delta} = position - offset): itself when {@code delta} is 0, else scaled by a factor
+     * that depends on {@code delta}, so that ranges delivered in the wrong places (swapped, say) do
+     * not add up to the right sum.
+     */
+    public static long displaced(long fingerprint, long delta) {
+        return delta == 0 ? fingerprint : mul(fingerprint, mix((int) (delta ^ (delta >>> 32)) ^ 0x5bd1_e995));
+    }
+
     /** The fingerprint of the union of two disjoint ranges. */
     public static long add(long a, long b) {
         long s = a + b;

@@ -38,7 +38,7 @@ public final class RangeDigest implements StreamDigest {
 
     /** The same for content (the sender: the range it posted). */
     public void update(long offset, Content c) {
-        sum = Fingerprint.add(sum, c.fingerprint());
+        sum = Fingerprint.add(sum, c.fingerprintAt(offset));
         bytes += c.length();
         int bad = Content.of(stream, offset, c.length()).firstDifference(c);
         if (bad >= 0 || c.corrupted()) {

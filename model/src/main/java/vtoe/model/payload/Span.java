@@ -25,7 +25,7 @@ public record Span(int stream, long offset, int length) {
         return next.stream == stream && next.offset == offset + length;
     }
 
-    long end() {
+    public long end() {
         return offset + length;
     }
 

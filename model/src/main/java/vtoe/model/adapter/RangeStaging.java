@@ -31,6 +31,17 @@ public final class RangeStaging implements StagingBuffer {
         }
         TreeMap<Integer, Bytes> m = slots[tag];
         int end = at + n;
+        Bytes piece = from == 0 && n == src.length() ? src : src.slice(from, from + n);
+        Map.Entry<Integer, Bytes> last = m.lastEntry();
+        if (last != null && last.getKey() + last.getValue().length() == at && contentOnly(last.getValue()) && contentOnly(piece)) {
+            // The next piece of a segment, right after the last: one entry, so a slot holds a segment or two.
+            m.put(last.getKey(), Bytes.of(last.getValue().content().concat(piece.content())));
+            return;
+        }
+        if (last == null || last.getKey() + last.getValue().length() <= at) {
+            m.put(at, piece); // past everything the slot holds
+            return;
+        }
         Map.Entry<Integer, Bytes> before = m.lowerEntry(at);
         if (before != null && before.getKey() + before.getValue().length() > at) {
             Bytes b = before.getValue();
@@ -49,11 +60,16 @@ public final class RangeStaging implements StagingBuffer {
                 m.put(end, in.getValue().slice(end - in.getKey(), in.getValue().length()));
             }
         }
-        m.put(at, src.slice(from, from + n));
+        m.put(at, piece);
     }
 
     @Override
     public Bytes payload(int tag, int len) {
+        Map.Entry<Integer, Bytes> first = slots[tag].firstEntry();
+        if (len > 0 && first != null && first.getKey() == 0 && first.getValue().length() >= len && !first.getValue().materialised()
+                && first.getValue().content().length() == first.getValue().length()) {
+            return first.getValue().slice(0, len); // one piece holds the segment
+        }
         Content c = null;
         int at = 0;
         for (Map.Entry<Integer, Bytes> e : slots[tag].headMap(len).entrySet()) {
@@ -73,6 +89,10 @@ public final class RangeStaging implements StagingBuffer {
             c = join(c, Content.of(Span.ZEROS, at, len - at));
         }
         return len == 0 ? Bytes.of() : Bytes.of(c);
+    }
+
+    private static boolean contentOnly(Bytes b) {
+        return !b.materialised() && b.content().length() == b.length();
     }
 
     private static Content join(Content a, Content b) {

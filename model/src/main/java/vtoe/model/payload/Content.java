@@ -15,6 +15,7 @@ public final class Content {
     private final Span[] spans;
     private final int length;
     private final long flips; // sum of the checksum words the flipped bits changed
+    private long fingerprint = -1; // computed once: a frame's is asked for by the framer, the sender rules and the receiver
 
     private Content(Span[] spans, long flips) {
         this.spans = spans;
@@ -55,6 +56,13 @@ public final class Content {
         if (from < 0 || to > length || from > to) {
             throw new IndexOutOfBoundsException("range [" + from + ", " + to + ") of " + length + " bytes of content");
         }
+        if (from == 0 && to == length) {
+            return this;
+        }
+        if (spans.length == 1) {
+            Span s = spans[0];
+            return new Content(new Span[] {new Span(s.stream(), s.offset() + from, to - from)}, flips);
+        }
         List<Span> out = new ArrayList<>(2);
         int at = 0;
         for (Span s : spans) {
@@ -73,6 +81,10 @@ public final class Content {
 
     /** This content followed by {@code next}, spans that continue each other merged. */
     public Content concat(Content next) {
+        if (spans.length == 1 && next.spans.length == 1 && spans[0].joins(next.spans[0])) {
+            Span s = spans[0];
+            return new Content(new Span[] {new Span(s.stream(), s.offset(), s.length() + next.length)}, flips + next.flips);
+        }
         List<Span> out = new ArrayList<>(spans.length + next.spans.length);
         out.addAll(Arrays.asList(spans));
         for (Span s : next.spans) {
@@ -96,11 +108,14 @@ public final class Content {
 
     /** Sum of the fingerprints of the spans (an additive {@link Fingerprint}). */
     public long fingerprint() {
-        long f = 0;
-        for (Span s : spans) {
-            f = Fingerprint.add(f, Fingerprint.of(s));
+        if (fingerprint < 0) {
+            long f = 0;
+            for (Span s : spans) {
+                f = Fingerprint.add(f, Fingerprint.of(s));
+            }
+            fingerprint = f;
         }
-        return f;
+        return fingerprint;
     }
 
     /**
@@ -109,6 +124,9 @@ public final class Content {
      * offset. Equals {@link #fingerprint} exactly when every span stands at its own offset.
      */
     public long fingerprintAt(long position) {
+        if (spans.length == 1 && spans[0].offset() == position) {
+            return fingerprint();
+        }
         long f = 0;
         long at = position;
         for (Span s : spans) {

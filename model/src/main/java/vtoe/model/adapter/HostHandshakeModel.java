@@ -156,11 +156,18 @@ public final class HostHandshakeModel {
         Entry e = tab[tag];
         int d = p.dataBytes();
         long len = Integer.toUnsignedLong(e.job.len());
-        for (int k = 0; k < beats.size(); k++) {
-            int n = (int) Math.min(d, len - (long) k * d);
-            staging.put(tag, k * d, beats.get(k).data(), 0, n);
-            e.pushBytes += n;
-        }
+        staging.putBeats(tag, new java.util.AbstractList<vtoe.model.txn.Bytes>() {
+            @Override
+            public vtoe.model.txn.Bytes get(int k) {
+                return beats.get(k).data();
+            }
+
+            @Override
+            public int size() {
+                return beats.size();
+            }
+        }, d, len);
+        e.pushBytes += (int) len;
         e.beatIdx = beats.size();
         e.lastInput = lastCycle;
         e.respDone = true;

@@ -63,6 +63,26 @@ public final class RangeStaging implements StagingBuffer {
         m.put(at, piece);
     }
 
+    /** A PUSH answer whose beats continue one stream span is put as that one span, not beat by beat. */
+    @Override
+    public void putBeats(int tag, java.util.List<Bytes> beats, int beatBytes, long len) {
+        Span first = beats.isEmpty() || !contentOnly(beats.get(0)) ? null : beats.get(0).content().spans().get(0);
+        for (int k = 0; first != null && k < beats.size(); k++) {
+            Bytes b = beats.get(k);
+            int n = (int) Math.min(beatBytes, len - (long) k * beatBytes);
+            Content c = b.materialised() ? null : b.content();
+            Span s = c == null || b.contentAt() != 0 || c.length() < n ? null : c.spans().get(0);
+            if (s == null || s.stream() != first.stream() || s.offset() != first.offset() + (long) k * beatBytes || s.length() < n) {
+                first = null;
+            }
+        }
+        if (first == null) {
+            StagingBuffer.super.putBeats(tag, beats, beatBytes, len);
+            return;
+        }
+        put(tag, 0, Bytes.of(Content.of(first.stream(), first.offset(), (int) len)), 0, (int) len);
+    }
+
     @Override
     public Bytes payload(int tag, int len) {
         Map.Entry<Integer, Bytes> first = slots[tag].firstEntry();

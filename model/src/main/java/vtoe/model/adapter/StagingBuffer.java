@@ -11,6 +11,16 @@ public interface StagingBuffer {
     /** Bytes {@code [from, from+n)} of {@code src} into the tag's slot at {@code at}. */
     void put(int tag, int at, Bytes src, int from, int n);
 
+    /**
+     * A whole answer of {@code beats}, {@code beatBytes} each, the first {@code len} bytes of them
+     * into the tag's slot from offset 0: the same as {@link #put} per beat (this default).
+     */
+    default void putBeats(int tag, java.util.List<Bytes> beats, int beatBytes, long len) {
+        for (int k = 0; k < beats.size(); k++) {
+            put(tag, k * beatBytes, beats.get(k), 0, (int) Math.min(beatBytes, len - (long) k * beatBytes));
+        }
+    }
+
     /** The first {@code len} bytes of the tag's slot. */
     Bytes payload(int tag, int len);
 

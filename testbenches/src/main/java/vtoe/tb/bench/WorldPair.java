@@ -174,11 +174,17 @@ final class WorldPair {
         long end = System.nanoTime() + (long) (Double.parseDouble(args[1]) * 1e9);
         long seed = 1;
         boolean rtl = Boolean.getBoolean("rtl");
+        // -Dpayload=both alternates the TLM with payload and the payload-free one seed by seed (the same load on both) and prints their medians.
+        String payload = System.getProperty("payload", "full");
+        java.util.Map<PayloadMode, List<Double>> walls = new java.util.EnumMap<>(PayloadMode.class);
         do {
-            Run r = rtl ? rtl(s, seed) : tlm(s, seed, p, PayloadMode.parse(System.getProperty("payload", "full")));
+            PayloadMode mode = payload.equals("both") ? PayloadMode.values()[(int) (seed % 2)] : PayloadMode.parse(payload);
+            Run r = rtl ? rtl(s, seed) : tlm(s, payload.equals("both") ? (seed + 1) / 2 : seed, p, mode);
+            walls.computeIfAbsent(mode, m -> new ArrayList<>()).add(r.wallSeconds());
             System.out.printf("%s seed %d: %d bytes, %d cycles, %.3f s, %.0f bytes/s, goodput %.3f B/cycle %s%n", s.name(), seed, r.bytes(),
                     r.cycles(), r.wallSeconds(), r.bytesPerWallSecond(), r.goodput(), r.ok() ? "" : r.failures());
             seed++;
         } while (System.nanoTime() < end);
+        walls.forEach((m, w) -> System.out.printf("%s: median %.4f s over %d runs%n", m, TlmSpeedBench.median(w.stream().mapToDouble(x -> x).toArray()), w.size()));
     }
 }

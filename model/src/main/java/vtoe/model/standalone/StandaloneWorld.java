@@ -132,6 +132,9 @@ public final class StandaloneWorld {
      * the adapter's connection with the negotiated numbers.
      */
     public vtoe.model.linux.LinuxPeer openLinux(vtoe.model.linux.LinuxNet net, ConnSetup base) {
+        if (payload != PayloadMode.FULL) {
+            throw new IllegalStateException("a Linux kernel's socket reads real bytes: open it in a run with payload mode full");
+        }
         vtoe.model.linux.LinuxPeer p = net.handshake(base.conn(), base, world.ports()::rxFrame,
                 (done, most) -> kernel.runUntil(done, kernel.now() + most));
         ConnSetup s = p.setup();

@@ -114,6 +114,7 @@ final class TlmSpeedBench {
      * seed (after a JIT warm-up), and appends the section.
      */
     static void section(StringBuilder md, int seeds, int reps) {
+        String loadBefore = loadAverage();
         AdapterParams p = AdapterParams.adapterDefaults();
         List<WorldPair.Scenario> all = new ArrayList<>();
         for (int mode : ALL_MODES) {
@@ -173,6 +174,18 @@ final class TlmSpeedBench {
                     modeName(s.modes()[0]), rw, tw, fw, mean(rg), mean(tg), mean(fg));
         }
         write(md, rows, seeds, reps);
+        md.append("The machine's load average (1 minute) was ").append(loadBefore).append(" when this section started and ")
+                .append(loadAverage()).append(" when it ended: on a shared machine, wall-clock speeds move with the other jobs; ")
+                .append("the RTL and the TLM runs of a row are taken minutes apart, so a row's ratio carries that noise too.\n\n");
+    }
+
+    /** The 1-minute load average, or "unknown" off Linux. */
+    static String loadAverage() {
+        try {
+            return java.nio.file.Files.readString(java.nio.file.Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException | RuntimeException e) {
+            return "unknown";
+        }
     }
 
     private static void write(StringBuilder md, List<Row> rows, int seeds, int reps) {

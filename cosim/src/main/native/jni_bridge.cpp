@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "fst_tracks.h"
 #include "sim.h"
 #include "vtoe_cosim_NativeSim.h"
 
@@ -181,6 +182,37 @@ JNIEXPORT void JNICALL Java_vtoe_cosim_NativeSim_traceOpen(JNIEnv* env, jclass, 
 JNIEXPORT void JNICALL Java_vtoe_cosim_NativeSim_traceClose(JNIEnv* env, jclass, jlong h) {
     Sim* s = sim(env, h);
     if (s) guard(env, [&]() -> int { s->traceClose(); return 0; });
+}
+
+JNIEXPORT jobjectArray JNICALL Java_vtoe_cosim_NativeSim_fstAddTracks(JNIEnv* env, jclass, jstring in, jstring out,
+                                                                    jobjectArray tracks, jlongArray times,
+                                                                    jintArray trackOf, jobjectArray texts) {
+    return guard(env, [&]() -> jobjectArray {
+        std::vector<std::string> names;
+        for (jsize i = 0, n = env->GetArrayLength(tracks); i < n; i++)
+            names.push_back(str(env, static_cast<jstring>(env->GetObjectArrayElement(tracks, i))));
+        const jsize n = env->GetArrayLength(times);
+        if (env->GetArrayLength(trackOf) != n || env->GetArrayLength(texts) != n)
+            throw std::invalid_argument("times, trackOf and texts differ in length");
+        const std::vector<uint64_t> t = longs(env, times);
+        std::vector<jint> k(n);
+        env->GetIntArrayRegion(trackOf, 0, n, k.data());
+        std::vector<vtoe::TrackChange> changes;
+        changes.reserve(n);
+        for (jsize i = 0; i < n; i++) {
+            jstring s = static_cast<jstring>(env->GetObjectArrayElement(texts, i));
+            changes.push_back({t[i], static_cast<uint32_t>(k[i]), str(env, s)});
+            env->DeleteLocalRef(s);
+        }
+        const std::vector<std::string> vars = vtoe::fstAddStringTracks(str(env, in), str(env, out), names, std::move(changes));
+        jobjectArray r = env->NewObjectArray(static_cast<jsize>(vars.size()), env->FindClass("java/lang/String"), nullptr);
+        for (jsize i = 0; i < static_cast<jsize>(vars.size()); i++) {
+            jstring s = env->NewStringUTF(vars[i].c_str());
+            env->SetObjectArrayElement(r, i, s);
+            env->DeleteLocalRef(s);
+        }
+        return r;
+    });
 }
 
 JNIEXPORT void JNICALL Java_vtoe_cosim_NativeSim_recordOpen(JNIEnv* env, jclass, jlong h, jstring path) {

@@ -50,6 +50,7 @@ public final class Dut implements AutoCloseable {
     private final List<StreamSource<?>> sources = new ArrayList<>();
     private final List<Runnable> afterStep = new ArrayList<>();
     private final Path waves;
+    private final WaveTracks tracks; // null unless waves are on
     private ByteBuffer hostMemory; // keeps the buffer reachable while native code reads it
     private long steps;
     private long nativeNanos;
@@ -89,6 +90,7 @@ public final class Dut implements AutoCloseable {
                 listeners.add(new ArrayList<>());
             }
             this.waves = o.waves();
+            this.tracks = waves != null ? new WaveTracks() : null;
             if (waves != null) {
                 Files.createDirectories(waves.toAbsolutePath().getParent());
                 NativeSim.traceOpen(h, waves.toAbsolutePath().toString(), o.wavesFrom());
@@ -178,6 +180,40 @@ public final class Dut implements AutoCloseable {
     public Path waves() {
         return waves;
     }
+
+    /** The transaction tracks written into the waves when this closes; null when waves are off. */
+    public WaveTracks tracks() {
+        return tracks;
+    }
+
+    /**
+     * Tells the waves where the run failed (the first call wins): the .gtkw then opens there with a
+     * named marker. Failures thrown out of {@link #step} are recorded by the Dut itself; a harness
+     * calls this for verdicts it reaches after stepping. No effect when waves are off.
+     */
+    public void failed(Throwable e) {
+        if (failedAt >= 0) {
+            return;
+        }
+        long c = e instanceof vtoe.model.check.LockstepMismatchError l && l.cycle() >= 0 ? l.cycle()
+                : e instanceof SimulationEndedException s ? s.cycle()
+                // A hang: where the ports went quiet is what to look at, not where the watchdog gave up.
+                : e instanceof SimulationTimeoutException && lastActivity > 0 ? lastActivity
+                : h != 0 ? NativeSim.cycle(h) : 0;
+        if (tracks != null && tracks.failure() != null) {
+            c = tracks.failure().cycle(); // the scoreboard's own record of it, with the pair it involves
+        } else if (tracks != null) {
+            tracks.fail(c, e.getClass().getSimpleName() + ": " + e.getMessage());
+        }
+        failedAt = c;
+        // One line that ./scripts/waves --window reads from a run without waves, to trace only before it.
+        System.err.println(FAILING_CYCLE + c + " (" + top + ")");
+    }
+
+    /** How {@link #failed} names the first failing cycle on stderr. */
+    public static final String FAILING_CYCLE = "FAILING CYCLE: ";
+
+    private long failedAt = -1;
 
     public long cycle() {
         return NativeSim.cycle(handle());
@@ -269,21 +305,26 @@ public final class Dut implements AutoCloseable {
             nativeCpuNanos += THREADS.getCurrentThreadCpuTime() - cpu0;
         }
         steps++;
-        drain();
-        for (StreamSource<?> s : sources) {
-            s.refill();
-        }
-        if ((bits & StepStatus.ENDED) == 0) {
-            for (Runnable r : afterStep) {
-                r.run();
+        try {
+            drain();
+            for (StreamSource<?> s : sources) {
+                s.refill();
             }
-        }
-        if ((bits & StepStatus.ENDED) != 0) {
-            long c = cycle();
-            var kind = SimulationEndedException.kindOf(bits);
-            throw new SimulationEndedException(kind, c, top + ": simulation ended at cycle " + c + " (" + kind + "): "
-                    + NativeSim.message(h) + "\nport states:\n" + portStates()
-                    + (waves != null ? "waves: " + waves.toAbsolutePath() : ""));
+            if ((bits & StepStatus.ENDED) == 0) {
+                for (Runnable r : afterStep) {
+                    r.run();
+                }
+            }
+            if ((bits & StepStatus.ENDED) != 0) {
+                long c = cycle();
+                var kind = SimulationEndedException.kindOf(bits);
+                throw new SimulationEndedException(kind, c, top + ": simulation ended at cycle " + c + " (" + kind + "): "
+                        + NativeSim.message(h) + "\nport states:\n" + portStates()
+                        + (waves != null ? "waves: " + waves.toAbsolutePath() : ""));
+            }
+        } catch (RuntimeException | Error e) {
+            failed(e);
+            throw e;
         }
         return new StepStatus(bits);
     }
@@ -336,9 +377,37 @@ public final class Dut implements AutoCloseable {
                     NativeSim.recordClose(handle);
                 }
                 writeCoverage(handle);
+                if (waves != null) {
+                    NativeSim.traceClose(handle);
+                    finishWaves();
+                }
             } finally {
                 NativeSim.destroy(handle);
             }
+        }
+    }
+
+    /** Period of the FST's clock in its time unit (ns): sim.cpp's kTimePerCycle. */
+    static final long TIME_PER_CYCLE = 4;
+
+    // The transaction tracks into the FST, then the .gtkw that shows them, the blocks and the failure.
+    // A failure here must not hide the run's own result: it is logged and the plain waves stay.
+    private void finishWaves() {
+        Path fst = waves.toAbsolutePath();
+        if (!Files.exists(fst)) {
+            return; // the run ended before wavesFrom
+        }
+        try {
+            WaveTracks.Changes c = tracks.changes(TIME_PER_CYCLE, options.wavesFrom());
+            Path tmp = fst.resolveSibling(fst.getFileName() + ".tmp");
+            List<String> names = tracks.names().stream().map(n -> WaveTracks.SCOPE + "." + n).toList();
+            String[] vars = NativeSim.fstAddTracks(fst.toString(), tmp.toString(), names.toArray(String[]::new),
+                    c.times.stream().mapToLong(Long::longValue).toArray(), c.track.stream().mapToInt(Integer::intValue).toArray(),
+                    c.texts.toArray(String[]::new));
+            Files.move(tmp, fst, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            GtkwSaveFile.write(fst, ports, List.of(vars), tracks, WaveFilters.write(fst, elaboration), options.wavesFrom());
+        } catch (IOException | RuntimeException e) {
+            org.slf4j.LoggerFactory.getLogger(Dut.class).warn("waves {}: transaction tracks not added: {}", fst, e.toString());
         }
     }
 

@@ -48,6 +48,13 @@ final class NativeSim {
 
     static native void traceClose(long h);
 
+    /**
+     * Copies the closed FST {@code in} to {@code out} with one string variable per name of
+     * {@code tracks} carrying {@code texts[i]} from {@code times[i]} on track {@code trackOf[i]};
+     * returns the full name of every variable of the result (see fst_tracks.h).
+     */
+    static native String[] fstAddTracks(String in, String out, String[] tracks, long[] times, int[] trackOf, String[] texts);
+
     /** Starts a port trace (every input per cycle, output hashes) for vtoe_replay; before reset only. */
     static native void recordOpen(long h, String path);
 

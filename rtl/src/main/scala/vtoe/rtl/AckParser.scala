@@ -83,12 +83,16 @@ class AckParser(p: AdapterParams) extends Module {
     true.B -> RxClass.Ok.U
   ))
   val isOk = cls === RxClass.Ok.U
-  io.ack.valid := io.rx.valid && b.last && isOk
+  // The verdict needs the configuration of the frame's connection, which the memory gives a cycle after
+  // its port is known: a last beat waits for it (the port is in the kept header or in that beat, which
+  // stays on the bus until taken).
+  val cfgOk = io.cfg.valid
+  io.ack.valid := io.rx.valid && b.last && isOk && cfgOk
   io.ack.bits.conn := conn
   io.ack.bits.ack := hl(38 + 4)
   io.ack.bits.wnd := hw(48)
   io.ack.bits.hasPayload := tcpLen > (doff << 2)
-  io.rx.ready := !(b.last && isOk) || io.ack.ready
+  io.rx.ready := !b.last || (cfgOk && (!isOk || io.ack.ready))
 
   when(io.rx.fire) {
     // Bytes base + j below 64, i.e. the beats before row hdrRows.

@@ -24,6 +24,7 @@ object Op {
 object SegKind {
   val Send = 0 // first transmission of these bytes
   val Retx = 1 // bytes sent before (seq below sndMax)
+  val all: Seq[(String, Int)] = Seq("SEND" -> Send, "RETRANSMIT" -> Retx) // names for the waves (params.json)
 }
 
 object AckResult {
@@ -34,18 +35,22 @@ object AckResult {
   val Old = 4 // below sndUna: ignored
   val Above = 5 // above the highest seq sent: ignored
   val Ignored = 6 // connection not active
+  val all: Seq[(String, Int)] = Seq("NEW" -> New, "DUP" -> Dup, "FAST_RETX" -> FastRetx, "WINDOW" -> Window,
+    "OLD" -> Old, "ABOVE" -> Above, "IGNORED" -> Ignored)
 }
 
 object TimerKind {
   val Rto = 0 // outstanding data: go back to sndUna, count a retry
   val ZeroWindow = 1 // outstanding data into a closed window: resend, no retry counted
   val Persist = 2 // nothing outstanding, window closed, data waiting: send a 1-byte probe
+  val all: Seq[(String, Int)] = Seq("RTO" -> Rto, "ZERO_WINDOW" -> ZeroWindow, "PERSIST" -> Persist)
 }
 
 object ConnStateCode {
   val Idle = 0
   val Active = 1
   val Stopped = 2
+  val all: Seq[(String, Int)] = Seq("IDLE" -> Idle, "ACTIVE" -> Active, "STOPPED" -> Stopped)
 }
 
 /** Why AckParser dropped a frame, in the order it checks (first that applies wins). */
@@ -72,6 +77,7 @@ object RxClass {
 object HostRespStatus {
   val Ok = 0
   val Fault = 1
+  val all: Seq[(String, Int)] = Seq("OK" -> Ok, "FAULT" -> Fault)
 }
 
 object BadResponse {

@@ -55,6 +55,9 @@ class ConnState(p: AdapterParams) extends Bundle {
   // Membership of the timer wheel: a connection whose timer runs is in one slot's list, threaded through
   // wheelNext; one whose timer stopped may stay until its slot comes up (then it is dropped). Kept across OPEN.
   val inWheel = Bool()
+  // A chain of this connection is parked in the descriptor fetch (its ring was full): wake it once the
+  // ring has room or the connection stops. Kept across OPEN (a stop has woken it by then).
+  val parked = Bool()
   val wheelNextValid = Bool() // false: the last of its slot's list
   val wheelNext = UInt(p.connIdxBits.W)
 }

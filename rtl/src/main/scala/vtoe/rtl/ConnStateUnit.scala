@@ -8,9 +8,12 @@ import chisel3.util._
   * descriptor > timer wheel > segment (or skip), each taken only when its outputs have room (a CSR read
   * of connection state, which changes nothing, goes before all). Connections with work wait in queues
   * (send, retire, drain) and running timers in a hashed timer wheel ([[TimerWheel]]), so choosing one
-  * costs the same whatever numConns. A stopped PREPINNED connection drains (releases) its blocks only
-  * after its last tag in flight is done, so the DMA engine never reads a block the host has already
-  * unpinned. Every change goes out on the trace, so the lockstep model follows the RTL's timing
+  * costs the same whatever numConns. A descriptor is always taken: into the ring, dropped (connection
+  * not active) or parked (ring full; `descParked` tells the fetch, which keeps the chain and serves
+  * other connections); a connection with a parked chain is woken (`wake`) once, by the first op after
+  * which its ring has room or it is no longer active. A stopped PREPINNED connection drains (releases)
+  * its blocks only after its last tag in flight is done, so the DMA engine never reads a block the host
+  * has already unpinned. Every change goes out on the trace, so the lockstep model follows the RTL's timing
   * decisions exactly and checks them.
   *
   * Pipeline (the read-modify-write of Corundum's tx_scheduler_rr, with its read-data override):
@@ -22,8 +25,8 @@ import chisel3.util._
   *  Read-during-write of a synchronous memory is undefined, so stage 1 takes the state (and ring entry)
   *  written in the previous cycle from a register when it is the same connection (entry): back-to-back
   *  ops on one connection see each other, one op per cycle. What stage 0 itself decides from a
-  *  connection (whether a descriptor fits, which ring entry to read, who is next in the wheel's list) is
-  *  taken from stage 1's result when stage 1 is on that connection. Outputs stage 1 will produce are
+  *  connection (whether a descriptor is parked, which ring entry to read, who is next in the wheel's
+  *  list) is taken from stage 1's result when stage 1 is on that connection. Outputs stage 1 will produce are
   *  reserved in stage 0 (room in the output queue, a free tag), so stage 1 never stalls. The trace
   *  keeps the order of stage 1, which is the order of the ops.
   *
@@ -63,6 +66,8 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     val ctl = Flipped(Decoupled(new ConnCtl(p))) // open / stop from CsrFile
     val cfg = Flipped(new CfgReadPort(p)) // configuration of the connection being opened
     val desc = Flipped(Decoupled(new FetchedDesc)) // from DescriptorFetch
+    val descParked = Output(Bool()) // with desc's handshake: its ring is full, the descriptor is parked, not taken
+    val wake = Output(Valid(UInt(p.connIdxBits.W))) // a connection with a parked chain has ring room again, or stopped
     val ack = Flipped(Decoupled(new AckInfo(p))) // from AckParser
     val fault = Flipped(Decoupled(new TagFault(p))) // from HostHandshake / DmaEngine
     val tagDone = Flipped(Decoupled(new TagDone(p))) // from TxFramer
@@ -173,9 +178,9 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     val faultIn = new TagFault(p)
     val tagDoneIn = new TagDone(p)
     val ctlIn = new ConnCtl(p)
-    val cfg = new ConnCfg
     val ackIn = new AckInfo(p)
     val descIn = new FetchedDesc
+    val descPark = Bool() // stage 0 told the fetch the descriptor is parked
     val addrA = UInt((p.connIdxBits + p.ringBits).W)
     val addrB = UInt((p.connIdxBits + p.ringBits).W)
     val ptrs = new RingPtrs
@@ -207,8 +212,11 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   val descConn = io.desc.bits.conn(p.connIdxBits - 1, 0)
   val descFull = fwd(descConn, fin.tail - fin.head === R.U, ringFullM(descConn))
   val descActive = fwd(descConn, fin.state === ConnStateCode.Active.U, activeM(descConn))
-  val descFits = !descFull || !descActive
-  val pickDesc = !higher1 && !pickCtl && !pickAck && io.desc.valid && descFits && releaseRoom && tr
+  // A descriptor is always taken: into the ring, dropped (not active), or parked (ring full). Parked,
+  // the fetch keeps the chain's place and goes on with other connections (no head-of-line blocking);
+  // this unit wakes the connection once its ring has room.
+  val pickDesc = !higher1 && !pickCtl && !pickAck && io.desc.valid && releaseRoom && tr
+  io.descParked := descFull && descActive
   val higher2 = higher1 || pickCtl || pickAck || pickDesc
   // The wheel's next connection goes before the send queue even while it waits for room for an event,
   // so that no segment is ever cut while a timer waits to be looked at (the lockstep model checks it).
@@ -260,9 +268,9 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   s1.faultIn := io.fault.bits
   s1.tagDoneIn := io.tagDone.bits
   s1.ctlIn := io.ctl.bits
-  s1.cfg := io.cfg.cfg // the CTRL write that opens stores only enabled and mode in this cycle
   s1.ackIn := io.ack.bits
   s1.descIn := io.desc.bits
+  s1.descPark := io.descParked
   s1.addrA := addrA
   s1.addrB := addrB
   s1.ptrs := ptrs
@@ -286,6 +294,8 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   val doAck = s1k.ack
   val doDesc = s1k.desc
   val doWalk = s1k.walk
+  // What stage 0 told the fetch, from the same state (forwarded there as here).
+  val descPark = cur.state === ConnStateCode.Active.U && cur.tail - cur.head === R.U
   val headEligible = Segmenter.eligible(cur)
   val doSeg = s1k.send && headEligible
   val doSkip = s1k.send && !headEligible
@@ -420,7 +430,9 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     tr0.aux := e.descVa
   }.elsewhen(doCtl) {
     when(s1.ctlIn.open) {
-      val c = s1.cfg
+      // The configuration memory answers the stage-0 read now; the CTRL write that opens, made in
+      // stage 0's cycle, changed only enabled and mode, which come from the op itself.
+      val c = io.cfg.cfg
       val o = WireDefault(0.U.asTypeOf(new ConnState(p)))
       o.state := ConnStateCode.Active.U
       o.mode := s1.ctlIn.mode // the CTRL write that opens stores the mode in this very cycle
@@ -452,6 +464,13 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     tr0.seq := a.ack
     tr0.len := a.wnd
     tr0.aux := Cat(rfsm.io.ackNext.dupAcks, rfsm.io.ackResult)
+  }.elsewhen(doDesc && descPark) {
+    // Ring full: the fetch keeps the chain and offers this descriptor again after the wake (below).
+    tr0.op := Op.Desc.U
+    tr0.tag := 2.U
+    tr0.seq := s1.descIn.seq
+    tr0.len := s1.descIn.size
+    tr0.aux := s1.descIn.descVa
   }.elsewhen(doDesc) {
     val d = s1.descIn
     val take = cur.state === ConnStateCode.Active.U
@@ -581,7 +600,14 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   sendQ.io.enq.bits := opConn
   retireQ.io.enq.bits := opConn
   drainQ.io.enq.bits := opConn
+  // A connection whose chain is parked is woken once, by the first op after which its ring has room
+  // (a RETIRE) or it is no longer active (STOP, FAULT, the retry limit): the fetch then resumes the chain.
+  val nextRingFull = next.tail - next.head === R.U
+  val wakeNow = anyOp && cur.parked && (next.state =/= ConnStateCode.Active.U || !nextRingFull)
+  io.wake.valid := wakeNow
+  io.wake.bits := opConn
   fin := next
+  fin.parked := Mux(doDesc && descPark, true.B, cur.parked && !wakeNow)
   fin.sendQueued := inSend || sendQ.io.enq.valid
   fin.retireQueued := inRetire || retireQ.io.enq.valid
   fin.drainQueued := inDrain || drainQ.io.enq.valid
@@ -643,6 +669,8 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     assert(!fin.timerOn || fin.inWheel, "a running timer outside the timer wheel")
   }
   when(doWalk) { assert(cur.inWheel, "the timer wheel walked a connection that is not in it") }
+  when(doDesc) { assert(descPark === s1.descPark, "stage 0 and stage 1 disagree on whether a descriptor is parked") }
+  when(doDesc && descPark) { assert(!cur.parked, "a second chain parked on one connection") }
   when(s1k.send) { assert(cur.sendQueued, "the send queue served a connection not marked as queued") }
   when(doRetire) { assert(cur.retireQueued, "the retire queue served a connection not marked as queued") }
   when(doDrain) { assert(cur.drainQueued, "the drain queue served a connection not marked as queued") }

@@ -18,6 +18,13 @@ import chisel3.util._
   *
   * A read of connection state (STATUS, SND_UNA, SND_NXT, SND_MAX) asks ConnStateUnit, whose state
   * memory reads one cycle late, and is answered in the cycle after it asked.
+  *
+  * The configuration (`cfgMem`, about 515 bits x numConns) reads synchronously with one write port, so
+  * it maps to block RAM (UltraRAM from tens of thousands of connections on); each read port is one more
+  * copy of it (Yosys's `memory_libmap` duplicates a memory per read port, as a designer would). A port's
+  * data is that of the address presented the cycle before, and read-first: a write in that cycle is not
+  * seen, which the port's `valid` says (see [[CfgReadPort]]). A CSR access therefore takes at least two
+  * cycles: one to read the connection's configuration, one to answer and write it.
   */
 class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
   override def desiredName = "CsrFile"
@@ -33,15 +40,31 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
     val counters = Input(Vec(16, UInt(64.W))) // global registers 16..31
   })
 
-  val cfgMem = Mem(p.numConns, new ConnCfg)
-  for (rp <- io.cfg) rp.cfg := cfgMem(rp.conn)
+  val cfgMem = SyncReadMem(p.numConns, new ConnCfg, SyncReadMem.ReadFirst)
+  // The one write port: the reset sweep, then CSR writes (set below).
+  val wrEn = WireDefault(false.B)
+  val wrConn = WireDefault(0.U(p.connIdxBits.W))
+  val wrData = WireDefault(0.U.asTypeOf(new ConnCfg))
+  val lastWrEn = RegNext(wrEn, false.B)
+  val lastWrConn = RegNext(wrConn)
+  /** The configuration of `conn` read synchronously, and whether it is current (see [[CfgReadPort]]). */
+  def readCfg(conn: UInt): (ConnCfg, Bool) = {
+    val lastConn = RegNext(conn)
+    (cfgMem.read(conn), lastConn === conn && !(lastWrEn && lastWrConn === conn))
+  }
+  for (rp <- io.cfg) {
+    val (c, v) = readCfg(rp.conn)
+    rp.cfg := c
+    rp.valid := v
+  }
 
   val initIdx = RegInit(0.U(p.connIdxBits.W))
   val initDone = RegInit(false.B)
   io.init.valid := !initDone
   io.init.bits := initIdx
   when(!initDone) {
-    cfgMem.write(initIdx, 0.U.asTypeOf(new ConnCfg))
+    wrEn := true.B
+    wrConn := initIdx
     initIdx := initIdx + 1.U
     when(initIdx === (p.numConns - 1).U) { initDone := true.B }
   }
@@ -56,7 +79,9 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
   val wellFormed = r.addr(2, 0) === 0.U && r.addr(30, 24) === 0.U
   val connOk = connRaw < p.numConns.U
   val conn = connRaw(p.connIdxBits - 1, 0)
-  val cur = cfgMem(conn)
+  val (cur, curValid) = readCfg(conn)
+  // Nothing of a per-connection access happens before its configuration is read (a global one needs none).
+  val cfgReady = initDone && (global || !wellFormed || !connOk || curValid)
   val d = r.data
   val hi32Zero = d(63, 32) === 0.U
   val low5Zero = d(4, 0) === 0.U
@@ -66,7 +91,7 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
   // Only a read needs the state (a write is refused); it waits for ConnStateUnit's answer.
   val needState = !global && wellFormed && connOk && stateReg && !r.write
   val stateData = io.state.resp.bits
-  io.state.req.valid := io.req.valid && initDone && respQ.io.enq.ready && needState && !io.state.resp.valid
+  io.state.req.valid := io.req.valid && cfgReady && respQ.io.enq.ready && needState && !io.state.resp.valid
   io.state.req.bits := conn
 
   val rdata = WireDefault(0.U(PortWidths.CsrData.W))
@@ -182,13 +207,18 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
     }
   }
 
-  io.ctl.valid := io.req.valid && initDone && respQ.io.enq.ready && ctlNeeded
+  io.ctl.valid := io.req.valid && cfgReady && respQ.io.enq.ready && ctlNeeded
   io.ctl.bits.conn := conn
   io.ctl.bits.open := ctlOpen
   io.ctl.bits.mode := next.mode
-  io.req.ready := initDone && respQ.io.enq.ready && (!ctlNeeded || io.ctl.ready) && (!needState || io.state.resp.valid)
+  io.req.ready := cfgReady && respQ.io.enq.ready && (!ctlNeeded || io.ctl.ready) && (!needState || io.state.resp.valid)
 
-  when(io.req.fire && writeCfg) { cfgMem.write(conn, next) }
+  when(initDone && io.req.fire && writeCfg) {
+    wrEn := true.B
+    wrConn := conn
+    wrData := next
+  }
+  when(wrEn) { cfgMem.write(wrConn, wrData) }
 
   respQ.io.enq.valid := io.req.fire
   respQ.io.enq.bits.data := Mux(r.write, 0.U, rdata)

@@ -63,7 +63,11 @@ object Elaborate {
       val t0 = System.nanoTime()
       _root_.circt.stage.ChiselStage.emitSystemVerilogFile(gen(), Array("--target-dir", staging.toString), firtoolOpts)
       val json = s"""{"top": "$name", "params": ${p.toJson}, "eventCodes": ${EventCode.toJson}, """ +
-        s""""ops": ${table(Op.all)}, "rxClasses": ${table(RxClass.all)}, "stateBits": ${stateBits(p)}}"""
+        s""""ops": ${table(Op.all)}, "rxClasses": ${table(RxClass.all)}, "stateBits": ${stateBits(p)}, """ +
+        // Code tables the waves name values with (translate filter files, vtoe.cosim.WaveFilters).
+        s""""ackResults": ${table(AckResult.all)}, "timerKinds": ${table(TimerKind.all)}, """ +
+        s""""connStates": ${table(ConnStateCode.all)}, "hostReqKinds": ${table(SegKind.all)}, """ +
+        s""""hostRespStatus": ${table(HostRespStatus.all)}}"""
       Files.writeString(staging.resolve("params.json"), json + "\n")
       val changed = sync(staging, dir)
       println(f"elaborated $name%-12s into $dir (${(System.nanoTime() - t0) / 1e9}%.1f s, $changed file(s) changed)")

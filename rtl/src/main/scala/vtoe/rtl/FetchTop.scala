@@ -3,7 +3,7 @@ package vtoe.rtl
 import chisel3._
 import chisel3.util._
 
-/** Block-level top for the descriptor fetch: CSRs, doorbell queue, [[SerialDescriptorFetch]] and the
+/** Block-level top for the descriptor fetch: CSRs, [[SerialDescriptorFetch]] (with its doorbell queue) and the
   * DMA read port. Fetched descriptors leave on m_desc; the full adapter feeds them to the Segmenter
   * instead. Ports follow the adapter's names so the same bus models drive both tops.
   */
@@ -32,7 +32,11 @@ class FetchTop(p: AdapterParams) extends Module {
 
   val fetchId = 0
   val fetch = Module(new SerialDescriptorFetch(p, fetchId))
-  fetch.io.doorbell <> Queue(s_doorbell, p.doorbellDepth)
+  fetch.io.doorbell <> s_doorbell // the fetch queues doorbells itself
+  // No retained rings here: a descriptor is never parked, nothing is ever woken.
+  fetch.io.descParked := false.B
+  fetch.io.wake.valid := false.B
+  fetch.io.wake.bits := 0.U
   fetch.io.cfg <> csr.io.cfg(0)
   fetch.io.descSeq <> csr.io.descSeq
   fetch.io.init := csr.io.init

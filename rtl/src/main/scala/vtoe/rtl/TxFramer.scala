@@ -66,7 +66,8 @@ class TxFramer(p: AdapterParams) extends Module {
   val cur = Reg(new Latched)
   val beat = RegInit(0.U(16.W))
 
-  when(state === S.Idle && ready.orR) {
+  // The configuration memory reads a cycle late: a pick waits until it holds the picked connection's.
+  when(state === S.Idle && ready.orR && io.cfg.valid) {
     cur.tag := pick
     cur.view := pv
     cur.cfg := io.cfg.cfg

@@ -50,6 +50,7 @@ class VtoeAdapter(p: AdapterParams) extends Module {
   // The fetch serves a connection only while it is enabled and ConnStateUnit runs it.
   csr.io.cfg(0).conn := fetch.io.cfg.conn
   fetch.io.cfg.cfg := csr.io.cfg(0).cfg
+  fetch.io.cfg.valid := csr.io.cfg(0).valid
   csu.io.activeQ(0).conn := fetch.io.cfg.conn
   fetch.io.cfg.cfg.enabled := csr.io.cfg(0).cfg.enabled && csu.io.activeQ(0).flag
   csr.io.cfg(1) <> csu.io.cfg
@@ -57,8 +58,10 @@ class VtoeAdapter(p: AdapterParams) extends Module {
   csr.io.cfg(3) <> parser.io.cfg
 
   // ---- descriptors ----
-  fetch.io.doorbell <> Queue(s_doorbell, p.doorbellDepth)
+  fetch.io.doorbell <> s_doorbell // the fetch queues doorbells itself, stamped with their arrival
   csu.io.desc <> fetch.io.desc
+  fetch.io.descParked := csu.io.descParked
+  fetch.io.wake := csu.io.wake
 
   // ---- DMA read port: id 0 descriptors, ids 1..tags payload ----
   val owners = Seq.tabulate(1 << p.dmaIdBits)(id => if (id == 0) 0 else if (id <= p.tags) 1 else -1)

@@ -31,6 +31,34 @@ class ElaborationConsistencyIT {
         }
     }
 
+    /** The tables the waves name values with (vtoe.cosim.WaveFilters) say what the TLM's enums say. */
+    @Test
+    void codeTablesForTheWavesMatchTheModel() {
+        try (Dut dut = Dut.open(DutOptions.of("VtoeAdapter"))) {
+            assertThat(table(dut, "ackResults")).isEqualTo(ordinals(vtoe.model.adapter.AckResult.values()));
+            assertThat(table(dut, "timerKinds")).isEqualTo(ordinals(vtoe.model.adapter.TimerKind.values()));
+            assertThat(table(dut, "connStates")).isEqualTo(Map.of("IDLE", vtoe.model.adapter.ConnState.IDLE, "ACTIVE",
+                    vtoe.model.adapter.ConnState.ACTIVE, "STOPPED", vtoe.model.adapter.ConnState.STOPPED));
+            assertThat(table(dut, "hostReqKinds")).isEqualTo(Map.of("SEND", vtoe.model.txn.HostRequest.SEND, "RETRANSMIT",
+                    vtoe.model.txn.HostRequest.RETRANSMIT));
+            assertThat(table(dut, "hostRespStatus")).containsOnlyKeys("OK", "FAULT");
+        }
+    }
+
+    private static Map<String, Integer> table(Dut dut, String name) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        dut.elaboration().get(name).fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asInt()));
+        return m;
+    }
+
+    private static Map<String, Integer> ordinals(Enum<?>[] values) {
+        Map<String, Integer> m = new LinkedHashMap<>();
+        for (Enum<?> v : values) {
+            m.put(v.name(), v.ordinal());
+        }
+        return m;
+    }
+
     @Test
     void traceOpsAndReceiveClassesMatchTheRtl() {
         try (Dut dut = Dut.open(DutOptions.of("VtoeAdapter"))) {

@@ -25,7 +25,9 @@ import org.junit.jupiter.api.TestMethodOrder;
  * {@code scripts/slurm-local} (Debian's munge, slurmctld and slurmd), started here and stopped
  * afterwards whatever happened, with no daemon left behind. A regression submitted as 4 shares and a
  * merge job must give exactly the results of a local run of the same seeds; a share without results
- * fails the merge by name; a controller that is down is named as such.
+ * fails the merge by name; a controller that is down is named as such. A what-if study submitted as 3
+ * shares ({@code ./scripts/whatif --slurm 3}) gives the figures of a local run, and its merge refuses
+ * to report on missing shares.
  *
  * <p>Run just this: {@code ./scripts/test --only SlurmRegressIT}
  */
@@ -130,8 +132,74 @@ class SlurmRegressIT {
         assertThat(dir.resolve("results.jsonl")).as("no partial result").doesNotExist();
     }
 
+    static List<String> whatif(String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Djava.awt.headless=true",
+                "-cp", vtoe.tb.regress.Regress.absoluteClasspath(), "vtoe.tb.whatif.Whatif"));
+        cmd.addAll(List.of(args));
+        return cmd;
+    }
+
+    static final String[] STUDY = {"--name", "s", "--axis", "mode=PUSH,COPY_RETAIN", "--axis", "connections=1,2", "--set", "bytes=32K",
+        "--set", "loss=0.01", "--seeds", "2", "--no-progress", "--plot", "goodput_gbps vs connections by mode"};
+
+    /** points.csv without the wall-time columns, which no two runs share. */
+    static List<Map<String, String>> pointsWithoutWallTime(Path csv) throws IOException {
+        List<String> lines = Files.readAllLines(csv);
+        String[] head = lines.get(0).split(",");
+        List<Map<String, String>> rows = new ArrayList<>();
+        for (String l : lines.subList(1, lines.size())) {
+            String[] f = l.split(",", -1);
+            Map<String, String> m = new TreeMap<>();
+            for (int i = 0; i < head.length; i++) {
+                if (!head[i].startsWith("wall_seconds")) {
+                    m.put(head[i], f[i]);
+                }
+            }
+            rows.add(m);
+        }
+        return rows;
+    }
+
     @Test
     @Order(3)
+    void aWhatifStudyAsThreeSharesGivesTheFiguresOfALocalRun() throws Exception {
+        List<String> a = new ArrayList<>(List.of(STUDY));
+        a.addAll(List.of("--out", OUT.resolve("whatif-slurm").toString(), "--slurm", "3"));
+        Ran s = run(whatif(a.toArray(String[]::new)), 10);
+        assertThat(s.exit()).as("the study on Slurm").isZero();
+        assertThat(s.out()).contains("8 runs as 3 Slurm shares", "submitted: array job", "slurm: runs done 8/8", "written: ");
+        Path dir = OUT.resolve("whatif-slurm").resolve("s");
+        for (int i = 1; i <= 3; i++) {
+            assertThat(Files.readAllLines(dir.resolve("share-" + i).resolve("runs.jsonl"))).as("share %d's runs", i).hasSize(i < 3 ? 3 : 2);
+        }
+        assertThat(dir.resolve("summary.md")).exists();
+        assertThat(Files.readString(dir.resolve("study.json"))).contains("\"commit\"", "\"seeds\"", "\"parameters\"", "\"runsTlm\" : 8");
+        List<String> b = new ArrayList<>(List.of(STUDY));
+        b.addAll(List.of("--out", OUT.resolve("whatif-local").toString()));
+        Ran l = run(whatif(b.toArray(String[]::new)), 10);
+        assertThat(l.exit()).isZero();
+        assertThat(pointsWithoutWallTime(dir.resolve("points.csv"))).hasSize(4)
+                .isEqualTo(pointsWithoutWallTime(OUT.resolve("whatif-local").resolve("s").resolve("points.csv")));
+    }
+
+    @Test
+    @Order(4)
+    void aWhatifMergeWithAShareMissingNamesItAndWritesNoReport() throws Exception {
+        Path out = OUT.resolve("whatif-missing");
+        Path dir = out.resolve("s");
+        Files.createDirectories(dir.resolve("share-1"));
+        Files.copy(OUT.resolve("whatif-slurm").resolve("s").resolve("share-1").resolve("runs.jsonl"), dir.resolve("share-1").resolve("runs.jsonl"));
+        List<String> a = new ArrayList<>(List.of(STUDY));
+        a.addAll(List.of("--out", out.toString(), "--merge-shares", "3"));
+        Ran m = run(whatif(a.toArray(String[]::new)), 5);
+        assertThat(m.exit()).isEqualTo(2);
+        assertThat(m.out()).contains("the merge has 3 of 8 runs and writes no partial report", "share 2 lacks 3 run(s)",
+                "share 3 lacks 2 run(s)");
+        assertThat(dir.resolve("summary.md")).doesNotExist();
+    }
+
+    @Test
+    @Order(5)
     void aControllerThatIsDownIsNamed() throws Exception {
         assertThat(run(List.of("scripts/slurm-local", "stop"), 2).exit()).isZero();
         Ran r = run(regress("--slurm", "2", "--seeds", "1", "--cases", "FETCH", "--out", OUT.resolve("down").toString()), 5);

@@ -114,6 +114,40 @@ class WhatifTest {
     }
 
     @Test
+    void resumeRunsOnlyWhatTheJournalLacksAndReportsTheSameFigures() throws Exception {
+        String[] study = {"--name", "r", "--out", tmp.toString(), "--axis", "mode=PUSH,COPY_RETAIN", "--axis", "connections=1,2", "--set",
+            "bytes=32K", "--seeds", "2", "--no-progress", "--plot", "goodput_gbps vs connections by mode"};
+        Cli first = whatif(study);
+        assertThat(first.exit()).as(first.out() + first.err()).isZero();
+        Path dir = tmp.resolve("r");
+        List<Map<String, String>> before = csv(dir.resolve("runs.csv"));
+        assertThat(Files.readString(dir.resolve("study.json"))).contains("\"commit\"", "\"seeds\"", "\"parameters\"", "\"runsTlm\" : 8");
+        // An interruption: three runs never finished, and the last line was cut short by the kill.
+        List<String> journal = Files.readAllLines(dir.resolve("runs.jsonl"));
+        assertThat(journal).hasSize(8);
+        Files.write(dir.resolve("runs.jsonl"), journal.subList(0, 5));
+        Files.writeString(dir.resolve("runs.jsonl"), journal.get(5).substring(0, 40), java.nio.file.StandardOpenOption.APPEND);
+        Files.delete(dir.resolve("runs.csv"));
+        String[] resumed = java.util.Arrays.copyOf(study, study.length + 1);
+        resumed[study.length] = "--resume";
+        Cli again = whatif(resumed);
+        assertThat(again.exit()).as(again.out() + again.err()).isZero();
+        assertThat(again.out()).contains("--resume: 5 of 8 runs already done", "running the other 3");
+        List<Map<String, String>> after = csv(dir.resolve("runs.csv"));
+        assertThat(after).hasSize(8);
+        for (int i = 0; i < 8; i++) {
+            Map<String, String> a = new java.util.TreeMap<>(before.get(i));
+            Map<String, String> b = new java.util.TreeMap<>(after.get(i));
+            a.remove("wall_seconds");
+            b.remove("wall_seconds");
+            assertThat(b).as("run %d", i).isEqualTo(a);
+        }
+        Cli fresh = whatif(study);
+        assertThat(fresh.out()).as("without --resume the study starts over").doesNotContain("--resume:");
+        assertThat(Files.readAllLines(dir.resolve("runs.jsonl"))).hasSize(8);
+    }
+
+    @Test
     void helpNamesEveryOption() {
         Cli c = whatif("--help");
         assertThat(c.exit()).isZero();

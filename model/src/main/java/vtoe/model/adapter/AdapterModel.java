@@ -98,9 +98,10 @@ public final class AdapterModel implements LockstepModel {
         this.traceOffset = traceOffset;
         CsrFileModel[] csrRef = new CsrFileModel[1];
         ConnStateUnitModel[] csuRef = new ConnStateUnitModel[1];
+        SerialDescriptorFetch[] fetchRef = new SerialDescriptorFetch[1];
         OutputSink fetchOut = (port, txn, est, actual) -> {
             if (port.equals("desc")) {
-                csuRef[0].expectDesc((FetchedDescriptor) txn, actual);
+                csuRef[0].expectDesc((FetchedDescriptor) txn, actual, c -> fetchRef[0].parked(c));
             } else {
                 toBoard.emit(port, txn, est, actual);
             }
@@ -109,6 +110,7 @@ public final class AdapterModel implements LockstepModel {
             ConnCfg cfg = csrRef[0].cfg(c);
             return cfg.enabled() && csuRef[0].active(c) ? cfg : cfg.with("enabled", 0);
         }, fetchOut, "desc", "m_event");
+        fetchRef[0] = fetch;
         this.csr = new CsrFileModel(p, fetch, toBoard);
         csrRef[0] = csr;
         HostHandshakeModel[] hhRef = new HostHandshakeModel[1];
@@ -145,6 +147,7 @@ public final class AdapterModel implements LockstepModel {
             }
         }, context, traceOffset);
         csuRef[0] = csu;
+        csu.onWake(fetch::wake);
         this.framer = new TxFramerModel(p, csr, csu, hh, staging, toBoard, context);
         framerRef[0] = framer;
         this.parser = new AckParserModel(p, csr::cfg);

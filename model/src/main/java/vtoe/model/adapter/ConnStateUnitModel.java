@@ -63,6 +63,17 @@ public final class ConnStateUnitModel {
     private final Deque<Ctl> ctl = new ArrayDeque<>();
     private final Deque<FetchedDescriptor> descs = new ArrayDeque<>();
     private final Deque<java.util.function.LongConsumer> descTaken = new ArrayDeque<>();
+    private final Deque<java.util.function.LongConsumer> descParked = new ArrayDeque<>();
+    /** As the RTL's state bit: a chain of the connection is parked in the fetch, to be woken once. */
+    private final boolean[] parked;
+    /** Hears each wake: the connection and the cycle of the op that woke it. */
+    private Wake wake = (c, cycle) -> {};
+
+    /** Where wakes go (the descriptor fetch). */
+    @FunctionalInterface
+    public interface Wake {
+        void wake(int conn, long cycle);
+    }
     private final Deque<AckInfo> acks = new ArrayDeque<>();
     private final Map<Integer, Deque<PendingFault>> faults = new HashMap<>();
     private final List<TreeMap<Long, Boolean>> activeHistory = new ArrayList<>();
@@ -130,6 +141,7 @@ public final class ConnStateUnitModel {
         this.tagJob = new Job[p.tags()];
         this.sendQueued = new boolean[p.numConns()];
         this.retireQueued = new boolean[p.numConns()];
+        this.parked = new boolean[p.numConns()];
         this.drainQueued = new boolean[p.numConns()];
         this.busyFlag = new boolean[p.numConns()];
         this.timerLeaves = Integer.highestOneBit(Math.max(1, p.numConns() - 1)) << 1;
@@ -151,8 +163,18 @@ public final class ConnStateUnitModel {
 
     /** A descriptor the fetch hands on; {@code taken} hears the cycle the unit took it (the fetch waits for that). */
     public void expectDesc(FetchedDescriptor d, java.util.function.LongConsumer taken) {
+        expectDesc(d, taken, taken);
+    }
+
+    /** The same, with {@code parked} hearing the cycle instead when the unit parks it (its ring is full). */
+    public void expectDesc(FetchedDescriptor d, java.util.function.LongConsumer taken, java.util.function.LongConsumer parkedAt) {
         descs.addLast(d);
         descTaken.addLast(taken);
+        descParked.addLast(parkedAt);
+    }
+
+    public void onWake(Wake w) {
+        this.wake = w;
     }
 
     public void expectAck(AckInfo a) {
@@ -274,6 +296,11 @@ public final class ConnStateUnitModel {
         if (walked) {
             wheelKeyedLonger[c] = false;
         }
+        // As the RTL: a parked chain is woken by the first op after which its ring has room or the connection is not active.
+        if (parked[c] && (!st[c].active() || ((st[c].tail - st[c].head) & ringMask) != p.retained())) {
+            parked[c] = false;
+            wake.wake(c, t);
+        }
         if (wasRetiring && !st[c].retirePending) {
             retireClearedAt[c] = rt + 1;
         }
@@ -386,7 +413,21 @@ public final class ConnStateUnitModel {
             throw fail(r, t, "expected the descriptor the fetch handed on: " + (d == null ? "none" : d));
         }
         boolean full = ((s.tail - s.head) & ringMask) == p.retained();
+        if (r.tag() == 2) {
+            // Parked: the fetch keeps the chain; nothing changes here but the parked bit.
+            if (!s.active() || !full || parked[r.conn()]) {
+                throw fail(r, t, "descriptor parked although " + (!s.active() ? "the connection is not active"
+                        : !full ? "its ring has room" : "a chain of the connection is parked already"));
+            }
+            parked[r.conn()] = true;
+            descTaken.pollFirst();
+            descParked.pollFirst().accept(t - 1);
+            return;
+        }
         boolean taken = r.tag() == 0;
+        if (r.tag() != 1 && !taken) {
+            throw fail(r, t, "a descriptor record is taken (0), dropped (1) or parked (2)");
+        }
         if (taken && (!s.active() || full)) {
             throw fail(r, t, "descriptor taken although the connection is " + (s.active() ? "out of ring space" : "not active"));
         }
@@ -401,6 +442,7 @@ public final class ConnStateUnitModel {
         } else if (s.mode == CsrMap.MODE_PREPINNED) {
             out.release(new Release(0, d.conn(), d.va(), d.size(), true), t);
         }
+        descParked.pollFirst();
         descTaken.pollFirst().accept(t - 1); // the RTL takes it in stage 0, a cycle before its record
     }
 
@@ -645,9 +687,7 @@ public final class ConnStateUnitModel {
         if (d != null) {
             ConnState s = st[d.conn()];
             boolean full = ((s.tail - s.head) & ringMask) == p.retained();
-            if (!s.active() || !full) {
-                return rec(Op.DESC, d.conn(), s.active() ? 0 : 1, d.seq(), d.size(), d.descVa(), t);
-            }
+            return rec(Op.DESC, d.conn(), !s.active() ? 1 : full ? 2 : 0, d.seq(), d.size(), d.descVa(), t);
         }
         long rt = t - traceOffset;
         wheel.catchUp(rt - 1);

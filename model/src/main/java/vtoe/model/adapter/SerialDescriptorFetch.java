@@ -20,6 +20,14 @@ import vtoe.model.txn.FetchedDescriptor;
  * the same checks in the same order (VA: disabled, out of region, misaligned, loop; data: DMA error,
  * size, seq, missing PA for PREPINNED).
  *
+ * <p>As the RTL, a chain whose descriptor ConnStateUnit parks (its connection's ring is full) waits
+ * for its wake ({@link #wake}) while the fetch serves other chains; a doorbell for a connection with a
+ * parked chain or deferred doorbells is deferred into that connection's list (a pool of numConns +
+ * doorbellDepth entries; with the pool full it waits at the head of the doorbell queue). When idle the
+ * fetch starts the deferred doorbells of the connection whose chain just ended, else the older of the
+ * doorbell and wake heads by arrival cycle (a doorbell on a tie): a choice that does not depend on when
+ * exactly the RTL became idle, which this model does not know after an event.
+ *
  * <p>Timing is estimated from the RTL's state machine (doorbell queue 1 cycle, check 1, read issue 1,
  * validate 1, emit 1) and re-anchored on the RTL's actual cycle whenever a descriptor or read request
  * is matched, so the estimate does not drift.
@@ -32,11 +40,22 @@ public class SerialDescriptorFetch implements DescriptorFetch {
     private final String descPort;
     private final String eventPort;
 
-    private final Deque<Doorbell> waiting = new ArrayDeque<>();
+    /** A doorbell or a wake, with the cycle it arrived. */
+    private record Pending(int conn, long va, long stamp) {}
+
+    private final Deque<Pending> waiting = new ArrayDeque<>();
+    private final Deque<Pending> wakes = new ArrayDeque<>();
+    private final boolean[] parked;
+    private final long[] parkVa;
+    private int parkedCount;
+    private final List<Deque<Long>> deferred = new ArrayList<>();
+    private final int deferDepth;
+    private int deferredCount;
     private final int[] descSeq;
     private final BitSet visited = new BitSet();
     private final List<Bytes> beats = new ArrayList<>();
     private boolean busy;
+    private boolean own;
     private int conn;
     private long va;
     private long pa;
@@ -60,6 +79,12 @@ public class SerialDescriptorFetch implements DescriptorFetch {
         this.descPort = descPort;
         this.eventPort = eventPort;
         this.descSeq = new int[p.numConns()];
+        this.parked = new boolean[p.numConns()];
+        this.parkVa = new long[p.numConns()];
+        this.deferDepth = p.numConns() + p.doorbellDepth();
+        for (int c = 0; c < p.numConns(); c++) {
+            deferred.add(new ArrayDeque<>());
+        }
     }
 
     @Override
@@ -74,32 +99,109 @@ public class SerialDescriptorFetch implements DescriptorFetch {
 
     @Override
     public boolean idle() {
-        return !busy && waiting.isEmpty();
+        return !busy && waiting.isEmpty() && wakes.isEmpty() && parkedCount == 0 && deferredCount == 0;
+    }
+
+    /** Chains parked now (their connection's ring was full) and doorbells deferred behind them. */
+    public int parkedChains() {
+        return parkedCount;
+    }
+
+    public int deferredDoorbells() {
+        return deferredCount;
     }
 
     @Override
     public void doorbell(Doorbell d, long cycle) {
-        waiting.addLast(d);
+        waiting.addLast(new Pending(d.conn(), d.headVa(), cycle));
         t = Math.max(t, cycle + 1);
         startNext();
     }
 
+    /** ConnStateUnit woke {@code c} (its ring has room again, or it stopped) in {@code cycle}. */
+    public void wake(int c, long cycle) {
+        wakes.addLast(new Pending(c, 0, cycle));
+        t = Math.max(t, cycle + 1);
+        startNext();
+    }
+
+    /** ConnStateUnit parked the descriptor being handed on (taken in {@code cycle}): the chain waits for its wake. */
+    public void parked(long cycle) {
+        parked[conn] = true;
+        parkVa[conn] = va;
+        parkedCount++;
+        t = cycle + 1;
+        busy = false;
+        startNext();
+    }
+
+    /** The RTL's Idle state: the older of the doorbell and wake heads (a doorbell on a tie). */
     private void startNext() {
-        while (!busy && !waiting.isEmpty()) {
-            Doorbell d = waiting.pollFirst();
-            conn = d.conn();
-            va = d.headVa();
-            visited.clear();
-            if (d.conn() >= p.numConns()) {
-                raise(EventCode.DOORBELL_BAD_CONN, d.headVa(), t + 1);
-            } else if (!csr.cfg(d.conn()).enabled()) {
-                raise(EventCode.DOORBELL_DISABLED, d.headVa(), t + 1);
-            } else {
-                expSeq = descSeq[conn];
-                busy = true;
-                t += 1;
-                check();
+        while (!busy) {
+            Pending db = waiting.peekFirst();
+            Pending wk = wakes.peekFirst();
+            if (db == null && wk == null) {
+                return;
             }
+            boolean dbFirst = db != null && (wk == null || db.stamp <= wk.stamp);
+            boolean dbOwn = db != null && db.conn < p.numConns();
+            boolean blocked = dbOwn && (parked[db.conn] || !deferred.get(db.conn).isEmpty());
+            if (db != null && dbFirst && (!blocked || deferredCount < deferDepth)) {
+                waiting.pollFirst();
+                t += 1;
+                if (blocked) {
+                    deferred.get(db.conn).addLast(db.va);
+                    deferredCount++;
+                } else {
+                    startChain(db.conn, db.va, dbOwn);
+                }
+            } else if (wk != null) {
+                wakes.pollFirst();
+                t += 1;
+                if (parked[wk.conn]) {
+                    parked[wk.conn] = false;
+                    parkedCount--;
+                    conn = wk.conn;
+                    va = parkVa[wk.conn];
+                    visited.clear();
+                    own = true;
+                    expSeq = descSeq[conn];
+                    busy = true;
+                    check();
+                }
+            } else {
+                return; // a blocked doorbell waits for room in the pool
+            }
+        }
+    }
+
+    /** A doorbell's chain starts, from the doorbell queue or from its connection's deferred list. */
+    private void startChain(int c, long headVa, boolean ownConn) {
+        conn = c;
+        va = headVa;
+        visited.clear();
+        own = ownConn;
+        if (!ownConn) {
+            raise(EventCode.DOORBELL_BAD_CONN, headVa, t);
+            chainEnded();
+        } else if (!csr.cfg(c).enabled()) {
+            raise(EventCode.DOORBELL_DISABLED, headVa, t);
+            chainEnded();
+        } else {
+            expSeq = descSeq[conn];
+            busy = true;
+            check();
+        }
+    }
+
+    /** A chain ended without parking (the RTL's Next state): its connection's deferred doorbells go first. */
+    private void chainEnded() {
+        busy = false;
+        if (own && !deferred.get(conn).isEmpty()) {
+            long head = deferred.get(conn).pollFirst();
+            deferredCount--;
+            t += 1;
+            startChain(conn, head, true);
         }
     }
 
@@ -161,14 +263,15 @@ public class SerialDescriptorFetch implements DescriptorFetch {
         } else if (csr.cfg(conn).mode() == CsrMap.MODE_PREPINNED && d.pa() == 0) {
             endWith(EventCode.DESC_BAD_PA, va);
         } else {
-            expSeq += d.size();
-            descSeq[conn] = expSeq;
             // Like the RTL, the fetch goes on only once the descriptor has been handed over: a full
             // retained ring holds the chain here, and the next check sees the connection as it is then.
+            // Taken or dropped: the chain goes on. Parked: ConnStateUnit calls parked() instead.
             out.emit(descPort, new FetchedDescriptor(conn, va, d.va(), d.size(), d.seq(), d.pa()), t, actual -> {
                 t = actual + 1;
+                expSeq += d.size();
+                descSeq[conn] = expSeq;
                 if (d.next() == 0) {
-                    busy = false;
+                    chainEnded();
                     startNext();
                 } else {
                     va = d.next();
@@ -180,7 +283,7 @@ public class SerialDescriptorFetch implements DescriptorFetch {
 
     private void endWith(EventCode code, long detail) {
         raise(code, detail, t + 1);
-        busy = false;
+        chainEnded();
         startNext();
     }
 

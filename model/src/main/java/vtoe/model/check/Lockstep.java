@@ -48,6 +48,7 @@ public final class Lockstep {
     private final Map<String, PortBoard> ports = new LinkedHashMap<>();
     private final Supplier<String> context;
     private long compared;
+    private LockstepTap tap; // null unless waves are written
 
     /** @param context lines appended to every failure: seed, {@code REPRODUCE:} command, wave file */
     public Lockstep(Supplier<String> context) {
@@ -62,6 +63,12 @@ public final class Lockstep {
     /** Registers an output port compared in order per key (e.g. per connection). */
     public Lockstep port(String name, Function<Txn, Object> key) {
         ports.put(name, new PortBoard(name, key));
+        return this;
+    }
+
+    /** Shows every observation and comparison to {@code t} (the waves' transaction tracks); null: none. */
+    public Lockstep tap(LockstepTap t) {
+        this.tap = t;
         return this;
     }
 
@@ -84,6 +91,9 @@ public final class Lockstep {
     /** An RTL output as its monitor saw it. */
     public void observe(String port, Observed<? extends Txn> obs) {
         PortBoard b = board(port);
+        if (tap != null) {
+            tap.observed(port, obs);
+        }
         Object k = b.key.apply(obs.txn());
         Deque<Expected> exp = b.expected.get(k);
         if (exp != null && !exp.isEmpty()) {
@@ -94,7 +104,11 @@ public final class Lockstep {
     }
 
     private void compare(PortBoard b, Expected e, Observed<? extends Txn> o) {
-        if (!e.txn().equals(o.txn())) {
+        boolean equal = e.txn().equals(o.txn());
+        if (tap != null) {
+            tap.compared(b.name, e.txn(), e.estimatedCycle(), o, equal);
+        }
+        if (!equal) {
             throw new LockstepMismatchError(b.name, o.endCycle(), mismatchMessage(b, e, o));
         }
         b.compared++;
@@ -147,12 +161,18 @@ public final class Lockstep {
         for (PortBoard b : ports.values()) {
             for (var q : b.expected.values()) {
                 for (Expected e : q) {
+                    if (tap != null) {
+                        tap.unmatched(b.name, e.txn(), e.estimatedCycle());
+                    }
                     m.append("\n  ").append(b.name).append(": TLM predicted, RTL never produced: ").append(e.txn())
                             .append(" (estimated cycle ").append(e.estimatedCycle()).append(")");
                 }
             }
             for (var q : b.observed.values()) {
                 for (Observed<? extends Txn> o : q) {
+                    if (tap != null) {
+                        tap.unpredicted(b.name, o);
+                    }
                     m.append("\n  ").append(b.name).append(": RTL produced, TLM never predicted: ").append(o);
                 }
             }

@@ -122,6 +122,9 @@ public final class AdapterHarness implements AutoCloseable {
             long traceOffset = dut.options().resetCycles();
             this.model = new AdapterModel(params, lockstep, traceOffset, run::context);
             lockstep.port("m_axis_tx", model.frameFlow());
+            if (dut.tracks() != null) {
+                lockstep.tap(new vtoe.cosim.WaveLockstepTap(dut.tracks()));
+            }
             this.pcap = new PcapWriter(Path.of("target", "pcap", run.testClass(), run.method() + "[seed=" + run.seedHex() + "].pcap"));
 
             this.dmaChecker = new vtoe.model.check.AxiReadChecker("m_dma_ar/s_dma_r", params.dataBytes(), params.maxBurstBeats(),
@@ -161,12 +164,22 @@ public final class AdapterHarness implements AutoCloseable {
                 traceRecords++;
                 traceListeners.forEach(l -> l.accept(o.txn()));
                 long eff = o.txn().time() + traceOffset;
+                if (dut.tracks() != null) {
+                    // At the cycle of the state change it records, not the cycle it left the trace queue.
+                    dut.tracks().span("csu_trace", eff, eff, vtoe.cosim.TxnLabel.of(o.txn()));
+                }
                 if (o.endCycle() - eff > TRACE_LAG || o.endCycle() < eff) {
                     throw new LockstepMismatchError("m_trace", o.endCycle(), "trace record " + o.txn() + " left at cycle "
                             + o.endCycle() + ", " + (o.endCycle() - eff) + " cycles after its change (allowed: 0.." + TRACE_LAG
                             + ")\n" + run.context());
                 }
-                dispatch.add(eff, traceOrder, () -> model.outputObserved("m_trace", o.txn(), eff));
+                dispatch.add(eff, traceOrder, () -> {
+                    model.outputObserved("m_trace", o.txn(), eff);
+                    if (dut.tracks() != null) {
+                        int c = o.txn().conn();
+                        dut.tracks().value(vtoe.cosim.GtkwSaveFile.CONN_TRACK + c, eff, connState(model.csu().state(c)));
+                    }
+                });
             });
             dut.wake("m_trace", false);
             StreamSink<AxisBeat> txSink = new StreamSink<>(dut, "m_axis_tx", AxisBeat.class).retain(false);
@@ -184,6 +197,9 @@ public final class AdapterHarness implements AutoCloseable {
                 });
             });
             new AxisFrameMonitor(dut, "s_axis_rx").subscribe(o -> {
+                if (dut.tracks() != null) {
+                    dut.tracks().span("s_axis_rx", o.startCycle(), o.endCycle(), vtoe.cosim.TxnLabel.of(o.txn()));
+                }
                 pcap.write(o.endCycle() * 4, o.txn().bytes());
                 senderRules.toSender(o.txn().bytes(), o.endCycle());
             });
@@ -192,6 +208,20 @@ public final class AdapterHarness implements AutoCloseable {
             dut.close();
             throw e;
         }
+    }
+
+    // One connection's state as the TLM holds it after a trace record (the RTL's lives in memories the
+    // waves do not show; the lockstep keeps the two equal), for the waves' conn<N> tracks.
+    private static String connState(vtoe.model.adapter.ConnState s) {
+        String st = switch (s.state) {
+            case vtoe.model.adapter.ConnState.IDLE -> "IDLE";
+            case vtoe.model.adapter.ConnState.ACTIVE -> "ACTIVE";
+            case vtoe.model.adapter.ConnState.STOPPED -> "STOPPED";
+            default -> "state" + s.state;
+        };
+        return "%s una=%d nxt=%d max=%d wnd=%d ring=%d..%d timer=%s backoff=%d retries=%d dup=%d".formatted(st,
+                Integer.toUnsignedLong(s.sndUna), Integer.toUnsignedLong(s.sndNxt), Integer.toUnsignedLong(s.sndMax), s.peerWnd,
+                s.head, s.tail, s.timerOn ? "@" + s.deadline : "off", s.backoff, s.retries, s.dupAcks);
     }
 
     /** Tells the sender rules about a connection the owner programs (its configuration, never the RTL's). */
@@ -205,8 +235,13 @@ public final class AdapterHarness implements AutoCloseable {
 
     private <T extends Record & Txn> void input(String port, Class<T> type) {
         int ord = order(port);
-        new StreamMonitor<>(dut, port, type).subscribe(o -> dispatch.add(o.endCycle(), ord,
-                () -> model.input(port, o.txn(), o.endCycle())));
+        boolean track = dut.tracks() != null && !port.equals("s_axis_rx"); // rx: one label per frame, not per beat
+        new StreamMonitor<>(dut, port, type).subscribe(o -> {
+            if (track) {
+                dut.tracks().span(port, o.startCycle(), o.endCycle(), vtoe.cosim.TxnLabel.of(o.txn()));
+            }
+            dispatch.add(o.endCycle(), ord, () -> model.input(port, o.txn(), o.endCycle()));
+        });
     }
 
     private <T extends Record & Txn> void output(String port, Class<T> type, PausePattern ready, Consumer<Observed<T>> world) {
@@ -239,6 +274,15 @@ public final class AdapterHarness implements AutoCloseable {
      * Runs a little past the end, then fails on anything the scoreboard or the trace model still holds.
      */
     public void checkEnd() {
+        try {
+            checkEndOnce();
+        } catch (RuntimeException | Error e) {
+            dut.failed(e);
+            throw e;
+        }
+    }
+
+    private void checkEndOnce() {
         sched.run(2000);
         dispatch.flush();
         lockstep.checkEmpty();

@@ -393,6 +393,15 @@ public final class AdapterTb implements AutoCloseable {
 
     /** Runs until {@code done}, settles, and checks the scoreboard, the trace model and the host's ledger. */
     public void finish(java.util.function.BooleanSupplier done, long maxCycles) {
+        try {
+            finishOnce(done, maxCycles);
+        } catch (RuntimeException | Error e) {
+            dut.failed(e); // the waves open at the first failure (the watchdog's, or the end-of-run verdict's)
+            throw e;
+        }
+    }
+
+    private void finishOnce(java.util.function.BooleanSupplier done, long maxCycles) {
         sched.runUntil(done, maxCycles, this::diagnostics);
         h.checkEnd();
         if (!host.violations().isEmpty()) {
@@ -402,6 +411,15 @@ public final class AdapterTb implements AutoCloseable {
 
     /** Runs until every posted byte is delivered and acknowledged; then {@link #finish(java.util.function.BooleanSupplier, long)}. */
     public void finish(long maxCycles) {
+        try {
+            finishAll(maxCycles);
+        } catch (RuntimeException | Error e) {
+            dut.failed(e);
+            throw e;
+        }
+    }
+
+    private void finishAll(long maxCycles) {
         finish(() -> allDelivered() && quiescent(), maxCycles);
         if (host.pinsOutstanding() != 0) {
             throw new AssertionError("pins left at the end: " + host.pinReport() + "\n" + run.context());

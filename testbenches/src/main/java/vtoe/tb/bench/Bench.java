@@ -52,7 +52,7 @@ public final class Bench implements Callable<Integer> {
     /** The report's sections, in order. */
     enum Section {
         perf("## Adapter performance"), state("## State per connection"), tlm("## Standalone TLM speed"), scale("## Scale:"),
-        cosim("## Co-simulation speed"), linux("## Against the Linux kernel");
+        cosim("## Co-simulation speed"), engine("## Connection engine"), linux("## Against the Linux kernel");
 
         /** How the section's heading starts in BENCHMARKS.md (a section not run keeps its old text). */
         final String heading;
@@ -95,6 +95,7 @@ public final class Bench implements Callable<Integer> {
                 case scale -> ScaleBench.section(md, out.toAbsolutePath().getParent().resolve("docs/figures/bench-scale.png"),
                         "docs/figures/bench-scale.png", reps, vtoe.tb.adapter.AdapterTb.elaboratedParams().numConns());
                 case cosim -> CosimSpeedBench.section(md, worldBytes, cosimRuns, replays);
+                case engine -> EngineBench.section(md);
                 case linux -> LinuxBench.section(md, linuxBytes);
             }
         }

@@ -159,27 +159,9 @@ final class ScaleBench {
 
     /** {@code WorldPair <args>} in a child JVM on the larger build (built first if the cache lacks it): its POINT/IDLE line split on blanks. */
     private static String[] child(String... args) {
-        RtlBuild b = scaleBuild();
-        try {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    System.getProperty("java.class.path"), b.libraryOption(), "vtoe.tb.bench.WorldPair"));
-            cmd.addAll(List.of(args));
-            Process pr = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String line = new String(pr.getInputStream().readAllBytes()).lines().filter(l -> l.startsWith("POINT ") || l.startsWith("IDLE "))
-                    .findFirst().orElse(null);
-            if (pr.waitFor() != 0 || line == null) {
-                throw new IllegalStateException("WorldPair " + String.join(" ", args) + " on " + b.library() + " failed (exit "
-                        + pr.exitValue() + ")");
-            }
-            String[] f = line.split(" ");
-            bigConns = Integer.parseInt(f[1]);
-            return f;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
-        }
+        String[] f = WorldPair.inChild(scaleBuild(), args);
+        bigConns = Integer.parseInt(f[1]);
+        return f;
     }
 
     private static void write(StringBuilder md, List<Point> conns, List<Point> bytes, String pngRef, int reps, int rtlConns) {

@@ -1,5 +1,8 @@
 package vtoe.tb.bench;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import vtoe.model.AdapterParams;
@@ -11,6 +14,7 @@ import vtoe.model.world.ConnSetup;
 import vtoe.model.world.World;
 import vtoe.tb.adapter.AdapterTb;
 import vtoe.tb.junit.SimRun;
+import vtoe.tb.rtlcfg.RtlBuild;
 import vtoe.tb.stim.RunStreams;
 import vtoe.tb.world.WorldTb;
 
@@ -151,6 +155,28 @@ final class WorldPair {
      * {@code WorldPair <scenario> <seconds> [connections] [bytes]}: runs a speed scenario on the TLM over
      * and over (for a profiler; -Drtl=true for the RTL).
      */
+    /** {@code WorldPair <args>} in a child JVM that loads build {@code b} (a JVM loads one co-simulation library): its POINT/IDLE line split on blanks. */
+    static String[] inChild(RtlBuild b, String... args) {
+        try {
+            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
+                    "java").toString(), "-cp", System.getProperty("java.class.path"), b.libraryOption(), "vtoe.tb.bench.WorldPair"));
+            cmd.addAll(List.of(args));
+            Process pr = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            String line = new String(pr.getInputStream().readAllBytes()).lines().filter(l -> l.startsWith("POINT ") || l.startsWith("IDLE "))
+                    .findFirst().orElse(null);
+            if (pr.waitFor() != 0 || line == null) {
+                throw new IllegalStateException("WorldPair " + String.join(" ", args) + " on " + b.library() + " failed (exit "
+                        + pr.exitValue() + ")");
+            }
+            return line.split(" ");
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
     public static void main(String[] args) {
         if (args[0].equals("rtl-idle")) {
             System.out.printf("IDLE %d %.0f%n", vtoe.tb.adapter.AdapterTb.elaboratedParams().numConns(), ScaleBench.idleCyclesPerSecond());

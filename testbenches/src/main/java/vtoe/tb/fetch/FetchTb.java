@@ -98,6 +98,12 @@ public final class FetchTb implements AutoCloseable {
                     .port("m_desc")
                     .port("m_event", FetchTopModel.EVENT_SOURCE);
             this.model = new FetchTopModel(params, lockstep::expect, fetchModel);
+            if (dut.tracks() != null) {
+                lockstep.tap(new vtoe.cosim.WaveLockstepTap(dut.tracks()));
+                new StreamMonitor<>(dut, "s_csr", CsrRequest.class).subscribe(o -> inputTrack("s_csr", o));
+                new StreamMonitor<>(dut, "s_doorbell", Doorbell.class).subscribe(o -> inputTrack("s_doorbell", o));
+                new StreamMonitor<>(dut, "s_dma_r", DmaReadBeat.class).subscribe(o -> inputTrack("s_dma_r", o));
+            }
 
             csr = new StreamSource<>(dut, "s_csr", CsrRequest.class);
             doorbell = new StreamSource<>(dut, "s_doorbell", Doorbell.class);
@@ -128,6 +134,10 @@ public final class FetchTb implements AutoCloseable {
             dut.close();
             throw e;
         }
+    }
+
+    private void inputTrack(String port, Observed<? extends vtoe.model.txn.Txn> o) {
+        dut.tracks().span(port, o.startCycle(), o.endCycle(), vtoe.cosim.TxnLabel.of(o.txn()));
     }
 
     private <T extends vtoe.model.txn.Txn> void sink(String port, Class<T> type, PausePattern pause, List<Observed<T>> log) {
@@ -205,9 +215,14 @@ public final class FetchTb implements AutoCloseable {
      * little longer to catch late outputs, and checks the scoreboard is empty.
      */
     public void finish(long maxCycles) {
-        sched.runUntil(this::settled, maxCycles, this::diagnostics);
-        sched.run(SETTLE_CYCLES);
-        lockstep.checkEmpty();
+        try {
+            sched.runUntil(this::settled, maxCycles, this::diagnostics);
+            sched.run(SETTLE_CYCLES);
+            lockstep.checkEmpty();
+        } catch (RuntimeException | Error e) {
+            dut.failed(e); // the waves open at the first failure
+            throw e;
+        }
     }
 
     public void finish() {

@@ -16,6 +16,7 @@ import picocli.CommandLine.Option;
 import vtoe.cosim.Dut;
 import vtoe.tb.junit.SeedExtension;
 import vtoe.tb.junit.SimRun;
+import vtoe.tb.slurm.SlurmOptions;
 
 /**
  * The nightly regression ({@code ./scripts/regress}): the constrained-random lockstep cases over many
@@ -58,15 +59,8 @@ public final class Regress implements Callable<Integer> {
     @Option(names = "--out", description = "output directory (default: ${DEFAULT-VALUE})")
     Path out = Path.of("target", "regress");
 
-    @Option(names = "--slurm", paramLabel = "N", description = "submit the regression to Slurm as a job array of N shares and a merge "
-            + "job; waits and shows progress unless --no-wait (the cluster: SLURM_CONF, else scripts/slurm-local's)")
-    Integer slurm;
-
-    @Option(names = "--partition", description = "with --slurm: the partition to submit to (default: the cluster's default)")
-    String partition;
-
-    @Option(names = "--no-wait", description = "with --slurm: print the job ids and how to follow them, and return")
-    boolean noWait;
+    @CommandLine.Mixin
+    SlurmOptions slurmOptions = new SlurmOptions();
 
     @Option(names = "--rerun-with-waves", hidden = true, description = "internal: re-run the failing runs of a results.jsonl with waves")
     Path rerunWithWaves;
@@ -104,7 +98,7 @@ public final class Regress implements Callable<Integer> {
     private int leadOnSlurm(long m, int runs) throws Exception {
         Path dir = out.toAbsolutePath();
         Path root = Path.of("").toAbsolutePath();
-        SlurmRegress s = new SlurmRegress(root, dir, slurm, partition);
+        SlurmRegress s = new SlurmRegress(root, dir, slurmOptions.shares, slurmOptions.partition);
         List<String> args = new ArrayList<>(List.of("--seeds", Integer.toString(seeds), "--cases", String.join(",", cases), "--master",
                 "0x" + Long.toHexString(m), "--jobs", "1"));
         if (coverage) {
@@ -113,11 +107,11 @@ public final class Regress implements Callable<Integer> {
             args.add(coverageLib.toAbsolutePath().toString());
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        System.out.printf("regress: %d runs (%s x %d seeds, master 0x%x) as %d Slurm shares%n", runs, cases, seeds, m, slurm);
+        System.out.printf("regress: %d runs (%s x %d seeds, master 0x%x) as %d Slurm shares%n", runs, cases, seeds, m, slurmOptions.shares);
         try {
-            SlurmRegress.Jobs j = s.submit(java, absoluteClasspath(), args, coverage);
+            vtoe.tb.slurm.SlurmArray.Jobs j = s.submit(java, absoluteClasspath(), args, coverage);
             System.out.println(s.howToFollow(j));
-            if (noWait) {
+            if (slurmOptions.noWait) {
                 return 0;
             }
             List<com.fasterxml.jackson.databind.JsonNode> merged = s.await(j, runs);
@@ -151,7 +145,7 @@ public final class Regress implements Callable<Integer> {
                 all.add(new Run(all.size(), c, SeedExtension.derive(m, c.testClass, c.method, i)));
             }
         }
-        if (slurm != null) {
+        if (slurmOptions.shares != null) {
             if (!shard.equals("1/1")) {
                 throw new CommandLine.ParameterException(new CommandLine(this), "--slurm cuts its own shares: leave out --shard");
             }

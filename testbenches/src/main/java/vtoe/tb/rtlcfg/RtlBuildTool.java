@@ -22,21 +22,8 @@ import picocli.CommandLine.Option;
         footer = {"", "Examples:", "  ./scripts/rtl-build --conns 16", "  ./scripts/rtl-build --conns 1024,4096 --data-bytes 16",
                 "  ./scripts/rtl-build --list"})
 public final class RtlBuildTool implements Callable<Integer> {
-    @Option(names = "--conns", split = ",", paramLabel = "N[,N...]",
-            description = "connections (numConns); several values build one configuration each (default: 64)")
-    List<Integer> conns = List.of(64);
-
-    @Option(names = "--data-bytes", description = "bytes per beat (dataBytes; default: ${DEFAULT-VALUE})")
-    int dataBytes = 8;
-
-    @Option(names = "--tags", description = "segments in flight (tags; default: ${DEFAULT-VALUE})")
-    int tags = 16;
-
-    @Option(names = "--retained", description = "retained entries per connection (retained; default: ${DEFAULT-VALUE})")
-    int retained = 16;
-
-    @Option(names = "--set", paramLabel = "PARAM=VALUE", description = "any other AdapterParams field (repeatable)")
-    List<String> set = new ArrayList<>();
+    @CommandLine.Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Option(names = "--list", description = "list the builds in the cache, their step times and whether they are up to date")
     boolean list;
@@ -66,20 +53,8 @@ public final class RtlBuildTool implements Callable<Integer> {
         }
         // Every configuration is checked before the first build starts, so a typo does not wait for minutes of building.
         List<RtlConfig> configs = new ArrayList<>();
-        for (int n : conns) {
-            Map<String, String> a = new LinkedHashMap<>();
-            a.put("numConns", Integer.toString(n));
-            a.put("dataBytes", Integer.toString(dataBytes));
-            a.put("tags", Integer.toString(tags));
-            a.put("retained", Integer.toString(retained));
-            for (String kv : set) {
-                String[] p = kv.split("=", 2);
-                if (p.length != 2 || p[0].isBlank()) {
-                    throw new IllegalArgumentException("--set takes PARAM=VALUE, not '" + kv + "'");
-                }
-                a.put(p[0].strip(), p[1].strip());
-            }
-            configs.add(RtlConfig.parse(a));
+        for (int n : config.conns) {
+            configs.add(RtlConfig.parse(config.assignments(n)));
         }
         for (RtlConfig c : configs) {
             RtlBuild b = builds.get(c);

@@ -27,6 +27,7 @@ import java.util.stream.Stream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import vtoe.tb.rtlcfg.ConfigOptions;
 import vtoe.tb.rtlcfg.RtlConfig;
 
 /**
@@ -51,21 +52,8 @@ import vtoe.tb.rtlcfg.RtlConfig;
         description = "Synthesises the adapter with Yosys (synth_xilinx and generic synth) and reports LUTs, "
                 + "flip-flops, RAM, DSPs, carry cells, generic cells and logic depth in target/synth/<config>/.")
 public final class Synth implements Callable<Integer> {
-    @Option(names = "--conns", split = ",", paramLabel = "N[,N...]",
-            description = "connections (numConns); several values synthesise one configuration each (default: 64)")
-    List<Integer> conns = List.of(64);
-
-    @Option(names = "--data-bytes", description = "bytes per beat (dataBytes; default: ${DEFAULT-VALUE})")
-    int dataBytes = 8;
-
-    @Option(names = "--tags", description = "segments in flight (tags; default: ${DEFAULT-VALUE})")
-    int tags = 16;
-
-    @Option(names = "--retained", description = "retained entries per connection (retained; default: ${DEFAULT-VALUE})")
-    int retained = 16;
-
-    @Option(names = "--set", paramLabel = "PARAM=VALUE", description = "any other AdapterParams field (repeatable)")
-    List<String> set = new ArrayList<>();
+    @CommandLine.Mixin
+    ConfigOptions config = new ConfigOptions();
 
     @Option(names = "--top", description = "top module: VtoeAdapter or FetchTop (default: ${DEFAULT-VALUE})")
     String top = "VtoeAdapter";
@@ -163,19 +151,13 @@ public final class Synth implements Callable<Integer> {
         Path o = out != null ? out : r.resolve("target/synth");
         String load = loadAverage();
         List<Result> results = new ArrayList<>();
-        for (int n : conns) {
+        for (int n : config.conns) {
             Map<String, Integer> p = new LinkedHashMap<>();
-            p.put("numConns", n);
-            p.put("dataBytes", dataBytes);
-            p.put("tags", tags);
-            p.put("retained", retained);
-            for (String kv : set) {
-                String[] a = kv.split("=", 2);
-                if (a.length != 2 || !a[1].trim().matches("-?\\d+")) {
-                    System.err.println("error: --set wants PARAM=INTEGER, not '" + kv + "'");
-                    return 2;
-                }
-                p.put(a[0].trim(), Integer.parseInt(a[1].trim()));
+            try {
+                config.assignments(n).forEach((k, v) -> p.put(k, Integer.parseInt(v)));
+            } catch (IllegalArgumentException e) {
+                System.err.println("error: " + e.getMessage());
+                return 2;
             }
             try {
                 results.add(run(new Request(r, o, top, p, jobs, timeoutSeconds, memoryLimitGiB, force,

@@ -167,9 +167,9 @@ public final class StudyReport {
                 double x = Double.parseDouble(s.point().get(spec.x()));
                 for (String m : spec.metrics()) {
                     String label = String.join(" ", spec.by().stream().map(b -> spec.by().size() > 1 && !b.equals("mode") ? b + "=" + s.point().get(b)
-                            : s.point().get(b)).toList()) + (spec.metrics().size() > 1 ? " " + m : "")
+                            : s.point().get(b)).toList()) + (spec.metrics().size() > 1 ? " " + Catalogue.of(m).title() : "")
                             + (s.engine().equals("rtl") ? " (RTL)" : "");
-                    lines.computeIfAbsent(label.isBlank() ? m : label.strip(), k -> new TreeMap<>()).put(x, s.stat(m));
+                    lines.computeIfAbsent(label.isBlank() ? Catalogue.of(m).title() : label.strip(), k -> new TreeMap<>()).put(x, s.stat(m));
                 }
             }
             List<Series> series = new ArrayList<>();
@@ -181,21 +181,13 @@ public final class StudyReport {
             });
             String facet = spec.per() == null ? null : f.getKey();
             String where = spec.where().isEmpty() ? "" : " " + spec.where();
-            String t = String.join(", ", spec.metrics()) + " vs " + spec.x() + (facet == null ? "" : " (" + spec.per() + "=" + facet + ")") + where;
+            String t = String.join(", ", spec.metrics().stream().map(m -> Catalogue.of(m).title()).toList()) + " vs "
+                    + Catalogue.of(spec.x()).title() + (facet == null ? "" : " (" + spec.per() + "=" + facet + ")") + where;
             Path png = dir.resolve("plots").resolve(spec.fileName(facet));
-            Charts.lines(new Charts.Spec(t, axisLabel(spec.x()), spec.metrics().size() == 1 ? spec.metrics().get(0) : "cycles", spec.logX(),
-                    spec.logY()), series, png);
+            Charts.lines(new Charts.Spec(t, Catalogue.of(spec.x()).label(), Catalogue.axisLabel(spec.metrics()), spec.logX(), spec.logY()),
+                    series, png);
             plotFiles.add(png);
         }
-    }
-
-    private static String axisLabel(String param) {
-        return switch (param) {
-            case "hostLatency", "rtt", "storageLatency", "rto", "cardLatency" -> param + " (cycles at 250 MHz)";
-            case "loss" -> "loss (probability per frame, each way)";
-            case "window", "mss", "bytes", "blockBytes", "dataBytes" -> param + " (bytes)";
-            default -> param;
-        };
     }
 
     String markdown() {
@@ -250,7 +242,7 @@ public final class StudyReport {
 
     private String table(List<PointSummary> sums, String engine) {
         StringBuilder md = new StringBuilder("### ").append(engine).append("\n\n| point | runs | failed |");
-        HEADLINE.forEach(h -> md.append(" ").append(h).append(" |"));
+        HEADLINE.forEach(h -> md.append(" ").append(Catalogue.of(h).label()).append(" |"));
         md.append("\n|---|---:|---:|");
         HEADLINE.forEach(h -> md.append("---:|"));
         md.append("\n");

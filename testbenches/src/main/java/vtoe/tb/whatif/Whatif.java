@@ -26,6 +26,9 @@ import vtoe.tb.junit.SeedExtension;
 import vtoe.tb.rtlcfg.RtlBuildException;
 import vtoe.tb.rtlcfg.RtlBuilds;
 import vtoe.tb.rtlcfg.RtlConfig;
+import vtoe.tb.slurm.SlurmArray;
+import vtoe.tb.slurm.SlurmOptions;
+import vtoe.tb.synth.Synth;
 
 /**
  * {@code ./scripts/whatif}: architecture what-if studies. Sweeps a grid of {@link Point}s (every
@@ -78,6 +81,15 @@ public final class Whatif implements Callable<Integer> {
     @Option(names = "--rtl-seeds", description = "seeds per point on the RTL (default: the same as --seeds)")
     Integer rtlSeeds;
 
+    @Option(names = "--area", description = "add area metrics (area_luts, area_ffs, area_bram_bits, ...) from ./scripts/synth's report of "
+            + "each adapter configuration the points run on; a configuration target/synth/ lacks is synthesised first (tens of minutes "
+            + "each, then cached)")
+    boolean area;
+
+    @Option(names = "--area-timeout", paramLabel = "SECONDS", description = "with --area: stop a synthesis after this long; its "
+            + "configuration's area metrics are then NaN (default: ${DEFAULT-VALUE})")
+    long areaTimeout = 3600;
+
     @Option(names = "--payload", paramLabel = "none|full", converter = PayloadModeConverter.class, description = "TLM runs without "
             + "materialising payload (none: byte ranges and range fingerprints, the same metrics, faster) or with every byte and "
             + "SHA-256 (full); --rtl points always run with payload (default: ${DEFAULT-VALUE})")
@@ -109,6 +121,22 @@ public final class Whatif implements Callable<Integer> {
     @Option(names = "--no-progress", description = "no progress bar (logs, CI)")
     boolean noProgress;
 
+    @Option(names = "--resume", description = "continue the study in <out>/<name>: runs its runs.jsonl already holds (same points, "
+            + "seeds and engine) are not run again")
+    boolean resume;
+
+    @CommandLine.Mixin
+    SlurmOptions slurmOptions = new SlurmOptions();
+
+    @Option(names = "--share", hidden = true, paramLabel = "i/N", description = "run share i of N of the study's runs (a Slurm array task)")
+    String share;
+
+    @Option(names = "--merge-shares", hidden = true, paramLabel = "N", description = "join the runs of N shares and write the report")
+    Integer mergeShares;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
     @Option(names = "--command", hidden = true, description = "the command line to record in the summary")
     String command = "./scripts/whatif";
 
@@ -129,7 +157,8 @@ public final class Whatif implements Callable<Integer> {
         PrintStream o = System.out;
         if (list) {
             o.println("Parameters (defaults):");
-            Point.defaults().values().forEach((k, v) -> o.printf("  %-16s %s%n", k, v));
+            Point.defaults().values().forEach((k, v) -> o.printf("  %-16s %-10s %s%n", k, v, Catalogue.of(k).label() + ": "
+                    + Catalogue.of(k).description()));
             o.println("\nMetrics:");
             RunResult.METRICS.forEach((k, v) -> o.printf("  %-22s %s%n", k, v));
             return 0;
@@ -160,13 +189,200 @@ public final class Whatif implements Callable<Integer> {
                 RtlBuilds.forCheckout().get(c.getKey());
             }
         }
-        Path dir = out.resolve(name);
+        // Synthesis before the runs too: a configuration that cannot be synthesised stops the study at once.
+        AreaMetrics areas = AreaMetrics.none();
+        if (area && share == null) { // a share leaves the figures to the merge job (cached by then: the submitter synthesised)
+            try {
+                areas = AreaMetrics.synthesise(points.stream().map(PointRunner::config).toList(), Synth.findRoot(), areaTimeout, o);
+            } catch (Synth.SynthException e) {
+                throw new IllegalArgumentException("--area: " + e.getMessage(), e);
+            }
+        }
+        Path dir = out.resolve(name).toAbsolutePath();
         Files.createDirectories(dir);
-        o.printf("whatif %s: %d points x %d seeds on the TLM%s -> %s%n", name, points.size(), seedList.size(),
-                rtlPoints.isEmpty() ? "" : ", " + rtlPoints.size() + " points on the RTL", dir);
-        List<RunResult> runs = runTlm(points, seedList);
         List<Long> rseeds = seedList.subList(0, Math.min(seedList.size(), rtlSeeds == null ? seedList.size() : rtlSeeds));
-        runs.addAll(runRtl(rtlPoints, rseeds));
+        List<RunJournal.Unit> plan = new ArrayList<>();
+        for (Point p : points) {
+            for (long s : seedList) {
+                plan.add(new RunJournal.Unit("tlm", p, s));
+            }
+        }
+        for (Point p : rtlPoints) {
+            for (long s : rseeds) {
+                plan.add(new RunJournal.Unit("rtl", p, s));
+            }
+        }
+        if (share != null) {
+            return runShare(plan, dir);
+        }
+        StudyRecord.write(dir, study, seedList, rseeds, plan, expandedArgs(), command);
+        if (slurmOptions.shares != null) {
+            return onSlurm(plan, dir);
+        }
+        List<RunResult> runs;
+        if (mergeShares != null) {
+            runs = mergeShares(plan, dir);
+        } else {
+            o.printf("whatif %s: %d points x %d seeds on the TLM%s -> %s%n", name, points.size(), seedList.size(),
+                    rtlPoints.isEmpty() ? "" : ", " + rtlPoints.size() + " points on the RTL", dir);
+            runs = runLocally(plan, dir.resolve("runs.jsonl"));
+        }
+        return report(study, runs, dir, areas);
+    }
+
+    /** Runs the plan here, skipping (with --resume) the runs the journal already holds; returns every run in plan order. */
+    private List<RunResult> runLocally(List<RunJournal.Unit> plan, Path journal) throws IOException, InterruptedException {
+        Map<String, RunResult> done = resume ? RunJournal.read(List.of(journal), plan) : Map.of();
+        if (resume) {
+            System.out.printf("--resume: %d of %d runs already done in %s; running the other %d%n", done.size(), plan.size(), journal,
+                    plan.size() - done.size());
+        }
+        try (RunJournal j = RunJournal.open(journal, resume)) {
+            List<RunJournal.Unit> todo = plan.stream().filter(u -> !done.containsKey(u.key())).toList();
+            Map<String, RunResult> ran = new LinkedHashMap<>();
+            for (RunResult r : runTlm(todo.stream().filter(u -> u.engine().equals("tlm")).toList(), j)) {
+                ran.put(new RunJournal.Unit(r.engine(), r.point(), r.seed()).key(), r);
+            }
+            for (RunResult r : runRtl(todo.stream().filter(u -> u.engine().equals("rtl")).toList(), j)) {
+                ran.put(new RunJournal.Unit(r.engine(), r.point(), r.seed()).key(), r);
+            }
+            List<RunResult> all = new ArrayList<>();
+            for (RunJournal.Unit u : plan) {
+                all.add(done.containsKey(u.key()) ? done.get(u.key()) : ran.get(u.key()));
+            }
+            return all;
+        }
+    }
+
+    /** Share i of N (a Slurm array task): every Nth run of the plan from the i-th, into share-i/runs.jsonl. */
+    private int runShare(List<RunJournal.Unit> plan, Path dir) throws IOException, InterruptedException {
+        String[] f = share.split("/");
+        int i;
+        int n;
+        try {
+            i = Integer.parseInt(f[0]);
+            n = Integer.parseInt(f[1]);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("--share wants i/N, not '" + share + "'");
+        }
+        if (f.length != 2 || n < 1 || i < 1 || i > n) {
+            throw new IllegalArgumentException("--share wants i/N with 1 <= i <= N, not '" + share + "'");
+        }
+        List<RunJournal.Unit> mine = new ArrayList<>();
+        for (int k = i - 1; k < plan.size(); k += n) {
+            mine.add(plan.get(k));
+        }
+        System.out.printf("whatif %s: share %d of %d, %d of %d runs%n", name, i, n, mine.size(), plan.size());
+        resume = true; // a share re-queued after a node failure continues
+        List<RunResult> runs = runLocally(mine, shareJournal(dir, i));
+        long failed = runs.stream().filter(r -> !r.ok()).count();
+        System.out.printf("share %d of %d: %d runs, %d failed%n", i, n, runs.size(), failed);
+        return 0; // failed runs are results, for the merge to report; a share fails only when it cannot run
+    }
+
+    private static Path shareJournal(Path dir, int i) {
+        return dir.resolve("share-" + i).resolve("runs.jsonl");
+    }
+
+    /** The merge job: every run of the plan from the shares' journals, or a refusal naming the shares that lack runs. */
+    private List<RunResult> mergeShares(List<RunJournal.Unit> plan, Path dir) throws IOException {
+        int n = mergeShares;
+        List<Path> journals = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            journals.add(shareJournal(dir, i));
+        }
+        Map<String, RunResult> got = RunJournal.read(journals, plan);
+        List<String> missing = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            int lacking = 0;
+            for (int k = i - 1; k < plan.size(); k += n) {
+                if (!got.containsKey(plan.get(k).key())) {
+                    lacking++;
+                }
+            }
+            if (lacking > 0) {
+                Path log = dir.resolve("slurm").resolve("share-" + i + ".out");
+                missing.add("share " + i + " lacks " + lacking + " run(s) (" + (Files.exists(journals.get(i - 1)) ? journals.get(i - 1)
+                        : "no journal") + "; its log: " + log + ")");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("the merge has " + got.size() + " of " + plan.size() + " runs and writes no partial report:\n  "
+                    + String.join("\n  ", missing) + "\nre-submit with the same options, or run the rest here with --resume after "
+                    + "concatenating the shares' runs.jsonl into " + dir.resolve("runs.jsonl"));
+        }
+        try (RunJournal j = RunJournal.open(dir.resolve("runs.jsonl"), false)) {
+            List<RunResult> all = new ArrayList<>();
+            for (RunJournal.Unit u : plan) {
+                RunResult r = got.get(u.key());
+                j.add(r);
+                all.add(r);
+            }
+            return all;
+        }
+    }
+
+    /** The study as a Slurm job array of N shares and a merge job that writes the report (see {@link SlurmArray}). */
+    private int onSlurm(List<RunJournal.Unit> plan, Path dir) throws IOException, InterruptedException {
+        Path root = Synth.findRoot();
+        SlurmArray s = new SlurmArray(root, dir.resolve("slurm"), "vtoe-whatif-" + name, slurmOptions.shares, slurmOptions.partition);
+        for (int i = 1; i <= slurmOptions.shares; i++) {
+            vtoe.tb.FileTree.delete(dir.resolve("share-" + i)); // runs of an earlier submission must not pass for this one's
+        }
+        List<String> base = new ArrayList<>();
+        List<String> a = expandedArgs();
+        for (int k = 0; k < a.size(); k++) {
+            String x = a.get(k);
+            String opt = x.contains("=") ? x.substring(0, x.indexOf('=')) : x;
+            boolean takesValue = !x.contains("=") && List.of("--slurm", "--partition", "--out", "--publish").contains(opt);
+            if (List.of("--slurm", "--partition", "--no-wait", "--resume", "--out", "--publish", "--no-progress").contains(opt)) {
+                k += takesValue ? 1 : 0;
+                continue;
+            }
+            base.add(x);
+        }
+        base.addAll(List.of("--out", out.toAbsolutePath().toString(), "--no-progress"));
+        String q = String.join(" ", base.stream().map(SlurmArray::q).toList());
+        String mergeArgs = q + " --merge-shares " + slurmOptions.shares + (publish == null ? "" : " --publish " + SlurmArray.q(publish.toAbsolutePath()
+                .toString()));
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        System.out.printf("whatif %s: %d runs as %d Slurm shares -> %s%n", name, plan.size(), slurmOptions.shares, dir);
+        try {
+            SlurmArray.Jobs j = s.submit(java, vtoe.tb.regress.Regress.absoluteClasspath(), Whatif.class, q + " --share \"$SLURM_ARRAY_TASK_ID/"
+                    + slurmOptions.shares + "\"", Whatif.class, mergeArgs);
+            System.out.println(s.howToFollow(j, dir.resolve("summary.md").toString()));
+            if (slurmOptions.noWait) {
+                return 0;
+            }
+            String log = s.await(j, () -> {
+                int done = 0;
+                for (int i = 1; i <= slurmOptions.shares; i++) {
+                    try {
+                        Path f = shareJournal(dir, i);
+                        done += Files.exists(f) ? Files.readAllLines(f).size() : 0;
+                    } catch (IOException e) {
+                        // being written: counted next time
+                    }
+                }
+                return String.format("runs done %d/%d", done, plan.size());
+            });
+            System.out.print(log);
+            if (!Files.exists(dir.resolve("summary.md")) || !log.contains("written: ")) {
+                System.out.println("whatif: the merge job " + j.merge() + " wrote no report (its log is above, " + s.logDir().resolve("merge.out")
+                        + ")");
+                return 3;
+            }
+            return RunJournal.read(List.of(dir.resolve("runs.jsonl")), plan).values().stream().allMatch(RunResult::ok) ? 0 : 1;
+        } catch (IllegalStateException e) {
+            // Scheduler trouble, already put in words a person can act on.
+            System.out.println("whatif: " + e.getMessage());
+            return 3;
+        }
+    }
+
+    private int report(Study study, List<RunResult> runs, Path dir, AreaMetrics areas) throws IOException {
+        PrintStream o = System.out;
+        runs.replaceAll(areas::apply);
         StudyReport report = new StudyReport(study, runs, command, dir);
         report.write();
         if (publish != null) {
@@ -187,6 +403,11 @@ public final class Whatif implements Callable<Integer> {
         }
         o.println("written: " + dir.toAbsolutePath());
         return failed == 0 ? 0 : 1;
+    }
+
+    /** The command line as given, @-files expanded (what a Slurm share re-runs). */
+    private List<String> expandedArgs() {
+        return spec == null ? List.of() : spec.commandLine().getParseResult().expandedArgs();
     }
 
     private List<Long> seeds() {
@@ -225,17 +446,22 @@ public final class Whatif implements Callable<Integer> {
                 .setUnit(" runs", 1).build();
     }
 
-    private List<RunResult> runTlm(List<Point> points, List<Long> seedList) throws InterruptedException {
+    private List<RunResult> runTlm(List<RunJournal.Unit> units, RunJournal journal) throws InterruptedException {
+        List<RunResult> results = new ArrayList<>();
+        if (units.isEmpty()) {
+            return results;
+        }
         PointRunner.elaborated(); // once, before the workers start
         ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, jobs));
         List<Future<RunResult>> futures = new ArrayList<>();
-        for (Point p : points) {
-            for (long s : seedList) {
-                futures.add(pool.submit(() -> PointRunner.tlm(p, s, payload)));
-            }
+        for (RunJournal.Unit u : units) {
+            futures.add(pool.submit(() -> {
+                RunResult r = PointRunner.tlm(u.point(), u.seed(), payload);
+                journal.add(r);
+                return r;
+            }));
         }
         pool.shutdown();
-        List<RunResult> results = new ArrayList<>();
         try (ProgressBar pb = bar("TLM", futures.size())) {
             for (Future<RunResult> f : futures) {
                 try {
@@ -252,18 +478,18 @@ public final class Whatif implements Callable<Integer> {
     }
 
     /** On the RTL one run at a time: each holds a Verilated model and its native memory. */
-    private List<RunResult> runRtl(List<Point> points, List<Long> seedList) {
+    private List<RunResult> runRtl(List<RunJournal.Unit> units, RunJournal journal) {
         List<RunResult> results = new ArrayList<>();
-        if (points.isEmpty()) {
+        if (units.isEmpty()) {
             return results;
         }
-        try (ProgressBar pb = bar("RTL", (long) points.size() * seedList.size())) {
-            for (Point p : points) {
-                for (long s : seedList) {
-                    results.add(PointRunner.rtl(p, s));
-                    if (pb != null) {
-                        pb.step();
-                    }
+        try (ProgressBar pb = bar("RTL", units.size())) {
+            for (RunJournal.Unit u : units) {
+                RunResult r = PointRunner.rtl(u.point(), u.seed());
+                journal.add(r);
+                results.add(r);
+                if (pb != null) {
+                    pb.step();
                 }
             }
         }

@@ -180,6 +180,15 @@ public final class WorldTb implements AutoCloseable {
     /** {@link #finish(long)}, calling {@code onCheck} every time the run looks whether it is done (progress reports). */
     public void finish(long maxCycles, Runnable onCheck) {
         try {
+            finishOnce(maxCycles, onCheck);
+        } catch (RuntimeException | Error e) {
+            h.dut.failed(e); // the waves open at the first failure (the watchdog's, or the end-of-run verdict's)
+            throw e;
+        }
+    }
+
+    private void finishOnce(long maxCycles, Runnable onCheck) {
+        try {
             h.sched.runUntil(() -> {
                 onCheck.run();
                 return world.done() && h.settled();

@@ -75,7 +75,7 @@ public final class AdapterModel implements LockstepModel {
      * @param context     seed and REPRODUCE lines for failures
      */
     public AdapterModel(AdapterParams p, Lockstep lockstep, long traceOffset, Supplier<String> context) {
-        this(p, lockstep, lockstep::expect, traceOffset, context);
+        this(p, lockstep, lockstep::expect, traceOffset, context, StagingBuffer.bytes(p.tags(), p.slotBytes()));
     }
 
     /**
@@ -83,10 +83,16 @@ public final class AdapterModel implements LockstepModel {
      * TLM, which decides what the RTL's trace would otherwise tell ({@link ConnStateUnitModel#decide}).
      */
     public AdapterModel(AdapterParams p, OutputSink out, Supplier<String> context) {
-        this(p, null, out, 0, context);
+        this(p, null, out, 0, context, StagingBuffer.bytes(p.tags(), p.slotBytes()));
     }
 
-    private AdapterModel(AdapterParams p, Lockstep lockstep, OutputSink toBoard, long traceOffset, Supplier<String> context) {
+    /** The standalone TLM with its own staging buffer (a payload-free run's {@link RangeStaging}). */
+    public AdapterModel(AdapterParams p, OutputSink out, Supplier<String> context, StagingBuffer staging) {
+        this(p, null, out, 0, context, staging);
+    }
+
+    private AdapterModel(AdapterParams p, Lockstep lockstep, OutputSink toBoard, long traceOffset, Supplier<String> context,
+            StagingBuffer staging) {
         this.p = p;
         this.lockstep = lockstep;
         this.traceOffset = traceOffset;
@@ -107,7 +113,6 @@ public final class AdapterModel implements LockstepModel {
         fetchRef[0] = fetch;
         this.csr = new CsrFileModel(p, fetch, toBoard);
         csrRef[0] = csr;
-        byte[][] staging = new byte[p.tags()][p.slotBytes()];
         HostHandshakeModel[] hhRef = new HostHandshakeModel[1];
         this.dma = new DmaEngineModel(p, toBoard, staging,
                 (tag, code, detail) -> csuRef[0].expectFault(tag, hhRef[0].entry(tag).job.conn(), code, detail));
@@ -199,7 +204,7 @@ public final class AdapterModel implements LockstepModel {
      * standalone TLM): the same as one s_dma_r input per beat, which is what happens unless it is a
      * DMA engine read the engine expects next.
      */
-    public void readBurst(int id, long addr, byte[] data, int beats, long firstCycle) {
+    public void readBurst(int id, long addr, Bytes data, int beats, long firstCycle) {
         int tag = id - 1;
         if (tag >= 0 && tag < p.tags() && mux.outstanding(id) > 0 && dma.takesBurst(tag, addr, beats)) {
             hh.touched(tag, firstCycle + beats - 1);
@@ -209,7 +214,7 @@ public final class AdapterModel implements LockstepModel {
         }
         int d = p.dataBytes();
         for (int i = 0; i < beats; i++) {
-            mux.beat(new DmaReadBeat(id, Bytes.wrap(java.util.Arrays.copyOfRange(data, i * d, (i + 1) * d)), i == beats - 1, 0),
+            mux.beat(new DmaReadBeat(id, data.slice(i * d, (i + 1) * d), i == beats - 1, 0),
                     firstCycle + i);
         }
     }

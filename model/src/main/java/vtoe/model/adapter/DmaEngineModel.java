@@ -24,7 +24,7 @@ public final class DmaEngineModel {
 
     private final AdapterParams p;
     private final OutputSink out;
-    private final byte[][] staging;
+    private final StagingBuffer staging;
     private final FaultSink faults;
     private final Deque<Burst>[] bursts;
     private final int[] beat;
@@ -32,7 +32,7 @@ public final class DmaEngineModel {
     private final boolean[] err;
 
     @SuppressWarnings("unchecked")
-    public DmaEngineModel(AdapterParams p, OutputSink out, byte[][] staging, FaultSink faults) {
+    public DmaEngineModel(AdapterParams p, OutputSink out, StagingBuffer staging, FaultSink faults) {
         this.p = p;
         this.out = out;
         this.staging = staging;
@@ -90,12 +90,11 @@ public final class DmaEngineModel {
             }
             err[tag] = true;
         } else {
-            for (int j = 0; j < d; j++) {
-                long src = beatAddr + j;
-                if (src >= bd.start && src < bd.start + bd.nb) {
-                    staging[tag][(int) (bd.dstOff + (src - bd.start))] = b.data().get(j);
-                    bytes[tag]++;
-                }
+            long lo = Math.max(beatAddr, bd.start);
+            long hi = Math.min(beatAddr + d, bd.start + bd.nb);
+            if (lo < hi) {
+                staging.put(tag, (int) (bd.dstOff + (lo - bd.start)), b.data(), (int) (lo - beatAddr), (int) (hi - lo));
+                bytes[tag] += (int) (hi - lo);
             }
         }
         if (b.last()) {
@@ -121,10 +120,10 @@ public final class DmaEngineModel {
      * A whole burst of OK beats, {@code data} being all of them in order ({@link #takesBurst} holds):
      * the same as {@link #beat} for each, in one copy.
      */
-    public void burst(int tag, byte[] data) {
+    public void burst(int tag, vtoe.model.txn.Bytes data) {
         Burst bd = bursts[tag].pollFirst();
         int d = p.dataBytes();
-        System.arraycopy(data, (int) (bd.start & (d - 1)), staging[tag], bd.dstOff, bd.nb);
+        staging.put(tag, bd.dstOff, data, (int) (bd.start & (d - 1)), bd.nb);
         bytes[tag] += bd.nb;
         beat[tag] = 0;
     }

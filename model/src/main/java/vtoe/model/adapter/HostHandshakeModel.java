@@ -37,11 +37,11 @@ public final class HostHandshakeModel {
     private final AdapterParams p;
     private final OutputSink out;
     private final DmaEngineModel dma;
-    private final byte[][] staging;
+    private final StagingBuffer staging;
     private final FaultSink faults;
     private final Entry[] tab;
 
-    public HostHandshakeModel(AdapterParams p, OutputSink out, DmaEngineModel dma, byte[][] staging, FaultSink faults) {
+    public HostHandshakeModel(AdapterParams p, OutputSink out, DmaEngineModel dma, StagingBuffer staging, FaultSink faults) {
         this.p = p;
         this.out = out;
         this.dma = dma;
@@ -112,13 +112,10 @@ public final class HostHandshakeModel {
             e.hasGrant = true;
         }
         if (writePush) {
-            for (int i = 0; i < d; i++) {
-                long off = (long) e.beatIdx * d + i;
-                if (off < len) {
-                    staging[t][(int) off] = r.data().get(i);
-                    e.pushBytes++;
-                }
-            }
+            long off = (long) e.beatIdx * d;
+            int n = (int) Math.max(0, Math.min(d, len - off));
+            staging.put(t, (int) off, r.data(), 0, n);
+            e.pushBytes += n;
             e.beatIdx++;
         }
         if (needExtent) {
@@ -159,11 +156,18 @@ public final class HostHandshakeModel {
         Entry e = tab[tag];
         int d = p.dataBytes();
         long len = Integer.toUnsignedLong(e.job.len());
-        for (int k = 0; k < beats.size(); k++) {
-            int n = (int) Math.min(d, len - (long) k * d);
-            beats.get(k).data().copyTo(0, staging[tag], k * d, n);
-            e.pushBytes += n;
-        }
+        staging.putBeats(tag, new java.util.AbstractList<vtoe.model.txn.Bytes>() {
+            @Override
+            public vtoe.model.txn.Bytes get(int k) {
+                return beats.get(k).data();
+            }
+
+            @Override
+            public int size() {
+                return beats.size();
+            }
+        }, d, len);
+        e.pushBytes += (int) len;
         e.beatIdx = beats.size();
         e.lastInput = lastCycle;
         e.respDone = true;

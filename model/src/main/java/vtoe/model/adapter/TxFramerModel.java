@@ -24,14 +24,14 @@ public final class TxFramerModel {
     private final CsrFileModel csr;
     private final ConnStateUnitModel csu;
     private final HostHandshakeModel hh;
-    private final byte[][] staging;
+    private final StagingBuffer staging;
     private final OutputSink out;
     private final List<List<Integer>> perConn = new ArrayList<>();
     private final Set<Integer> framed = new HashSet<>();
     private final java.util.function.Supplier<String> context;
     private long frames;
 
-    public TxFramerModel(AdapterParams p, CsrFileModel csr, ConnStateUnitModel csu, HostHandshakeModel hh, byte[][] staging,
+    public TxFramerModel(AdapterParams p, CsrFileModel csr, ConnStateUnitModel csu, HostHandshakeModel hh, StagingBuffer staging,
             OutputSink out, java.util.function.Supplier<String> context) {
         this.p = p;
         this.csr = csr;
@@ -101,10 +101,10 @@ public final class TxFramerModel {
         int conn = j.conn();
         ConnCfg c = csr.cfg(conn);
         long rcv = csr.rcvAt(conn, latch);
-        byte[] payload = java.util.Arrays.copyOf(staging[tag], j.len());
+        Bytes payload = staging.payload(tag, j.len());
         TcpFrame f = new TcpFrame(c.peerMac(), c.ourMac(), c.ourIp(), c.peerIp(), 0, 64, true, c.ourPort(), c.peerPort(),
                 j.seq(), (int) rcv, TcpFrame.ACK | (j.psh() ? TcpFrame.PSH : 0), (int) (rcv >>> 32) & 0xffff,
-                Bytes.wrap(payload));
+                payload);
         return new Frame(f.encode());
     }
 

@@ -261,8 +261,8 @@ final class SenderState {
         long diff = sent.firstDifference(s, w.payload());
         if (diff >= 0) {
             rules.violation(Rule.DIFFERENT_BYTES, this, c, summary, "resends " + range(s, e) + " but byte " + rel(diff) + " differs"
-                    + " from the first time it was sent (0x%02x now, 0x%02x then); a sequence number names one octet of the stream"
-                            .formatted(w.payload().get((int) (diff - s)) & 0xff, sent.byteAt(diff))
+                    + " from the first time it was sent (%s now, %s then); a sequence number names one octet of the stream"
+                            .formatted(w.payload().describeAt((int) (diff - s)), sent.byteAt(diff))
                     + " (RFC 9293 3.4), and the receiver keeps whichever copy arrives first. Check which buffer the"
                     + " retransmission read.");
         }

@@ -31,22 +31,23 @@ final class SentBytes {
         for (Map.Entry<Long, Bytes> p : pieces.subMap(from, true, end, false).entrySet()) {
             long lo = Math.max(seq, p.getKey());
             long hi = Math.min(end, p.getKey() + p.getValue().length());
-            for (long s = lo; s < hi; s++) {
-                if (p.getValue().get((int) (s - p.getKey())) != data.get((int) (s - seq))) {
-                    return s;
+            if (lo < hi) {
+                int k = p.getValue().mismatch((int) (lo - p.getKey()), data, (int) (lo - seq), (int) (hi - lo));
+                if (k >= 0) {
+                    return lo + k;
                 }
             }
         }
         return -1;
     }
 
-    /** The byte first sent at {@code seq}, or -1 if none is recorded there. */
-    int byteAt(long seq) {
+    /** The byte first sent at {@code seq} for messages (its value, or which stream byte it was), or "nothing". */
+    String byteAt(long seq) {
         Map.Entry<Long, Bytes> e = pieces.floorEntry(seq);
         if (e == null || e.getKey() + e.getValue().length() <= seq) {
-            return -1;
+            return "nothing";
         }
-        return e.getValue().get((int) (seq - e.getKey())) & 0xff;
+        return e.getValue().describeAt((int) (seq - e.getKey()));
     }
 
     /** Records the parts of {@code [seq, seq + data.length())} not sent before. */

@@ -5,7 +5,9 @@ import java.util.Collection;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.function.Consumer;
+import vtoe.model.payload.Span;
 import vtoe.model.sim.Timeline;
+import vtoe.model.txn.Bytes;
 
 /**
  * One process's virtual address space: a page table from VA page to frame, swap slot, or
@@ -20,6 +22,8 @@ public final class AddressSpace {
     private final Pager pager;
     private final Timeline timeline;
     private final TreeMap<Long, Page> table = new TreeMap<>();
+    private int stream = -1;
+    private long streamBase;
 
     AddressSpace(String name, Pager pager, Timeline timeline) {
         this.name = name;
@@ -115,7 +119,7 @@ public final class AddressSpace {
             pager.makeResidentSync(p);
             byte[] chunk = new byte[n];
             System.arraycopy(data, done, chunk, 0, n);
-            pager.memory().write(pager.framePa(p.frame) + off, chunk);
+            pager.data().write(pager.framePa(p.frame) + off, chunk);
             pager.touch(p);
             done += n;
         }
@@ -141,11 +145,66 @@ public final class AddressSpace {
             int n = Math.min(PAGE - off, len - done);
             Page p = table.get(a / PAGE);
             pager.makeResidentSync(p);
-            System.arraycopy(pager.memory().read(pager.framePa(p.frame) + off, n), 0, out, done, n);
+            System.arraycopy(pager.data().readArray(pager.framePa(p.frame) + off, n), 0, out, done, n);
             pager.touch(p);
             done += n;
         }
         return out;
+    }
+
+    /**
+     * The application's write of {@code len} bytes of its stream at {@code va} in a payload-free run:
+     * the same page faults, frames and LRU touches as {@link #write}, and no byte (the pages hold
+     * their stream's bytes by position, {@link #carriesStream}).
+     */
+    public void writeStream(long va, long len) {
+        checkRange("write", va, len);
+        requireMapped("write", va, len);
+        pager.beginAccess(firstNeedingFrame(va, len));
+        try {
+            for (long a = va & -(long) PAGE; a < va + len; a += PAGE) {
+                Page p = table.get(a / PAGE);
+                pager.makeResidentSync(p);
+                pager.touch(p);
+            }
+        } finally {
+            pager.endAccess();
+        }
+    }
+
+    /** What {@code [va, va+len)} holds (real bytes or content), with the page faults and LRU touches of {@link #read}. */
+    public Bytes readContent(long va, int len) {
+        checkRange("read", va, len);
+        requireMapped("read", va, len);
+        pager.beginAccess(firstNeedingFrame(va, len));
+        try {
+            List<Bytes> parts = new ArrayList<>(2);
+            int done = 0;
+            while (done < len) {
+                long a = va + done;
+                int off = (int) (a % PAGE);
+                int n = Math.min(PAGE - off, len - done);
+                Page p = table.get(a / PAGE);
+                pager.makeResidentSync(p);
+                parts.add(pager.data().read(pager.framePa(p.frame) + off, n));
+                pager.touch(p);
+                done += n;
+            }
+            return Bytes.concat(parts.toArray(new Bytes[0]));
+        } finally {
+            pager.endAccess();
+        }
+    }
+
+    /** This space's pages hold bytes [va - base, ...) of stream {@code stream} (a connection's send buffer from {@code base}). */
+    public void carriesStream(int stream, long base) {
+        this.stream = stream;
+        this.streamBase = base;
+    }
+
+    /** What {@code len} bytes at {@code va} of this space are in a payload-free run. */
+    Span streamSpan(long va, int len) {
+        return stream >= 0 && va >= streamBase ? new Span(stream, va - streamBase, len) : new Span(Span.OTHER, va, len);
     }
 
     // ---- pinning ----

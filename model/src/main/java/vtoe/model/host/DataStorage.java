@@ -13,6 +13,7 @@ import java.util.TreeSet;
 public final class DataStorage {
     public static final int PAGE_SIZE = 4096;
 
+    private static final byte[] NOT_MODELLED = new byte[0];
     private final long capacity;
     /** Allocated slots; a slot allocated but never written reads as zeros. */
     private final Map<Long, byte[]> slots = new HashMap<>();
@@ -69,11 +70,19 @@ public final class DataStorage {
     public byte[] read(long slot) {
         requireAllocated(slot, "read");
         byte[] page = slots.get(slot);
+        if (page == NOT_MODELLED) {
+            return null;
+        }
         return page == null ? new byte[PAGE_SIZE] : page.clone();
     }
 
+    /** Writes a page ({@code null}: a payload-free page, which holds no bytes and reads back as null). */
     public void write(long slot, byte[] page) {
         requireAllocated(slot, "write");
+        if (page == null) {
+            slots.put(slot, NOT_MODELLED);
+            return;
+        }
         if (page.length != PAGE_SIZE) {
             throw new IllegalArgumentException("write of swap slot %d: page must be %d bytes, got %d".formatted(slot, PAGE_SIZE, page.length));
         }

@@ -43,7 +43,7 @@ public final class Pager {
         }
     }
 
-    private final PhysicalMemory mem;
+    private final FrameData data;
     private final long poolBasePa;
     private final int frames;
     private final StorageController sc;
@@ -81,17 +81,25 @@ public final class Pager {
 
     /** Built by {@link VirtualMemory}, which owns the address spaces whose pages live here. */
     Pager(PhysicalMemory mem, long poolBasePa, int frames, StorageController sc) {
+        this(FrameData.of(mem), poolBasePa, frames, sc);
+    }
+
+    /** Over {@code data}: real bytes ({@link FrameData#of}) or none ({@link RangeFrameData}). */
+    Pager(FrameData data, long poolBasePa, int frames, StorageController sc) {
         if (frames < 1) {
             throw new IllegalArgumentException("the pager needs at least one frame, got " + frames);
         }
         if (poolBasePa < 0 || poolBasePa % PAGE_SIZE != 0) {
             throw new IllegalArgumentException("frame pool base PA 0x%x must be non-negative and page aligned".formatted(poolBasePa));
         }
-        if (poolBasePa + (long) frames * PAGE_SIZE > mem.size()) {
+        if (poolBasePa + (long) frames * PAGE_SIZE > data.size()) {
             throw new IllegalArgumentException("frame pool [0x%x, 0x%x) of %d frames lies outside physical memory of %d bytes"
-                    .formatted(poolBasePa, poolBasePa + (long) frames * PAGE_SIZE, frames, mem.size()));
+                    .formatted(poolBasePa, poolBasePa + (long) frames * PAGE_SIZE, frames, data.size()));
         }
-        this.mem = mem;
+        this.data = data;
+        if (data instanceof RangeFrameData r) {
+            r.attach(this);
+        }
         this.poolBasePa = poolBasePa;
         this.frames = frames;
         this.sc = sc;
@@ -142,8 +150,14 @@ public final class Pager {
         return poolBasePa + (long) frame * PAGE_SIZE;
     }
 
-    PhysicalMemory memory() {
-        return mem;
+    FrameData data() {
+        return data;
+    }
+
+    /** The page whose frame holds {@code pa}, or null (outside the pool, free, or reserved for a page-in). */
+    Page ownerAt(long pa) {
+        long f = (pa - poolBasePa) / PAGE_SIZE;
+        return pa < poolBasePa || f >= frames ? null : owner[(int) f];
     }
 
     public long poolBasePa() {
@@ -264,7 +278,7 @@ public final class Pager {
         }
         lru.remove(v);
         int f = v.frame;
-        byte[] copy = mem.read(framePa(f), PAGE_SIZE);
+        byte[] copy = data.save(framePa(f));
         long slot = storage.allocate();
         inFlight.put(slot, copy);
         sc.write(slot, copy, () -> writeLanded(slot));
@@ -286,7 +300,7 @@ public final class Pager {
     // ---- pages ----
 
     void installZero(Page p, int f) {
-        mem.write(framePa(f), new byte[PAGE_SIZE]);
+        data.zero(framePa(f));
         own(p, f);
     }
 
@@ -298,8 +312,11 @@ public final class Pager {
     }
 
     private byte[] swapData(long slot) {
-        byte[] pending = inFlight.get(slot);
-        return pending != null ? pending.clone() : storage.read(slot);
+        if (inFlight.containsKey(slot)) {
+            byte[] pending = inFlight.get(slot);
+            return pending == null ? null : pending.clone();
+        }
+        return storage.read(slot);
     }
 
     private void releaseSlot(long slot) {
@@ -317,8 +334,7 @@ public final class Pager {
             case UNTOUCHED -> installZero(p, obtainFrameSync(p));
             case SWAPPED -> {
                 int f = obtainFrameSync(p);
-                byte[] data = swapData(p.slot);
-                mem.write(framePa(f), data);
+                data.restore(framePa(f), swapData(p.slot));
                 releaseSlot(p.slot);
                 p.slot = -1;
                 own(p, f);
@@ -368,9 +384,8 @@ public final class Pager {
             return;
         }
         // The device may answer before the eviction's write landed (several channels); the in-flight copy is the truth.
-        byte[] pending = inFlight.get(in.slot);
-        byte[] data = pending != null ? pending : deviceData;
-        mem.write(framePa(in.frame), data);
+        byte[] page = inFlight.containsKey(in.slot) ? inFlight.get(in.slot) : deviceData;
+        data.restore(framePa(in.frame), page);
         releaseSlot(in.slot);
         p.slot = -1;
         p.pageIn = null;

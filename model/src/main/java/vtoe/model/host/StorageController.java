@@ -58,12 +58,12 @@ public final class StorageController {
         submit(new Request(true, slot, null, done, failed, null));
     }
 
-    /** Writes a page to a slot; {@code page} is copied now so the caller may reuse it. */
+    /** Writes a page to a slot; {@code page} is copied now so the caller may reuse it (null: a page whose bytes are not modelled). */
     public void write(long slot, byte[] page, Runnable done) {
-        if (page.length != DataStorage.PAGE_SIZE) {
+        if (page != null && page.length != DataStorage.PAGE_SIZE) {
             throw new IllegalArgumentException("write of swap slot %d: page must be %d bytes, got %d".formatted(slot, DataStorage.PAGE_SIZE, page.length));
         }
-        submit(new Request(false, slot, page.clone(), null, null, done));
+        submit(new Request(false, slot, page == null ? null : page.clone(), null, null, done));
     }
 
     /** Failure injection: reads of matching slots fail after their service time (replaces any earlier predicate). */

@@ -29,6 +29,12 @@ public final class VirtualMemory {
         this.timeline = t;
     }
 
+    /** Over {@code data}: the full mode's bytes ({@link FrameData#of}) or the payload-free {@link RangeFrameData}. */
+    public VirtualMemory(FrameData data, long poolBasePa, int frames, Timeline t, StorageController sc) {
+        this.pager = new Pager(data, poolBasePa, frames, sc);
+        this.timeline = t;
+    }
+
     public AddressSpace newAddressSpace(String name) {
         if (spaces.containsKey(name)) {
             throw new IllegalArgumentException("address space " + name + " already exists; names identify spaces in every message");

@@ -87,9 +87,7 @@ public final class Link {
         }
         Bytes out = frame;
         if (flip) {
-            byte[] b = frame.toArray();
-            b[bit / 8] ^= (byte) (1 << (bit % 8));
-            out = Bytes.wrap(b);
+            out = frame.flipBit(bit);
             corrupted++;
         }
         long arrive = busyUntil + Math.max(1, c.latency()) + (late ? c.reorderDelay() : 0);

@@ -95,7 +95,8 @@ public record TcpFrame(
         int tcpHeader = TCP_HEADER + opt;
         int ipTotal = IP_HEADER + tcpHeader + payload.length();
         int frameLen = Math.max(MIN_FRAME, ETH_HEADER + ipTotal);
-        ByteBuffer b = ByteBuffer.allocate(frameLen); // zero-filled, which is the padding
+        // Zero-filled, which is the padding; a payload-free frame's buffer holds its headers only.
+        ByteBuffer b = ByteBuffer.allocate(payload.materialised() ? frameLen : ETH_HEADER + IP_HEADER + tcpHeader);
         putMac(b, dstMac);
         putMac(b, srcMac);
         b.putShort((short) ETHERTYPE_IPV4);
@@ -117,6 +118,15 @@ public record TcpFrame(
         sum = InternetChecksum.add(sum, copy(b.array(), tcp, tcp + tcpHeader));
         sum = InternetChecksum.add(sum, payload); // starts at an even offset: the TCP header is a multiple of 4 bytes
         b.putShort(tcp + 16, (short) InternetChecksum.finish(sum));
+        if (!payload.materialised()) {
+            // Payload-free: the headers and the padding are real, the payload stays content.
+            int at = b.position();
+            byte[] pad = new byte[frameLen - at - payload.length()];
+            if (payload.contentAt() == 0 && payload.content().length() == payload.length()) {
+                return Bytes.payloadFree(b.array(), payload.content(), pad);
+            }
+            return Bytes.concat(Bytes.wrap(b.array()), payload, Bytes.wrap(pad));
+        }
         b.put(payload.toArray());
         return Bytes.wrap(b.array());
     }

@@ -1,9 +1,8 @@
 package vtoe.model.net;
 
 import java.io.ByteArrayOutputStream;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
+import vtoe.model.payload.Sha256Digest;
+import vtoe.model.payload.StreamDigest;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -32,8 +31,9 @@ public final class TcpReceiver {
     private final Timeline t;
     private final Consumer<Bytes> sendAck;
     private final ByteArrayOutputStream stream = new ByteArrayOutputStream();
-    private final MessageDigest sha;
-    private final TreeMap<Integer, byte[]> ooo = new TreeMap<>(Integer::compareUnsigned);
+    private final StreamDigest digest;
+    private final int firstSeq;
+    private final TreeMap<Integer, Bytes> ooo = new TreeMap<>(Integer::compareUnsigned);
     private int rcvNxt;
     private long unread; // in order but not yet consumed by the application
     private boolean paused;
@@ -48,7 +48,7 @@ public final class TcpReceiver {
     private long duplicateBytes;
     private long outOfOrder;
     private long acksSent;
-    private boolean keepStream = true;
+    private boolean keepStream;
 
     /**
      * @param firstSeq          the sender's first sequence number (its DESC_SEQ)
@@ -57,6 +57,12 @@ public final class TcpReceiver {
      */
     public TcpReceiver(Endpoint self, Endpoint peer, int firstSeq, long bufferBytes, double readBytesPerCycle, Timeline t,
             Consumer<Bytes> sendAck) {
+        this(self, peer, firstSeq, bufferBytes, readBytesPerCycle, t, sendAck, new Sha256Digest());
+    }
+
+    /** With {@code digest} summarising the delivered stream (a payload-free run's range fingerprints; keeps no stream). */
+    public TcpReceiver(Endpoint self, Endpoint peer, int firstSeq, long bufferBytes, double readBytesPerCycle, Timeline t,
+            Consumer<Bytes> sendAck, StreamDigest digest) {
         if (bufferBytes < 1 || bufferBytes > 65535) {
             throw new IllegalArgumentException("receive buffer must be 1..65535 bytes (no window scaling), not " + bufferBytes);
         }
@@ -68,16 +74,14 @@ public final class TcpReceiver {
         this.t = t;
         this.sendAck = sendAck;
         this.advertised = (int) bufferBytes;
-        try {
-            this.sha = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        this.digest = digest;
+        this.firstSeq = firstSeq;
+        this.keepStream = digest instanceof Sha256Digest;
     }
 
     /** Keep the received bytes (else only their hash and count), for tests that compare them. */
     public TcpReceiver keepStream(boolean keep) {
-        this.keepStream = keep;
+        this.keepStream = keep && digest instanceof Sha256Digest;
         return this;
     }
 
@@ -98,62 +102,59 @@ public final class TcpReceiver {
         int len = f.payload().length();
         if (len > 0) {
             dataSegments++;
-            accept(f.seq(), f.payload().toArray());
+            accept(f.seq(), f.payload());
         }
         ack();
     }
 
-    private void accept(int seq, byte[] data) {
+    private void accept(int seq, Bytes data) {
         long room = bufferBytes - unread;
         int off = rcvNxt - seq; // bytes of this segment already received
         if (off > 0) {
-            duplicateBytes += Math.min(off, data.length);
-            if (off >= data.length) {
+            duplicateBytes += Math.min(off, data.length());
+            if (off >= data.length()) {
                 return;
             }
-            byte[] rest = new byte[data.length - off];
-            System.arraycopy(data, off, rest, 0, rest.length);
-            data = rest;
+            data = data.slice(off, data.length());
             seq = rcvNxt;
         }
         long ahead = Integer.toUnsignedLong(seq - rcvNxt);
         if (ahead >= room) {
             return; // beyond the window: dropped (a probe into a closed window lands here)
         }
-        if (ahead + data.length > room) {
-            data = java.util.Arrays.copyOf(data, (int) (room - ahead));
+        if (ahead + data.length() > room) {
+            data = data.slice(0, (int) (room - ahead));
         }
         if (ahead > 0) {
             outOfOrder++;
-            ooo.merge(seq, data, (a, b) -> a.length >= b.length ? a : b);
+            ooo.merge(seq, data, (a, b) -> a.length() >= b.length() ? a : b);
             return;
         }
         deliver(data);
         // Pull in what was waiting behind the hole.
         while (!ooo.isEmpty()) {
-            Map.Entry<Integer, byte[]> e = ooo.firstEntry();
+            Map.Entry<Integer, Bytes> e = ooo.firstEntry();
             int d = rcvNxt - e.getKey();
             if (d < 0) {
                 break;
             }
             ooo.pollFirstEntry();
-            if (d < e.getValue().length) {
-                byte[] tail = java.util.Arrays.copyOfRange(e.getValue(), d, e.getValue().length);
-                deliver(tail);
+            if (d < e.getValue().length()) {
+                deliver(e.getValue().slice(d, e.getValue().length()));
             } else {
-                duplicateBytes += e.getValue().length;
+                duplicateBytes += e.getValue().length();
             }
         }
     }
 
-    private void deliver(byte[] data) {
+    private void deliver(Bytes data) {
         if (keepStream) {
-            stream.writeBytes(data);
+            stream.writeBytes(data.toArray());
         }
-        sha.update(data);
-        rcvNxt += data.length;
-        unread += data.length;
-        delivered += data.length;
+        digest.update(Integer.toUnsignedLong(rcvNxt - firstSeq), data);
+        rcvNxt += data.length();
+        unread += data.length();
+        delivered += data.length();
     }
 
     private long delivered;
@@ -208,12 +209,13 @@ public final class TcpReceiver {
         return Bytes.wrap(stream.toByteArray());
     }
 
+    /** The digest of the delivered stream (SHA-256 in the full mode). */
     public String sha256() {
-        try {
-            return HexFormat.of().formatHex(((MessageDigest) sha.clone()).digest());
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException(e);
-        }
+        return digest.hex();
+    }
+
+    public StreamDigest digest() {
+        return digest;
     }
 
     public Stats stats() {

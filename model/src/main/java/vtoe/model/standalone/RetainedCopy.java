@@ -4,7 +4,7 @@ import java.util.BitSet;
 import java.util.HashSet;
 import java.util.Set;
 import vtoe.model.AdapterParams;
-import vtoe.model.host.PhysicalMemory;
+import vtoe.model.payload.PayloadMemory;
 import vtoe.model.net.TcpHeaderView;
 import vtoe.model.sim.Timeline;
 import vtoe.model.txn.Bytes;
@@ -52,7 +52,7 @@ public final class RetainedCopy implements PortShim {
     private final Set<Integer> answeredTags = new HashSet<>();
     private World world;
     private Timeline t;
-    private PhysicalMemory mem;
+    private PayloadMemory mem;
     private long base;
     private AdapterPorts toAdapter;
     private long written;
@@ -94,7 +94,7 @@ public final class RetainedCopy implements PortShim {
     public void attach(Context c) {
         this.world = c.world();
         this.t = c.timeline();
-        this.mem = c.memory();
+        this.mem = c.payload();
         this.base = c.memoryBase();
         if (base < 0 || base + memoryBytes() > mem.size()) {
             throw new IllegalStateException("COPY_RETAIN needs " + memoryBytes() + " bytes of adapter memory at PA 0x"
@@ -173,14 +173,14 @@ public final class RetainedCopy implements PortShim {
         if (!mine(conn) || !frontier.sent(conn, h.seq(), h.payloadLen())) {
             return; // not ours, or a retransmission: its bytes are in the ring already
         }
-        byte[] payload = f.slice(h.payloadAt(), h.payloadAt() + h.payloadLen()).toArray();
+        Bytes payload = f.slice(h.payloadAt(), h.payloadAt() + h.payloadLen());
         int off = (int) (Integer.toUnsignedLong(h.seq()) & (ring - 1));
-        int first = Math.min(payload.length, ring - off);
-        mem.write(ringPa(conn, h.seq()), first == payload.length ? payload : java.util.Arrays.copyOf(payload, first));
-        if (first < payload.length) {
-            mem.write(ringPa(conn, h.seq() + first), java.util.Arrays.copyOfRange(payload, first, payload.length));
+        int first = Math.min(payload.length(), ring - off);
+        mem.write(ringPa(conn, h.seq()), first == payload.length() ? payload : payload.slice(0, first));
+        if (first < payload.length()) {
+            mem.write(ringPa(conn, h.seq() + first), payload.slice(first, payload.length()));
         }
-        written += payload.length;
+        written += payload.length();
     }
 
     /**

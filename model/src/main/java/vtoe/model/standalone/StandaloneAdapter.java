@@ -10,6 +10,8 @@ import vtoe.model.adapter.AdapterModel;
 import vtoe.model.adapter.ConnStateUnitModel;
 import vtoe.model.adapter.HostHandshakeModel;
 import vtoe.model.adapter.Op;
+import vtoe.model.adapter.StagingBuffer;
+import vtoe.model.payload.PayloadMemory;
 import vtoe.model.check.OutputSink;
 import vtoe.model.host.PhysicalMemory;
 import vtoe.model.sim.Timeline;
@@ -73,7 +75,7 @@ public final class StandaloneAdapter implements AdapterPorts {
 
     private final AdapterParams p;
     private final Timeline t;
-    private final PhysicalMemory mem;
+    private final PayloadMemory mem;
     private final Timing timing;
     private final AdapterModel model;
     private AdapterOutputs out;
@@ -100,6 +102,11 @@ public final class StandaloneAdapter implements AdapterPorts {
     private boolean perBeat; // one event per beat, as before batching (to check batching changes nothing)
 
     public StandaloneAdapter(AdapterParams p, Timeline t, PhysicalMemory mem, Timing timing, Supplier<String> context) {
+        this(p, t, PayloadMemory.of(mem), StagingBuffer.bytes(p.tags(), p.slotBytes()), timing, context);
+    }
+
+    /** Reading payload from {@code mem} into {@code staging}: bytes, or a payload-free run's content. */
+    public StandaloneAdapter(AdapterParams p, Timeline t, PayloadMemory mem, StagingBuffer staging, Timing timing, Supplier<String> context) {
         this.p = p;
         this.t = t;
         this.mem = mem;
@@ -129,7 +136,7 @@ public final class StandaloneAdapter implements AdapterPorts {
                 }
             });
         };
-        this.model = new AdapterModel(p, sink, context);
+        this.model = new AdapterModel(p, sink, context, staging);
         this.framerLast = p.tags() - 1;
         this.handled = new boolean[p.tags()];
         this.respQueued = new int[p.tags()];
@@ -282,15 +289,15 @@ public final class StandaloneAdapter implements AdapterPorts {
             inFlight++;
             t.at(at, () -> {
                 inFlight--;
-                byte[] data;
+                Bytes data;
                 int resp = 0;
                 if (pa >= 0 && pa + db <= mem.size()) {
                     data = mem.read(pa, db);
                 } else {
-                    data = new byte[db];
+                    data = Bytes.wrap(new byte[db]);
                     resp = 2; // SLVERR, as the bus would answer an address nothing decodes
                 }
-                model.input("s_dma_r", new DmaReadBeat(ar.id(), Bytes.wrap(data), last, resp), at);
+                model.input("s_dma_r", new DmaReadBeat(ar.id(), data, last, resp), at);
                 kick();
             });
         }

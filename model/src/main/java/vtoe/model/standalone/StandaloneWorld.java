@@ -7,7 +7,14 @@ import vtoe.model.AdapterParams;
 import vtoe.model.check.KnownSenderDeviations;
 import vtoe.model.check.TcpSenderRules;
 import vtoe.model.check.TcpSenderRulesShim;
+import vtoe.model.adapter.RangeStaging;
+import vtoe.model.adapter.StagingBuffer;
+import vtoe.model.host.FrameData;
 import vtoe.model.host.PhysicalMemory;
+import vtoe.model.host.RangeFrameData;
+import vtoe.model.payload.PayloadMemory;
+import vtoe.model.payload.PayloadMode;
+import vtoe.model.payload.RangePayloadMemory;
 import vtoe.model.sim.EventKernel;
 import vtoe.model.txn.CsrResponse;
 import vtoe.model.world.ConnSetup;
@@ -37,6 +44,8 @@ public final class StandaloneWorld {
     /** Judges what the adapter sends against the TCP RFCs, from its wires alone; its verdict is part of {@link #finish}. */
     public final TcpSenderRules senderRules = KnownSenderDeviations.apply(new TcpSenderRules(SENDER_TOLERANCES));
     private final AdapterParams params;
+    private final PayloadMode payload;
+    private final PayloadMemory dmaMemory;
     private final Function<String, UniformRandomProvider> streams;
 
     public StandaloneWorld(AdapterParams p, World.Config cfg, StandaloneAdapter.Timing timing,
@@ -51,25 +60,55 @@ public final class StandaloneWorld {
     public StandaloneWorld(AdapterParams p, World.Config cfg, StandaloneAdapter.Timing timing,
             Function<String, UniformRandomProvider> streams, java.util.function.Supplier<String> context,
             List<? extends PortShim> shims) {
+        this(p, cfg, timing, streams, context, shims, PayloadMode.FULL);
+    }
+
+    /**
+     * With payload in {@code payload}: {@link PayloadMode#FULL} is the world above, byte for byte;
+     * {@link PayloadMode#NONE} makes no payload byte (host pages, swap, DMA, staging, frames and the
+     * receiver carry stream ranges, {@link vtoe.model.payload.Content}), sends with
+     * {@link World#sendStream}, and ends with range fingerprints instead of SHA-256; every other check
+     * is the same. Physical memory is then the driver's kernel memory alone.
+     */
+    public StandaloneWorld(AdapterParams p, World.Config cfg, StandaloneAdapter.Timing timing,
+            Function<String, UniformRandomProvider> streams, java.util.function.Supplier<String> context,
+            List<? extends PortShim> shims, PayloadMode payload) {
         long host = World.POOL_BASE + (long) cfg.frames() * Driver.PAGE;
         long bytes = host + shims.stream().mapToLong(PortShim::memoryBytes).sum();
-        if (bytes > Integer.MAX_VALUE) {
+        if (payload == PayloadMode.FULL && bytes > Integer.MAX_VALUE) {
             throw new IllegalArgumentException(cfg.frames() + " frames and " + (bytes - host)
                     + " bytes of adapter memory do not fit the standalone TLM's 2 GiB physical memory");
         }
         this.params = p;
         this.streams = streams;
-        this.mem = PhysicalMemory.allocate((int) bytes);
-        this.adapter = new StandaloneAdapter(p, kernel, mem, timing, context);
+        this.payload = payload;
+        PayloadMemory dmaMemory;
+        FrameData frames;
+        StagingBuffer staging;
+        if (payload == PayloadMode.FULL) {
+            this.mem = PhysicalMemory.allocate((int) bytes);
+            frames = FrameData.of(mem);
+            dmaMemory = PayloadMemory.of(mem);
+            staging = StagingBuffer.bytes(p.tags(), p.slotBytes());
+        } else {
+            // Kernel memory only as far as the descriptor regions of every connection reach.
+            long regions = (long) p.numConns() * ((cfg.driver().regionBytes() + Driver.PAGE - 1) / Driver.PAGE * Driver.PAGE);
+            this.mem = PhysicalMemory.allocate((int) Math.min(World.POOL_BASE, Driver.KERNEL_BASE + regions));
+            frames = new RangeFrameData();
+            dmaMemory = new RangePayloadMemory(mem, World.POOL_BASE, host, frames, bytes);
+            staging = new RangeStaging(p.tags());
+        }
+        this.dmaMemory = dmaMemory;
+        this.adapter = new StandaloneAdapter(p, kernel, dmaMemory, staging, timing, context);
         // The rules hear each ACK at the cycle the adapter took its last beat (its receive port queues frames).
         adapter.onRxTaken(senderRules::toSender);
         List<PortShim> wired = new java.util.ArrayList<>(List.of(new TcpSenderRulesShim(senderRules, kernel, p.dataBytes())));
         wired.addAll(shims); // the rules see what the adapter itself sends, before any shim
-        this.world = new World(p, kernel, mem, PortShim.chainInputs(wired, adapter), cfg, streams);
+        this.world = new World(p, kernel, mem, PortShim.chainInputs(wired, adapter), cfg, streams, payload, frames);
         adapter.connect(PortShim.chainOutputs(wired, world));
         long base = host;
         for (PortShim s : shims) {
-            s.attach(new PortShim.Context(world, kernel, mem, base));
+            s.attach(new PortShim.Context(world, kernel, mem, base, dmaMemory));
             base += s.memoryBytes();
         }
     }
@@ -93,6 +132,9 @@ public final class StandaloneWorld {
      * the adapter's connection with the negotiated numbers.
      */
     public vtoe.model.linux.LinuxPeer openLinux(vtoe.model.linux.LinuxNet net, ConnSetup base) {
+        if (payload != PayloadMode.FULL) {
+            throw new IllegalStateException("a Linux kernel's socket reads real bytes: open it in a run with payload mode full");
+        }
         vtoe.model.linux.LinuxPeer p = net.handshake(base.conn(), base, world.ports()::rxFrame,
                 (done, most) -> kernel.runUntil(done, kernel.now() + most));
         ConnSetup s = p.setup();
@@ -122,6 +164,20 @@ public final class StandaloneWorld {
         List<String> failures = new java.util.ArrayList<>(world.failures());
         senderRules.violations().forEach(v -> failures.add("TCP sender rule broken: " + v));
         return failures;
+    }
+
+    /** How this run represents payload. */
+    public PayloadMode payload() {
+        return payload;
+    }
+
+    /** Sends the next {@code bytes} bytes of connection {@code conn}'s stream: {@code data}'s bytes in the full mode, their range in a payload-free run. */
+    public void send(int conn, long bytes, java.util.function.LongFunction<byte[]> data) {
+        if (payload == PayloadMode.FULL) {
+            world.send(conn, data.apply(bytes));
+        } else {
+            world.sendStream(conn, bytes);
+        }
     }
 
     public long cycle() {

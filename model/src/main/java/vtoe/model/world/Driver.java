@@ -1,13 +1,10 @@
 package vtoe.model.world;
 
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
@@ -19,6 +16,9 @@ import vtoe.model.host.Extent;
 import vtoe.model.host.PhysicalMemory;
 import vtoe.model.host.PinResult;
 import vtoe.model.host.VirtualMemory;
+import vtoe.model.payload.Content;
+import vtoe.model.payload.PayloadMode;
+import vtoe.model.payload.StreamDigest;
 import vtoe.model.sim.Timeline;
 import vtoe.model.txn.AdapterEvent;
 import vtoe.model.txn.Bytes;
@@ -119,7 +119,7 @@ public final class Driver {
         long bytesCompleted;
         int inService; // host requests of this connection between arrival and answer
         boolean stopped;
-        final MessageDigest sent;
+        final StreamDigest sent;
 
         Conn(ConnSetup s, AddressSpace as, long bufBase, long regionVa, long regionPa) {
             this.s = s;
@@ -134,11 +134,7 @@ public final class Driver {
             this.regionPa = regionPa;
             this.nextSeq = s.iss();
             freeSlots.set(0, cfg.regionBytes() / 32);
-            try {
-                this.sent = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException e) {
-                throw new IllegalStateException(e);
-            }
+            this.sent = StreamDigest.of(payload, s.conn());
         }
     }
 
@@ -153,6 +149,7 @@ public final class Driver {
     private final Config cfg;
     private final ServiceTimes service;
     private final long kernelLimit;
+    private PayloadMode payload = PayloadMode.FULL;
     private long kernelNext = KERNEL_BASE;
     private long cpuFreeAt;
     private int cpuQueued; // operations waiting for or on the CPU
@@ -197,6 +194,18 @@ public final class Driver {
         this.kernelLimit = kernelLimit;
     }
 
+    /**
+     * How the application's data is represented (before the first connection opens): real bytes
+     * ({@link #send}) or, payload-free, stream ranges ({@link #sendStream}).
+     */
+    public Driver payload(PayloadMode mode) {
+        if (!conns.isEmpty()) {
+            throw new IllegalStateException("the payload mode is chosen before the first connection opens");
+        }
+        this.payload = mode;
+        return this;
+    }
+
     // ---- the host CPU ----
 
     /** Runs {@code work} on the host CPU after everything queued before it, taking {@code cost} cycles. */
@@ -236,6 +245,7 @@ public final class Driver {
         long regionVa = 0x6000_0000_0000L + ((long) s.conn() << 24);
         AddressSpace as = vm.newAddressSpace("conn" + s.conn());
         Conn c = new Conn(s, as, 0x7f00_0000_0000L + ((long) s.conn() << 32), regionVa, regionPa);
+        as.carriesStream(s.conn(), c.bufBase);
         conns.put(s.conn(), c);
         regions.add(new long[] {regionPa, cfg.regionBytes()});
         for (CsrRequest w : s.contextWrites(regionVa, regionPa, cfg.regionBytes())) {
@@ -258,6 +268,9 @@ public final class Driver {
         if (data.length == 0) {
             return;
         }
+        if (payload != PayloadMode.FULL) {
+            throw new IllegalStateException("a payload-free run sends stream ranges (sendStream), not bytes");
+        }
         long va = c.bufEnd;
         long end = va + data.length;
         long mapTo = (end + PAGE - 1) & -PAGE;
@@ -267,8 +280,36 @@ public final class Driver {
         }
         c.as.write(va, data);
         c.bufEnd = end;
-        c.sent.update(data);
+        c.sent.update(va - c.bufBase, Bytes.wrap(data));
         postRange(c, va, data.length);
+    }
+
+    /**
+     * Payload-free: the application puts the next {@code len} bytes of its stream into its send buffer
+     * (the same mapping, page faults and LRU touches as {@link #send}, no byte) and the driver posts them.
+     */
+    public void sendStream(int conn, long len) {
+        Conn c = conn(conn);
+        if (len <= 0) {
+            return;
+        }
+        if (payload != PayloadMode.NONE) {
+            throw new IllegalStateException("a run with payload sends bytes (send), not stream ranges");
+        }
+        long va = c.bufEnd;
+        long end = va + len;
+        long mapTo = (end + PAGE - 1) & -PAGE;
+        if (mapTo > c.mappedEnd) {
+            c.as.map(c.mappedEnd, mapTo - c.mappedEnd);
+            c.mappedEnd = mapTo;
+        }
+        c.as.writeStream(va, len);
+        c.bufEnd = end;
+        for (long off = 0; off < len; off += Integer.MAX_VALUE) {
+            int n = (int) Math.min(Integer.MAX_VALUE, len - off);
+            c.sent.update(va - c.bufBase + off, Bytes.of(Content.of(conn, va - c.bufBase + off, n)));
+        }
+        postRange(c, va, len);
     }
 
     /**
@@ -285,7 +326,7 @@ public final class Driver {
             throw new IllegalArgumentException("connection " + conn + ": the stream continues at VA 0x%x, not 0x%x (nothing was posted)"
                     .formatted(c.bufEnd, va));
         }
-        c.sent.update(c.as.read(va, (int) len));
+        c.sent.update(va - c.bufBase, c.as.readContent(va, (int) len));
         c.bufEnd = va + len;
         c.mappedEnd = Math.max(c.mappedEnd, (va + len + PAGE - 1) & -PAGE);
         postRange(c, va, len);
@@ -424,16 +465,19 @@ public final class Driver {
             }
             if (c.s.mode() == CsrMap.MODE_PUSH) {
                 // The host copies the bytes while they are pinned; the adapter never learns a PA.
-                byte[] all = c.as.read(r.va(), (int) len);
+                Bytes all = c.as.readContent(r.va(), (int) len);
                 c.as.unpin(r.va(), len);
                 done(c);
                 int d = p.dataBytes();
                 int beats = (int) ((len + d - 1) / d);
                 List<HostResponse> answer = new ArrayList<>(beats);
                 for (int i = 0; i < beats; i++) {
-                    byte[] b = new byte[d];
-                    System.arraycopy(all, i * d, b, 0, (int) Math.min(d, len - (long) i * d));
-                    answer.add(new HostResponse(r.tag(), HostResponse.OK, Bytes.wrap(b), 0, 0, i == beats - 1));
+                    int n = (int) Math.min(d, len - (long) i * d);
+                    Bytes b = all.slice(i * d, i * d + n);
+                    if (n < d) {
+                        b = Bytes.concat(b, Bytes.wrap(new byte[d - n]));
+                    }
+                    answer.add(new HostResponse(r.tag(), HostResponse.OK, b, 0, 0, i == beats - 1));
                 }
                 ports.hostResponses(answer);
                 bytesPushed += len;
@@ -641,12 +685,14 @@ public final class Driver {
         return conn(conn).bytesCompleted;
     }
 
+    /** The digest of what the application posted (SHA-256, or a payload-free run's range fingerprint). */
     public String sentSha256(int conn) {
-        try {
-            return HexFormat.of().formatHex(((MessageDigest) conn(conn).sent.clone()).digest());
-        } catch (CloneNotSupportedException e) {
-            throw new IllegalStateException(e);
-        }
+        return conn(conn).sent.hex();
+    }
+
+    /** What {@link #sentSha256} is ("SHA-256", "range fingerprint"). */
+    public String digestName(int conn) {
+        return conn(conn).sent.name();
     }
 
     public AddressSpace addressSpace(int conn) {

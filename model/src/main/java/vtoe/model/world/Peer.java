@@ -24,10 +24,16 @@ public final class Peer implements Destination {
      *                  or the standalone TLM)
      */
     public Peer(ConnSetup s, Timeline t, Function<String, UniformRandomProvider> streams, Consumer<Bytes> toAdapter) {
+        this(s, t, streams, toAdapter, new vtoe.model.payload.Sha256Digest());
+    }
+
+    /** With the receiver's stream summarised by {@code digest} (a payload-free run's range fingerprints). */
+    public Peer(ConnSetup s, Timeline t, Function<String, UniformRandomProvider> streams, Consumer<Bytes> toAdapter,
+            vtoe.model.payload.StreamDigest digest) {
         this.fromPeer = new Link(s.fromPeer(), t, streams.apply("link-from-peer-" + s.conn()), toAdapter);
         this.receiver = new TcpReceiver(new TcpReceiver.Endpoint(s.peerMac(), s.peerIp(), s.peerPort()),
                 new TcpReceiver.Endpoint(s.ourMac(), s.ourIp(), s.ourPort()), s.iss(), s.rcvBuffer(), s.readRate(), t,
-                fromPeer::send);
+                fromPeer::send, digest);
         this.toPeer = new Link(s.toPeer(), t, streams.apply("link-to-peer-" + s.conn()), receiver::receive);
     }
 
@@ -48,6 +54,12 @@ public final class Peer implements Destination {
     @Override
     public String sha256() {
         return receiver.sha256();
+    }
+
+    /** Pieces the receiver delivered that were not the stream bytes at their place (payload-free runs check each piece). */
+    @Override
+    public java.util.List<String> failures() {
+        return receiver.digest().failures().stream().map(m -> "received " + m).toList();
     }
 
     @Override

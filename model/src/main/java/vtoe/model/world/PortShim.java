@@ -12,7 +12,12 @@ import vtoe.model.sim.Timeline;
  */
 public interface PortShim {
     /** Where a shim is: the world it serves, simulated time, host physical memory and its own part of it. */
-    record Context(World world, Timeline timeline, PhysicalMemory memory, long memoryBase) {}
+    record Context(World world, Timeline timeline, PhysicalMemory memory, long memoryBase, vtoe.model.payload.PayloadMemory payload) {
+        /** The full mode: payload is the bytes of {@code memory}. */
+        public Context(World world, Timeline timeline, PhysicalMemory memory, long memoryBase) {
+            this(world, timeline, memory, memoryBase, memory == null ? null : vtoe.model.payload.PayloadMemory.of(memory));
+        }
+    }
 
     /** Wraps the adapter's inputs: calls to the result reach {@code next} (nearer the adapter) through this shim. */
     AdapterPorts inputs(AdapterPorts next);

@@ -10,6 +10,9 @@ import vtoe.model.AdapterParams;
 import vtoe.model.adapter.TxFramerModel;
 import vtoe.model.host.AddressSpace;
 import vtoe.model.host.DataStorage;
+import vtoe.model.host.FrameData;
+import vtoe.model.payload.PayloadMode;
+import vtoe.model.payload.StreamDigest;
 import vtoe.model.host.PhysicalMemory;
 import vtoe.model.host.StorageController;
 import vtoe.model.host.VirtualMemory;
@@ -99,6 +102,7 @@ public final class World implements AdapterOutputs {
     private final AdapterParams p;
     private final Timeline t;
     private final Config cfg;
+    private final PayloadMode mode;
     private final Function<String, UniformRandomProvider> streams;
     private final AdapterPorts ports;
     private final DataStorage storage;
@@ -110,12 +114,22 @@ public final class World implements AdapterOutputs {
 
     public World(AdapterParams p, Timeline t, PhysicalMemory mem, AdapterPorts ports, Config cfg,
             Function<String, UniformRandomProvider> streams) {
+        this(p, t, mem, ports, cfg, streams, PayloadMode.FULL, FrameData.of(mem));
+    }
+
+    /**
+     * With payload in {@code mode}: the full mode's bytes in {@code mem}, or, payload-free, kernel
+     * memory alone in {@code mem} and the pool's frames in {@code frames} ({@link vtoe.model.host.RangeFrameData}).
+     */
+    public World(AdapterParams p, Timeline t, PhysicalMemory mem, AdapterPorts ports, Config cfg,
+            Function<String, UniformRandomProvider> streams, PayloadMode mode, FrameData frames) {
         long need = POOL_BASE + (long) cfg.frames() * Driver.PAGE;
-        if (mem.size() < need) {
+        if (frames.size() < need) {
             throw new IllegalArgumentException(cfg.frames() + " frames need " + need + " bytes of physical memory, there are "
-                    + mem.size());
+                    + frames.size());
         }
         this.p = p;
+        this.mode = mode;
         this.t = t;
         this.cfg = cfg;
         this.streams = streams;
@@ -123,11 +137,11 @@ public final class World implements AdapterOutputs {
         this.storage = new DataStorage();
         this.controller = new StorageController(t, storage, cfg.storageRead().sampler(streams.apply("storage-read")),
                 cfg.storageWrite().sampler(streams.apply("storage-write")), cfg.channels());
-        this.vm = new VirtualMemory(mem, POOL_BASE, cfg.frames(), t, controller);
+        this.vm = new VirtualMemory(frames, POOL_BASE, cfg.frames(), t, controller);
         this.driver = new Driver(p, t, mem, vm, ports, cfg.driver(), new Driver.ServiceTimes(
                 cfg.hostRequest().sampler(streams.apply("driver-hostreq")), cfg.release().sampler(streams.apply("driver-release")),
                 cfg.completion().sampler(streams.apply("driver-completion")), cfg.post().sampler(streams.apply("driver-post"))),
-                POOL_BASE);
+                POOL_BASE).payload(mode);
         if (cfg.hogPages() > 0) {
             AddressSpace as = vm.newAddressSpace("hog");
             long base = 0x1000_0000L;
@@ -155,7 +169,7 @@ public final class World implements AdapterOutputs {
 
     /** Opens a connection: the peer and its links, then the driver programs the adapter. */
     public Peer open(ConnSetup s) {
-        Peer peer = new Peer(s, t, streams, ports::rxFrame);
+        Peer peer = new Peer(s, t, streams, ports::rxFrame, StreamDigest.of(mode, s.conn()));
         open(s, peer);
         return peer;
     }
@@ -190,6 +204,16 @@ public final class World implements AdapterOutputs {
 
     public void send(int conn, byte[] data) {
         driver.send(conn, data);
+    }
+
+    /** Payload-free: the next {@code len} bytes of the connection's stream, as ranges ({@link Driver#sendStream}). */
+    public void sendStream(int conn, long len) {
+        driver.sendStream(conn, len);
+    }
+
+    /** How this world represents payload. */
+    public PayloadMode payloadMode() {
+        return mode;
     }
 
     // ---- the adapter's outputs ----
@@ -271,7 +295,8 @@ public final class World implements AdapterOutputs {
                 f.add("connection " + c + ": " + driver.bytesCompleted(c) + " of " + driver.bytesPosted(c) + " bytes acknowledged, "
                         + peers.get(c).bytesReceived() + " received");
             } else if (!got.equals(want)) {
-                f.add("connection " + c + ": received stream differs from the sent one (SHA-256 " + got + " vs " + want + ")");
+                f.add("connection " + c + ": received stream differs from the sent one (" + driver.digestName(c) + " " + got + " vs "
+                        + want + ")");
             }
         }
         if (driver.grantsOutstanding() != 0) {

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 import vtoe.model.AdapterParams;
 import vtoe.model.net.Link;
+import vtoe.model.payload.PayloadMode;
 import vtoe.model.standalone.StandaloneAdapter;
 import vtoe.model.standalone.StandaloneWorld;
 import vtoe.model.world.ConnSetup;
@@ -117,21 +118,27 @@ final class WorldPair {
 
     /** The scenario on the standalone TLM, built with {@code p} (the RTL's parameters, or more connections). */
     static Run tlm(Scenario s, long seed, AdapterParams p) {
+        return tlm(s, seed, p, PayloadMode.FULL);
+    }
+
+    /** The same with payload in {@code payload} (payload-free: no data is made, the stream goes as ranges). */
+    static Run tlm(Scenario s, long seed, AdapterParams p, PayloadMode payload) {
         SimRun sim = SimRun.of("Bench", s.name(), seed);
         StandaloneWorld w = new StandaloneWorld(p, s.world(), StandaloneAdapter.Timing.defaults(), new RunStreams(seed)::stream,
-                sim::context);
+                sim::context, List.of(), payload);
         for (int c = 0; c < s.conns(); c++) {
             w.open(s.setup(c));
         }
         List<byte[]> d = new ArrayList<>();
-        for (int c = 0; c < s.conns(); c++) {
+        for (int c = 0; payload == PayloadMode.FULL && c < s.conns(); c++) {
             d.add(data(s.bytesPerConn(), seed, c));
         }
         long c0 = w.cycle();
         long e0 = w.kernel.executed();
         long t0 = System.nanoTime();
         for (int c = 0; c < s.conns(); c++) {
-            w.world.send(c, d.get(c));
+            int conn = c;
+            w.send(c, s.bytesPerConn(), n -> d.get(conn));
         }
         // The standalone run ends at the first event after which the world is done and the adapter quiet:
         // the driver taking the last completion, which leaves the adapter with nothing to do.
@@ -193,11 +200,17 @@ final class WorldPair {
         long end = System.nanoTime() + (long) (Double.parseDouble(args[1]) * 1e9);
         long seed = 1;
         boolean rtl = Boolean.getBoolean("rtl");
+        // -Dpayload=both alternates the TLM with payload and the payload-free one seed by seed (the same load on both) and prints their medians.
+        String payload = System.getProperty("payload", "full");
+        java.util.Map<PayloadMode, List<Double>> walls = new java.util.EnumMap<>(PayloadMode.class);
         do {
-            Run r = rtl ? rtl(s, seed) : tlm(s, seed, p);
+            PayloadMode mode = payload.equals("both") ? PayloadMode.values()[(int) (seed % 2)] : PayloadMode.parse(payload);
+            Run r = rtl ? rtl(s, seed) : tlm(s, payload.equals("both") ? (seed + 1) / 2 : seed, p, mode);
+            walls.computeIfAbsent(mode, m -> new ArrayList<>()).add(r.wallSeconds());
             System.out.printf("%s seed %d: %d bytes, %d cycles, %.3f s, %.0f bytes/s, goodput %.3f B/cycle %s%n", s.name(), seed, r.bytes(),
                     r.cycles(), r.wallSeconds(), r.bytesPerWallSecond(), r.goodput(), r.ok() ? "" : r.failures());
             seed++;
         } while (System.nanoTime() < end);
+        walls.forEach((m, w) -> System.out.printf("%s: median %.4f s over %d runs%n", m, TlmSpeedBench.median(w.stream().mapToDouble(x -> x).toArray()), w.size()));
     }
 }

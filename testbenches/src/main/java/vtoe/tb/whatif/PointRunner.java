@@ -12,6 +12,7 @@ import vtoe.cosim.DutOptions;
 import vtoe.model.AdapterParams;
 import vtoe.model.adapter.CsrMap;
 import vtoe.model.net.Link;
+import vtoe.model.payload.PayloadMode;
 import vtoe.model.standalone.RetainedCopy;
 import vtoe.model.standalone.StandaloneAdapter;
 import vtoe.model.standalone.StandaloneWorld;
@@ -134,8 +135,13 @@ public final class PointRunner {
         return d;
     }
 
-    /** The point on the standalone TLM. */
+    /** The point on the standalone TLM, with payload (every other caller's choice; whatif's default is {@link PayloadMode#NONE}). */
     public static RunResult tlm(Point p, long seed) {
+        return tlm(p, seed, PayloadMode.FULL);
+    }
+
+    /** The point on the standalone TLM with payload in {@code payload}: the same run and metrics, payload-free without its bytes. */
+    public static RunResult tlm(Point p, long seed, PayloadMode payload) {
         long t0 = System.nanoTime();
         AdapterParams ap = tlmParams(p);
         RetainedCopy copy = null;
@@ -150,16 +156,17 @@ public final class PointRunner {
         if (copy != null) {
             shims.add(copy);
         }
-        String context = "whatif TLM " + p.values() + " seed 0x" + Long.toHexString(seed);
+        String context = "whatif TLM " + p.values() + " seed 0x" + Long.toHexString(seed) + " payload " + payload.name().toLowerCase(java.util.Locale.ROOT);
         try {
             StandaloneWorld w = new StandaloneWorld(ap, world(p), StandaloneAdapter.Timing.defaults(), new RunStreams(seed)::stream,
-                    () -> context, shims);
+                    () -> context, shims, payload);
             for (int i = 0; i < p.connections(); i++) {
                 w.open(setup(p, i));
             }
             long start = w.cycle();
             for (int i = 0; i < p.connections(); i++) {
-                w.world.send(i, data(p, seed, i));
+                int conn = i;
+                w.send(i, p.bytes(), n -> data(p, seed, conn));
             }
             List<String> failures = w.finish(maxCycles(p));
             return result(p, seed, "tlm", failures, w.world, probe, copy, w.cycle() - start, t0);

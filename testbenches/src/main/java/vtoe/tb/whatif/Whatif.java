@@ -19,6 +19,7 @@ import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 import picocli.CommandLine;
+import vtoe.model.payload.PayloadMode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import vtoe.tb.junit.SeedExtension;
@@ -88,6 +89,19 @@ public final class Whatif implements Callable<Integer> {
     @Option(names = "--area-timeout", paramLabel = "SECONDS", description = "with --area: stop a synthesis after this long; its "
             + "configuration's area metrics are then NaN (default: ${DEFAULT-VALUE})")
     long areaTimeout = 3600;
+
+    @Option(names = "--payload", paramLabel = "none|full", converter = PayloadModeConverter.class, description = "TLM runs without "
+            + "materialising payload (none: byte ranges and range fingerprints, the same metrics, faster) or with every byte and "
+            + "SHA-256 (full); --rtl points always run with payload (default: ${DEFAULT-VALUE})")
+    PayloadMode payload = PayloadMode.NONE;
+
+    /** Reads none or full. */
+    static final class PayloadModeConverter implements CommandLine.ITypeConverter<PayloadMode> {
+        @Override
+        public PayloadMode convert(String s) {
+            return PayloadMode.parse(s);
+        }
+    }
 
     @Option(names = "--jobs", description = "TLM runs in parallel (default: the number of cores)")
     int jobs = Runtime.getRuntime().availableProcessors();
@@ -442,7 +456,7 @@ public final class Whatif implements Callable<Integer> {
         List<Future<RunResult>> futures = new ArrayList<>();
         for (RunJournal.Unit u : units) {
             futures.add(pool.submit(() -> {
-                RunResult r = PointRunner.tlm(u.point(), u.seed());
+                RunResult r = PointRunner.tlm(u.point(), u.seed(), payload);
                 journal.add(r);
                 return r;
             }));

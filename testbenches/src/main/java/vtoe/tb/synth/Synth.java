@@ -72,6 +72,10 @@ public final class Synth implements Callable<Integer> {
                     + "push the shared machine into swap or the OOM killer (default: ${DEFAULT-VALUE})")
     int memoryLimitGiB = 12;
 
+    @Option(names = "--generic-only", description = "run only the generic flow (minutes, where synth_xilinx of a large "
+            + "configuration takes hours on a small machine); the report's xilinx figures are left out")
+    boolean genericOnly;
+
     @Option(names = "--force", description = "synthesise even if the cached report matches")
     boolean force;
 
@@ -97,10 +101,10 @@ public final class Synth implements Callable<Integer> {
 
     /** What to synthesise. {@code params} are AdapterParams fields; unnamed ones keep their defaults. */
     public record Request(Path root, Path out, String top, Map<String, Integer> params, int jobs, long timeoutSeconds,
-            int memoryLimitGiB, boolean force, Path rtlClasses) {
+            int memoryLimitGiB, boolean force, Path rtlClasses, boolean genericOnly) {
         public Request(Path root, Path out, String top, Map<String, Integer> params, int jobs, long timeoutSeconds,
                 int memoryLimitGiB, boolean force) {
-            this(root, out, top, params, jobs, timeoutSeconds, memoryLimitGiB, force, root.resolve("rtl/target/classes"));
+            this(root, out, top, params, jobs, timeoutSeconds, memoryLimitGiB, force, root.resolve("rtl/target/classes"), false);
         }
 
         /**
@@ -161,7 +165,7 @@ public final class Synth implements Callable<Integer> {
             }
             try {
                 results.add(run(new Request(r, o, top, p, jobs, timeoutSeconds, memoryLimitGiB, force,
-                        rtlClasses != null ? rtlClasses.toAbsolutePath() : r.resolve("rtl/target/classes")), System.out));
+                        rtlClasses != null ? rtlClasses.toAbsolutePath() : r.resolve("rtl/target/classes"), genericOnly), System.out));
             } catch (SynthException e) {
                 System.err.println("error: " + e.getMessage());
                 return 2;
@@ -176,7 +180,7 @@ public final class Synth implements Callable<Integer> {
             writeSection(benchmarks, benchmarksSection(results.stream().map(Result::report).toList(), command, load));
             System.out.println("written: " + benchmarks.toAbsolutePath() + " (section \"" + SECTION + "\")");
         }
-        boolean allDone = results.stream().allMatch(res -> res.report().xilinx() != null && res.report().generic() != null);
+        boolean allDone = results.stream().allMatch(res -> (genericOnly || res.report().xilinx() != null) && res.report().generic() != null);
         return allDone ? 0 : 1;
     }
 
@@ -217,7 +221,8 @@ public final class Synth implements Callable<Integer> {
                 log.println(config + ": unreadable old report (" + e.getMessage() + "); synthesising again");
             }
         }
-        boolean keepX = old != null && reusable(old.xilinxRun(), fingerprints.get("xilinx"), req);
+        // --generic-only: the xilinx flow is not run now; figures of an earlier run of the same Verilog stay.
+        boolean keepX = old != null && reusable(old.xilinxRun(), fingerprints.get("xilinx"), req) || req.genericOnly();
         boolean keepG = old != null && reusable(old.genericRun(), fingerprints.get("generic"), req);
         if (keepX && keepG) {
             vtoe.tb.FileTree.delete(elab);
@@ -272,9 +277,11 @@ public final class Synth implements Callable<Integer> {
         }
         runs.forEach((flow, r) -> log.printf("%s: %s flow %s in %.0f s%n", config, flow, r.status(), r.seconds()));
 
-        SynthReport.Run xRun = keepX ? old.xilinxRun() : runs.get("xilinx");
+        boolean oldX = old != null && reusable(old.xilinxRun(), fingerprints.get("xilinx"), req);
+        SynthReport.Run xRun = oldX ? old.xilinxRun() : keepX ? new SynthReport.Run("yosys -s xilinx.ys", fingerprints.get("xilinx"), false,
+                "not run (--generic-only)", 0, null, null, "") : runs.get("xilinx");
         SynthReport.Run gRun = keepG ? old.genericRun() : runs.get("generic");
-        SynthReport.Xilinx x = keepX ? old.xilinx() : xRun.finished()
+        SynthReport.Xilinx x = oldX ? old.xilinx() : keepX ? null : xRun.finished()
                 ? SynthReport.xilinx(dir.resolve("stat_xilinx.json"), dir.resolve("stat_xilinx.txt"), dir.resolve("ltp_xilinx.txt"))
                 : null;
         List<SynthReport.Memory> mems = SynthReport.memories(dir.resolve("memories.json"), dir.resolve("xilinx.log"));

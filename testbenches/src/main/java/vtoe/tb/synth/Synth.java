@@ -222,7 +222,8 @@ public final class Synth implements Callable<Integer> {
             }
         }
         // --generic-only: the xilinx flow is not run now; figures of an earlier run of the same Verilog stay.
-        boolean keepX = old != null && reusable(old.xilinxRun(), fingerprints.get("xilinx"), req) || req.genericOnly();
+        boolean oldX = old != null && reusable(old.xilinxRun(), fingerprints.get("xilinx"), req);
+        boolean keepX = oldX || req.genericOnly();
         boolean keepG = old != null && reusable(old.genericRun(), fingerprints.get("generic"), req);
         if (keepX && keepG) {
             vtoe.tb.FileTree.delete(elab);
@@ -255,7 +256,7 @@ public final class Synth implements Callable<Integer> {
             Files.writeString(dir.resolve(flow + ".ys"), scripts.get(flow));
         }
         log.printf("%s: synthesising with %s (%s%s); logs in %s%n", config, yosys, String.join(" and ", todo),
-                todo.size() < 2 ? ", the other flow's figures kept" : req.jobs() >= 2 ? ", side by side" : ", one after the other",
+                todo.size() < 2 ? (req.genericOnly() ? ", --generic-only" : ", the other flow's figures kept") : req.jobs() >= 2 ? ", side by side" : ", one after the other",
                 dir);
         Map<String, SynthReport.Run> runs = new LinkedHashMap<>();
         if (req.jobs() >= 2 && todo.size() == 2) {
@@ -277,14 +278,15 @@ public final class Synth implements Callable<Integer> {
         }
         runs.forEach((flow, r) -> log.printf("%s: %s flow %s in %.0f s%n", config, flow, r.status(), r.seconds()));
 
-        boolean oldX = old != null && reusable(old.xilinxRun(), fingerprints.get("xilinx"), req);
         SynthReport.Run xRun = oldX ? old.xilinxRun() : keepX ? new SynthReport.Run("yosys -s xilinx.ys", fingerprints.get("xilinx"), false,
                 "not run (--generic-only)", 0, null, null, "") : runs.get("xilinx");
         SynthReport.Run gRun = keepG ? old.genericRun() : runs.get("generic");
         SynthReport.Xilinx x = oldX ? old.xilinx() : keepX ? null : xRun.finished()
                 ? SynthReport.xilinx(dir.resolve("stat_xilinx.json"), dir.resolve("stat_xilinx.txt"), dir.resolve("ltp_xilinx.txt"))
                 : null;
-        List<SynthReport.Memory> mems = SynthReport.memories(dir.resolve("memories.json"), dir.resolve("xilinx.log"));
+        // Without a synth_xilinx run of this Verilog, an older xilinx.log would tell of other memories: not read.
+        List<SynthReport.Memory> mems = SynthReport.memories(dir.resolve("memories.json"), keepX && !oldX ? dir.resolve("xilinx.log.none")
+                : dir.resolve("xilinx.log"));
         SynthReport.Generic g = keepG ? old.generic() : gRun.finished()
                 ? SynthReport.generic(dir.resolve("stat_generic.json"), dir.resolve("ltp_generic.txt"), mems)
                 : null;
@@ -425,7 +427,7 @@ public final class Synth implements Callable<Integer> {
             return "–";
         }
         String t = String.format("%.0f s", r.seconds()) + (r.cpuSeconds() == null ? "" : String.format(" (%.0f s)", r.cpuSeconds()));
-        return r.finished() ? t : r.status() + ", at " + r.lastPass();
+        return r.finished() ? t : r.lastPass() == null || r.lastPass().isEmpty() ? r.status() : r.status() + ", at " + r.lastPass();
     }
 
     /** synth_xilinx, then the figures; {@code ltp} over LUT/MUXF/CARRY cells only (wires selected too, or ltp sees no path). */

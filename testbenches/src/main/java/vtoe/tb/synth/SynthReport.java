@@ -164,7 +164,8 @@ public record SynthReport(String config, String top, Map<String, Integer> params
                 int width = bin(p, "WIDTH");
                 int rd = bin(p, "RD_PORTS");
                 int async = (int) p.get("RD_CLK_ENABLE").asText().chars().filter(ch -> ch == '0').count();
-                String via = mapped ? mapping(log, name) : "unknown (synth_xilinx did not get to memory_libmap)";
+                String via = mapped ? mapping(log, name) : Files.exists(xilinxLog) ? "unknown (synth_xilinx did not get to memory_libmap)"
+                        : "not mapped (no synth_xilinx run of this Verilog)";
                 out.add(new Memory(name, depth, width, (long) depth * width, rd, rd == 0 ? 0 : async,
                         bin(p, "WR_PORTS"), via));
             }

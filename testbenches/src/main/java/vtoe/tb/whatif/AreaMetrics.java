@@ -59,11 +59,13 @@ public final class AreaMetrics {
             params.put("tags", c.tags());
             params.put("retained", c.retained());
             params.putAll(c.other());
+            // The generic flow only: minutes, where synth_xilinx of the adapter takes hours on a small machine
+            // (README, Synthesis); xilinx figures of an earlier ./scripts/synth run of the same Verilog are kept and used.
             Synth.Result r = Synth.run(new Synth.Request(root, root.resolve("target/synth"), "VtoeAdapter", params, 1, timeoutSeconds, 12,
-                    false), log);
-            if (r.report().xilinx() == null) {
-                log.printf("warning: synth_xilinx of %s did not finish (%s): its area metrics are NaN; see %s%n", c.key(),
-                        r.report().xilinxRun().status(), r.dir().resolve("report.md"));
+                    false, root.resolve("rtl/target/classes"), true), log);
+            if (r.report().xilinx() == null && r.report().generic() == null) {
+                log.printf("warning: synthesis of %s did not finish (%s): its area metrics are NaN; see %s%n", c.key(),
+                        r.report().genericRun().status(), r.dir().resolve("report.md"));
             }
             a.reports.put(c, r.report());
         }
@@ -77,21 +79,45 @@ public final class AreaMetrics {
         return a;
     }
 
-    /** {@code r} with the area metrics of its point's configuration added (NaN where there is no finished synthesis). */
+    /**
+     * {@code r} with the area metrics of its point's configuration added: synth_xilinx's figures where that flow
+     * finished; else flip-flops from the generic flow and block RAM and LUTRAM estimated from its memory inventory
+     * ({@link #estimatedBram}); NaN where there is no finished synthesis (LUTs need synth_xilinx).
+     */
     public RunResult apply(RunResult r) {
         SynthReport rep = reports.get(PointRunner.config(r.point()));
         SynthReport.Xilinx x = rep == null ? null : rep.xilinx();
+        SynthReport.Generic g = rep == null ? null : rep.generic();
         Map<String, Double> m = new LinkedHashMap<>(r.metrics());
-        double bram = x == null ? Double.NaN : x.bramBits();
+        double bram = x != null ? x.bramBits() : g != null ? estimatedBram(rep.memories(), true) : Double.NaN;
         double copyBytes = r.metrics().getOrDefault("copy_bytes", 0.0);
         double copyBram = copyBram(copyBytes);
         m.put("area_luts", x == null ? Double.NaN : x.luts());
-        m.put("area_ffs", x == null ? Double.NaN : x.flipFlops());
+        m.put("area_ffs", x != null ? x.flipFlops() : g != null ? g.flipFlops() : Double.NaN);
         m.put("area_bram_bits", bram);
-        m.put("area_lutram_bits", x == null ? Double.NaN : x.lutramBits());
+        m.put("area_lutram_bits", x != null ? x.lutramBits() : g != null ? estimatedBram(rep.memories(), false) : Double.NaN);
         m.put("copy_bram_bits", copyBram);
         m.put("adapter_bram_bits", bram + copyBram);
         return new RunResult(r.point(), r.seed(), r.engine(), r.ok(), r.error(), m, r.wallSeconds());
+    }
+
+    /**
+     * Without synth_xilinx's mapping, what the memories would take: with {@code block}, the synchronous-read ones
+     * (block RAM reads only on a clock edge) in whole RAMB36 of 32 Kbit of data each, as a copy is counted; else
+     * the bits of the others, which become LUTRAM (64 bits a LUT). Small memories rounded up to a RAMB36 make this
+     * an upper bound for block RAM.
+     */
+    static double estimatedBram(java.util.List<SynthReport.Memory> memories, boolean block) {
+        double sum = 0;
+        for (SynthReport.Memory mem : memories) {
+            boolean sync = mem.asyncReadPorts() == 0;
+            if (sync && block) {
+                sum += copyBram(mem.bits() / 8.0);
+            } else if (!sync && !block) {
+                sum += mem.bits();
+            }
+        }
+        return sum;
     }
 
     /** Block RAM a copy of {@code bytes} takes: whole RAMB36 primitives of 32 Kbit of data each (NaN stays NaN). */

@@ -73,6 +73,24 @@ class AreaMetricsTest {
     }
 
     @Test
+    void withoutSynthXilinxTheGenericFlowGivesFlipFlopsAndAMemoryEstimate() {
+        Point p = Point.defaults();
+        SynthReport.Run run = new SynthReport.Run("yosys -s generic.ys", "f", true, "ok", 10, 9.0, 100.0, "CHECK");
+        SynthReport.Run notRun = new SynthReport.Run("yosys -s xilinx.ys", "f", false, "not run (--generic-only)", 0, null, null, "");
+        List<SynthReport.Memory> mems = List.of(
+                new SynthReport.Memory("csu.st", 64, 420, 64 * 420, 1, 0, 1, "unknown"), // synchronous: one RAMB36
+                new SynthReport.Memory("csu.ring", 1024, 257, 1024 * 257, 2, 0, 1, "unknown"), // 263168 bits: 9 RAMB36
+                new SynthReport.Memory("csu.unaM", 64, 32, 64 * 32, 1, 1, 1, "unknown")); // asynchronous: LUTRAM
+        SynthReport rep = new SynthReport("c64", "VtoeAdapter", Map.of(), "c0ffee", "2026-12-02", "Yosys 0.23", "", "", 1, notRun, null, run,
+                new SynthReport.Generic(1000, 3708, 3, 0, 188, new TreeMap<>()), mems);
+        RunResult r = AreaMetrics.of(Map.of(PointRunner.config(p), rep)).apply(run(p, 0));
+        assertThat(r.metric("area_ffs")).isEqualTo(3708);
+        assertThat(r.metric("area_luts")).as("LUTs need synth_xilinx").isNaN();
+        assertThat(r.metric("area_bram_bits")).isEqualTo((1 + 9) * 36864.0);
+        assertThat(r.metric("area_lutram_bits")).isEqualTo(64 * 32);
+    }
+
+    @Test
     void noFinishedSynthesisMeansNaNNotZero() {
         Point p = Point.defaults();
         RunResult none = AreaMetrics.none().apply(run(p, 0));

@@ -128,15 +128,25 @@ public final class RandomCases {
         int v = victim.setup().conn();
         int mode = victim.setup().mode();
         List<Fault> possible = new java.util.ArrayList<>(List.of(Fault.RETRY_LIMIT, Fault.ACK_ABOVE, Fault.HOST_BAD_RESPONSE));
-        if (mode != vtoe.model.adapter.CsrMap.MODE_PREPINNED) {
-            possible.add(Fault.HOST_FAULT); // PREPINNED first sends never ask the host
+        boolean viaRetransmission = mode == vtoe.model.adapter.CsrMap.MODE_PREPINNED;
+        if (!viaRetransmission) {
+            possible.add(Fault.HOST_FAULT);
         } else {
             possible.remove(Fault.HOST_BAD_RESPONSE);
         }
         if (mode != vtoe.model.adapter.CsrMap.MODE_PUSH) {
             possible.add(Fault.DMA_READ_ERROR); // PUSH never reads payload
         }
-        Fault fault = possible.get(rng.nextInt(possible.size()));
+        Fault drawn = possible.get(rng.nextInt(possible.size()));
+        // PREPINNED first sends never ask the host, so a host fault or a malformed answer can only hit a
+        // retransmission's request: two runs in five with a PREPINNED victim lose one of its frames and fault
+        // that request instead. Drawn from a stream of its own after the draw above, so that seeds kept as
+        // regressions (FaultRandomIT#knownSeeds) still inject what they did.
+        if (viaRetransmission && (drawn == Fault.RETRY_LIMIT || drawn == Fault.ACK_ABOVE)) {
+            int r = new vtoe.tb.stim.RunStreams(run.seed()).stream("fault-injection-retx").nextInt(5);
+            drawn = r == 0 ? Fault.HOST_FAULT : r == 1 ? Fault.HOST_BAD_RESPONSE : drawn;
+        }
+        Fault fault = drawn;
         int segments = Math.max(1, (victim.bytes() + victim.setup().mss() - 1) / victim.setup().mss());
         int k = rng.nextInt(Math.min(3, segments));
         int pagesBefore = 0;
@@ -147,7 +157,12 @@ public final class RandomCases {
             pagesBefore += (pt.bytes() + vtoe.tb.adapter.HostStub.PAGE - 1) / vtoe.tb.adapter.HostStub.PAGE;
         }
         int badPage = pagesBefore + k * victim.setup().mss() / vtoe.tb.adapter.HostStub.PAGE;
+        boolean hostFault = fault == Fault.HOST_FAULT || fault == Fault.HOST_BAD_RESPONSE;
+        // Which of the victim's host requests the fault hits: the k-th, or under PREPINNED the first, the
+        // retransmission of its k-th frame, which the link loses.
+        int request = viaRetransmission ? 0 : k;
         String describe = sc.describe() + "\n    fault: " + fault + " on connection " + v + " at its segment/page " + k
+                + (viaRetransmission && hostFault ? " (its frame " + k + " lost, the retransmission's host request faulted)" : "")
                 + " (mode " + victim.setup().modeName() + ")";
         FunctionalCoverage cov = new FunctionalCoverage();
         cov.timing(sc.timing);
@@ -158,12 +173,12 @@ public final class RandomCases {
             tb.h.onTrace(cov::trace);
             int[] seen = {0};
             switch (fault) {
-                case HOST_FAULT -> tb.host.faultIf(r -> r.conn() == v && seen[0]++ == k);
+                case HOST_FAULT -> tb.host.faultIf(r -> r.conn() == v && seen[0]++ == request);
                 case HOST_BAD_RESPONSE -> {
                     // Which malformed answer: each way an answer can fail to fit its request.
                     int how = rng.nextInt(3);
                     tb.host.misbehave(r -> {
-                        if (r.conn() != v || seen[0]++ != k) {
+                        if (r.conn() != v || seen[0]++ != request) {
                             return null;
                         }
                         int d = tb.params.dataBytes();
@@ -203,6 +218,10 @@ public final class RandomCases {
                 if (fault == Fault.RETRY_LIMIT) {
                     int[] frames = {0};
                     tb.peer(v).toPeer().dropIf(f -> frames[0]++ >= k);
+                }
+                if (viaRetransmission && hostFault) {
+                    int[] frames = {0};
+                    tb.peer(v).toPeer().dropIf(f -> frames[0]++ == k);
                 }
                 // The injected ACK's cycle: a short stream may be delivered before it arrives, and the run must not end before the
                 // adapter has had it (the harness settles every queued input before it judges the end).

@@ -138,6 +138,17 @@ public final class AddressSpace {
 
     private byte[] readResident(long va, int len) {
         byte[] out = new byte[len];
+        eachResidentPiece(va, len, (pa, done, n) -> System.arraycopy(pager.data().readArray(pa, n), 0, out, done, n));
+        return out;
+    }
+
+    /** Where a resident piece of a read is: its physical address, its offset in the read, its length. */
+    private interface Piece {
+        void at(long pa, int done, int n);
+    }
+
+    /** Walks {@code [va, va+len)} page by page, each page made resident (a fault if needed) and touched as it is read. */
+    private void eachResidentPiece(long va, int len, Piece piece) {
         int done = 0;
         while (done < len) {
             long a = va + done;
@@ -145,11 +156,10 @@ public final class AddressSpace {
             int n = Math.min(PAGE - off, len - done);
             Page p = table.get(a / PAGE);
             pager.makeResidentSync(p);
-            System.arraycopy(pager.data().readArray(pager.framePa(p.frame) + off, n), 0, out, done, n);
+            piece.at(pager.framePa(p.frame) + off, done, n);
             pager.touch(p);
             done += n;
         }
-        return out;
     }
 
     /**
@@ -179,17 +189,7 @@ public final class AddressSpace {
         pager.beginAccess(firstNeedingFrame(va, len));
         try {
             List<Bytes> parts = new ArrayList<>(2);
-            int done = 0;
-            while (done < len) {
-                long a = va + done;
-                int off = (int) (a % PAGE);
-                int n = Math.min(PAGE - off, len - done);
-                Page p = table.get(a / PAGE);
-                pager.makeResidentSync(p);
-                parts.add(pager.data().read(pager.framePa(p.frame) + off, n));
-                pager.touch(p);
-                done += n;
-            }
+            eachResidentPiece(va, len, (pa, done, n) -> parts.add(pager.data().read(pa, n)));
             return Bytes.concat(parts.toArray(new Bytes[0]));
         } finally {
             pager.endAccess();

@@ -273,15 +273,20 @@ public final class Driver {
         }
         long va = c.bufEnd;
         long end = va + data.length;
+        mapTo(c, end);
+        c.as.write(va, data);
+        c.bufEnd = end;
+        c.sent.update(va - c.bufBase, Bytes.wrap(data));
+        postRange(c, va, data.length);
+    }
+
+    /** Maps the connection's send buffer up to {@code end}, in whole pages, as the application's buffer grows. */
+    private static void mapTo(Conn c, long end) {
         long mapTo = (end + PAGE - 1) & -PAGE;
         if (mapTo > c.mappedEnd) {
             c.as.map(c.mappedEnd, mapTo - c.mappedEnd);
             c.mappedEnd = mapTo;
         }
-        c.as.write(va, data);
-        c.bufEnd = end;
-        c.sent.update(va - c.bufBase, Bytes.wrap(data));
-        postRange(c, va, data.length);
     }
 
     /**
@@ -298,11 +303,7 @@ public final class Driver {
         }
         long va = c.bufEnd;
         long end = va + len;
-        long mapTo = (end + PAGE - 1) & -PAGE;
-        if (mapTo > c.mappedEnd) {
-            c.as.map(c.mappedEnd, mapTo - c.mappedEnd);
-            c.mappedEnd = mapTo;
-        }
+        mapTo(c, end);
         c.as.writeStream(va, len);
         c.bufEnd = end;
         for (long off = 0; off < len; off += Integer.MAX_VALUE) {

@@ -194,7 +194,7 @@ public final class Synth implements Callable<Integer> {
         }
 
         // 1. Elaborate into a scratch folder (the Verilog decides whether the cached figures still hold).
-        String commit = commit(req.root()); // now: the checkout may move while Yosys runs
+        String commit = commit(req.root(), "rtl/src"); // now: the checkout may move while Yosys runs; "+changes" for RTL edits
         Path elab = req.out().resolve(".elaborating-" + config);
         vtoe.tb.FileTree.delete(elab);
         long t0 = System.nanoTime();
@@ -594,11 +594,13 @@ public final class Synth implements Callable<Integer> {
         }
     }
 
-    /** The checkout's commit, with "+changes" when tracked RTL sources differ from it. */
-    static String commit(Path root) {
+    /** The checkout's commit, with "+changes" when tracked files under {@code paths} (the whole tree if none) differ from it. */
+    public static String commit(Path root, String... paths) {
         try {
             String head = git(root, "rev-parse", "--short", "HEAD").trim();
-            return git(root, "diff", "--stat", "HEAD", "--", "rtl/src").isBlank() ? head : head + "+changes";
+            List<String> diff = new ArrayList<>(List.of("diff", "--stat", "HEAD", "--"));
+            diff.addAll(List.of(paths));
+            return git(root, diff.toArray(String[]::new)).isBlank() ? head : head + "+changes";
         } catch (IOException | InterruptedException e) {
             return "unknown";
         }

@@ -44,28 +44,12 @@ final class StudyRecord {
         json.writeValue(dir.resolve("study.json").toFile(), o);
     }
 
-    /** {@code git describe}-like: the short commit, with "+changes" when the work tree differs from it. */
+    /** The checkout's commit, "+changes" when any tracked file differs from it (whatif runs from the model, tools and RTL alike). */
     private static String commit() {
         try {
-            Path root = vtoe.tb.synth.Synth.findRoot();
-            String head = git(root, "rev-parse", "--short", "HEAD");
-            return git(root, "status", "--porcelain", "--untracked-files=no").isBlank() ? head : head + "+changes";
-        } catch (IOException | RuntimeException e) {
+            return vtoe.tb.synth.Synth.commit(vtoe.tb.synth.Synth.findRoot());
+        } catch (RuntimeException e) {
             return "unknown (" + e.getMessage() + ")";
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return "unknown";
         }
-    }
-
-    private static String git(Path root, String... args) throws IOException, InterruptedException {
-        List<String> cmd = new java.util.ArrayList<>(List.of("git", "-C", root.toString()));
-        cmd.addAll(List.of(args));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes()).strip();
-        if (p.waitFor() != 0) {
-            throw new IOException("git " + String.join(" ", args) + ": " + out);
-        }
-        return out;
     }
 }

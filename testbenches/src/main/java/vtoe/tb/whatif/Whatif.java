@@ -268,16 +268,22 @@ public final class Whatif implements Callable<Integer> {
         if (f.length != 2 || n < 1 || i < 1 || i > n) {
             throw new IllegalArgumentException("--share wants i/N with 1 <= i <= N, not '" + share + "'");
         }
-        List<RunJournal.Unit> mine = new ArrayList<>();
-        for (int k = i - 1; k < plan.size(); k += n) {
-            mine.add(plan.get(k));
-        }
+        List<RunJournal.Unit> mine = shareOf(plan, i, n);
         System.out.printf("whatif %s: share %d of %d, %d of %d runs%n", name, i, n, mine.size(), plan.size());
         resume = true; // a share re-queued after a node failure continues
         List<RunResult> runs = runLocally(mine, shareJournal(dir, i));
         long failed = runs.stream().filter(r -> !r.ok()).count();
         System.out.printf("share %d of %d: %d runs, %d failed%n", i, n, runs.size(), failed);
         return 0; // failed runs are results, for the merge to report; a share fails only when it cannot run
+    }
+
+    /** The runs of share i of N: every Nth run of the plan from the i-th (what the share runs and the merge expects of it). */
+    private static List<RunJournal.Unit> shareOf(List<RunJournal.Unit> plan, int i, int n) {
+        List<RunJournal.Unit> mine = new ArrayList<>();
+        for (int k = i - 1; k < plan.size(); k += n) {
+            mine.add(plan.get(k));
+        }
+        return mine;
     }
 
     private static Path shareJournal(Path dir, int i) {
@@ -294,12 +300,7 @@ public final class Whatif implements Callable<Integer> {
         Map<String, RunResult> got = RunJournal.read(journals, plan);
         List<String> missing = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
-            int lacking = 0;
-            for (int k = i - 1; k < plan.size(); k += n) {
-                if (!got.containsKey(plan.get(k).key())) {
-                    lacking++;
-                }
-            }
+            long lacking = shareOf(plan, i, n).stream().filter(u -> !got.containsKey(u.key())).count();
             if (lacking > 0) {
                 Path log = dir.resolve("slurm").resolve("share-" + i + ".out");
                 missing.add("share " + i + " lacks " + lacking + " run(s) (" + (Files.exists(journals.get(i - 1)) ? journals.get(i - 1)

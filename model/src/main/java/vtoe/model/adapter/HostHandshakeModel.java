@@ -156,17 +156,22 @@ public final class HostHandshakeModel {
         Entry e = tab[tag];
         int d = p.dataBytes();
         long len = Integer.toUnsignedLong(e.job.len());
-        staging.putBeats(tag, new java.util.AbstractList<vtoe.model.txn.Bytes>() {
-            @Override
-            public vtoe.model.txn.Bytes get(int k) {
-                return beats.get(k).data();
-            }
+        if (beats instanceof vtoe.model.txn.PushAnswer whole && whole.whole().length() == len) {
+            // Each beat's first bytes are the whole answer's at beat x width: one put of the whole is the same.
+            staging.put(tag, 0, whole.whole(), 0, (int) len);
+        } else {
+            staging.putBeats(tag, new java.util.AbstractList<vtoe.model.txn.Bytes>() {
+                @Override
+                public vtoe.model.txn.Bytes get(int k) {
+                    return beats.get(k).data();
+                }
 
-            @Override
-            public int size() {
-                return beats.size();
-            }
-        }, d, len);
+                @Override
+                public int size() {
+                    return beats.size();
+                }
+            }, d, len);
+        }
         e.pushBytes += (int) len;
         e.beatIdx = beats.size();
         e.lastInput = lastCycle;

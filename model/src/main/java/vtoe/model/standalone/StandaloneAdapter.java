@@ -26,6 +26,7 @@ import vtoe.model.txn.Doorbell;
 import vtoe.model.txn.Frame;
 import vtoe.model.txn.HostRequest;
 import vtoe.model.txn.HostResponse;
+import vtoe.model.txn.PushAnswer;
 import vtoe.model.txn.Release;
 import vtoe.model.txn.TraceRecord;
 import vtoe.model.txn.Txn;
@@ -360,7 +361,8 @@ public final class StandaloneAdapter implements AdapterPorts {
         int n = beats.size();
         int tag = n == 0 ? -1 : beats.get(0).tag();
         boolean quiet = !perBeat && n > 1 && tag >= 0 && tag < p.tags() && respQueued[tag] == 0;
-        for (int i = 0; quiet && i < n; i++) {
+        // A PushAnswer is well formed by construction: one tag, OK, last on the final beat.
+        for (int i = 0; quiet && !(beats instanceof PushAnswer) && i < n; i++) {
             HostResponse r = beats.get(i);
             quiet = r.tag() == tag && r.status() == HostResponse.OK && r.last() == (i == n - 1);
         }
@@ -368,17 +370,16 @@ public final class StandaloneAdapter implements AdapterPorts {
             beats.forEach(this::hostResponse);
             return;
         }
-        long[] at = new long[n];
-        for (int i = 0; i < n; i++) {
-            at[i] = slot(S_HOSTRESP, t.now());
-        }
-        List<HostResponse> answer = new ArrayList<>(beats);
+        // The beats take n consecutive cycles of the port from the first free one (n slots in one step).
+        long lastAt = slot(S_HOSTRESP, t.now()) + n - 1;
+        portFree[S_HOSTRESP] = lastAt + 1;
+        List<HostResponse> answer = beats instanceof PushAnswer ? beats : new ArrayList<>(beats);
         respQueued[tag] += n;
         inFlight++;
-        t.at(at[n - 1], () -> {
+        t.at(lastAt, () -> {
             inFlight--;
             respQueued[tag] -= n;
-            model.hostHandshake().quietPushAnswer(tag, answer, at[n - 1]);
+            model.hostHandshake().quietPushAnswer(tag, answer, lastAt);
             kickFor(tag);
         });
     }

@@ -29,6 +29,7 @@ import vtoe.model.txn.DmaReadRequest;
 import vtoe.model.txn.Doorbell;
 import vtoe.model.txn.HostRequest;
 import vtoe.model.txn.HostResponse;
+import vtoe.model.txn.PushAnswer;
 import vtoe.model.txn.Release;
 
 /**
@@ -469,18 +470,7 @@ public final class Driver {
                 Bytes all = c.as.readContent(r.va(), (int) len);
                 c.as.unpin(r.va(), len);
                 done(c);
-                int d = p.dataBytes();
-                int beats = (int) ((len + d - 1) / d);
-                List<HostResponse> answer = new ArrayList<>(beats);
-                for (int i = 0; i < beats; i++) {
-                    int n = (int) Math.min(d, len - (long) i * d);
-                    Bytes b = all.slice(i * d, i * d + n);
-                    if (n < d) {
-                        b = Bytes.concat(b, Bytes.wrap(new byte[d - n]));
-                    }
-                    answer.add(new HostResponse(r.tag(), HostResponse.OK, b, 0, 0, i == beats - 1));
-                }
-                ports.hostResponses(answer);
+                ports.hostResponses(new PushAnswer(r.tag(), all, p.dataBytes()));
                 bytesPushed += len;
                 return;
             }

@@ -71,7 +71,7 @@ class WhatifTest {
     void aSmallStudyWritesEveryOutputAndTheModesDoTheHostWorkTheMethodPredicts() throws Exception {
         Cli c = whatif("--name", "t", "--out", tmp.toString(), "--axis", "mode=TRANSLATE,PREPINNED,COPY_RETAIN", "--axis", "loss=0,0.02",
                 "--set", "bytes=160K", "--seeds", "2", "--plot", "goodput_gbps vs loss by mode", "--plot", "retx_p50,retx_p99 vs loss by mode",
-                "--no-progress");
+                "--plot", "goodput_gbps vs adapter_memory_bytes by mode pareto", "--no-progress");
         assertThat(c.exit()).as(c.out() + c.err()).isZero();
         Path dir = tmp.resolve("t");
         List<Map<String, String>> runs = csv(dir.resolve("runs.csv"));
@@ -108,6 +108,26 @@ class WhatifTest {
             }
         }
         assertThat(Files.size(dir.resolve("plots/goodput_gbps-vs-loss-by-mode.png"))).isGreaterThan(5000);
+        assertThat(Files.size(dir.resolve("plots/goodput_gbps-vs-adapter_memory_bytes-by-mode.png"))).isGreaterThan(5000);
+        // The front in summary.md: exactly the points that no other point beats on memory and goodput both.
+        String md = Files.readString(dir.resolve("summary.md"));
+        assertThat(md).contains("### Pareto front: ");
+        java.util.Set<String> onFront = new java.util.HashSet<>();
+        for (Map<String, String> p : points) {
+            double mem = Double.parseDouble(p.get("adapter_memory_bytes_mean"));
+            double gp = Double.parseDouble(p.get("goodput_gbps_mean"));
+            boolean dominated = points.stream().anyMatch(q -> {
+                double m2 = Double.parseDouble(q.get("adapter_memory_bytes_mean"));
+                double g2 = Double.parseDouble(q.get("goodput_gbps_mean"));
+                return m2 <= mem && g2 >= gp && (m2 < mem || g2 > gp);
+            });
+            if (!dominated) {
+                onFront.add("mode=" + p.get("mode") + " loss=" + p.get("loss") + " |");
+            }
+        }
+        String table = md.substring(md.indexOf("### Pareto front: "), md.indexOf("### Plots"));
+        assertThat(onFront).isNotEmpty().allSatisfy(pt -> assertThat(table).contains(pt));
+        assertThat(table.lines().filter(l -> l.startsWith("| mode=")).count()).as(table).isEqualTo(onFront.size());
         assertThat(Files.size(dir.resolve("plots/retx_p50+retx_p99-vs-loss-by-mode.png"))).isGreaterThan(5000);
         assertThat(Files.readString(dir.resolve("summary.md"))).contains("| mode=COPY_RETAIN loss=0.02 | 2 | 0 |")
                 .contains("![goodput_gbps-vs-loss-by-mode.png]");
@@ -222,6 +242,11 @@ class WhatifTest {
         assertThatThrownBy(() -> PlotSpec.parse("goodput_gbps vs mode")).hasMessageContaining("must be a number");
         assertThatThrownBy(() -> PlotSpec.parse("goodput_gbps loss")).hasMessageContaining("METRIC vs PARAM");
         assertThatThrownBy(() -> PlotSpec.parse("goodput_gbps vs loss by")).hasMessageContaining("'by' needs a value");
+        PlotSpec trade = PlotSpec.parse("goodput_gbps vs adapter_memory_bytes by mode per window pareto logx");
+        assertThat(trade.tradeOff() && trade.pareto()).isTrue();
+        assertThat(PlotSpec.parse("goodput_gbps vs loss").tradeOff()).isFalse();
+        assertThatThrownBy(() -> PlotSpec.parse("goodput_gbps vs loss pareto")).hasMessageContaining("'pareto' draws the front");
+        assertThatThrownBy(() -> PlotSpec.parse("goodput_gbps,retx_p99 vs adapter_memory_bytes pareto")).hasMessageContaining("'pareto'");
     }
 
     @Test

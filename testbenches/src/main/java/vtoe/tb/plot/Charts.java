@@ -39,6 +39,18 @@ public final class Charts {
 
     /** Draws {@code series} into a {@code width} x {@code height} PNG at {@code png} (parent folders are created). */
     public static void lines(Spec spec, List<Series> series, Path png, int width, int height) {
+        draw(spec, series, null, true, png, width, height);
+    }
+
+    /**
+     * A trade-off: each series' points as markers without lines (a point's neighbours in x are not related), and
+     * {@code front} (null: none) as a black staircase through its points, the best y reachable for each x.
+     */
+    public static void scatter(Spec spec, List<Series> series, Series front, Path png) {
+        draw(spec, series, front, false, png, 800, 500);
+    }
+
+    private static void draw(Spec spec, List<Series> series, Series front, boolean linesVisible, Path png, int width, int height) {
         System.setProperty("java.awt.headless", "true");
         YIntervalSeriesCollection data = new YIntervalSeriesCollection();
         for (Series s : series) {
@@ -61,13 +73,24 @@ public final class Charts {
             }
             data.addSeries(ys);
         }
+        if (front != null) {
+            // A staircase: from each front point the value holds until the next, cheaper-is-worse, point.
+            YIntervalSeries fs = new YIntervalSeries(front.name(), false, true);
+            for (int i = 0; i < front.x().length; i++) {
+                if (i > 0) {
+                    fs.add(front.x()[i], front.y()[i - 1], front.y()[i - 1], front.y()[i - 1]);
+                }
+                fs.add(front.x()[i], front.y()[i], front.y()[i], front.y()[i]);
+            }
+            data.addSeries(fs);
+        }
         ValueAxis x = axis(spec.xLabel(), spec.logX());
         ValueAxis y = axis(spec.yLabel(), spec.logY());
         // Error bars rather than shaded bands: with four or more lines, overlapping bands hide each other.
         XYErrorRenderer r = new XYErrorRenderer();
         r.setDrawXError(false);
         r.setDrawYError(true);
-        r.setDefaultLinesVisible(true);
+        r.setDefaultLinesVisible(linesVisible);
         r.setDefaultShapesVisible(true);
         r.setCapLength(6);
         r.setErrorPaint(null); // each bar in its series' colour
@@ -76,6 +99,13 @@ public final class Charts {
             Color c = PALETTE[i % PALETTE.length];
             r.setSeriesPaint(i, c);
             r.setSeriesStroke(i, new BasicStroke(2f));
+        }
+        if (front != null) {
+            int f = series.size();
+            r.setSeriesPaint(f, Color.BLACK);
+            r.setSeriesStroke(f, new BasicStroke(1.5f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10f, new float[] {6f, 4f}, 0f));
+            r.setSeriesLinesVisible(f, true);
+            r.setSeriesShapesVisible(f, false);
         }
         XYPlot plot = new XYPlot(data, x, y, r);
         plot.setBackgroundPaint(Color.WHITE);

@@ -10,9 +10,13 @@ import java.util.Map;
  * {@code METRIC[,METRIC...] vs PARAM [by PARAM[,PARAM]] [per PARAM] [where PARAM=VALUE[,PARAM=VALUE...]] [logx] [logy]}.
  * One line per value of {@code by} (per combination, if several; and per metric when there are several), one PNG per value of
  * {@code per}; {@code where} keeps only the points with those values.
+ *
+ * <p>A trade-off is {@code METRIC vs METRIC ... [pareto]}: one marker per point (its means), no lines, and with
+ * {@code pareto} the front of the points that keep the x metric low and the y metric high, drawn as a staircase
+ * and listed in summary.md.
  */
 public record PlotSpec(List<String> metrics, String x, List<String> by, String per, Map<String, String> where, boolean logX, boolean logY,
-        String text) {
+        boolean pareto, String text) {
     public static PlotSpec parse(String text) {
         String[] t = text.trim().split("\\s+");
         List<String> metrics = new ArrayList<>();
@@ -22,6 +26,7 @@ public record PlotSpec(List<String> metrics, String x, List<String> by, String p
         Map<String, String> where = new LinkedHashMap<>();
         boolean logX = false;
         boolean logY = false;
+        boolean pareto = false;
         if (t.length < 3 || !t[1].equals("vs")) {
             throw bad(text, "it must start with METRIC vs PARAM");
         }
@@ -31,7 +36,7 @@ public record PlotSpec(List<String> metrics, String x, List<String> by, String p
             }
             metrics.add(m);
         }
-        x = param(text, t[2]);
+        x = RunResult.METRICS.containsKey(t[2]) ? t[2] : param(text, t[2]);
         for (int i = 3; i < t.length; i++) {
             switch (t[i]) {
                 case "by" -> {
@@ -51,13 +56,23 @@ public record PlotSpec(List<String> metrics, String x, List<String> by, String p
                 }
                 case "logx" -> logX = true;
                 case "logy" -> logY = true;
-                default -> throw bad(text, "unexpected '" + t[i] + "' (expected by, per, where, logx or logy)");
+                case "pareto" -> pareto = true;
+                default -> throw bad(text, "unexpected '" + t[i] + "' (expected by, per, where, logx, logy or pareto)");
             }
         }
         if (x.equals("mode")) {
             throw bad(text, "the x axis must be a number; plot mode as 'by mode'");
         }
-        return new PlotSpec(metrics, x, by, per, where, logX, logY, text.trim());
+        boolean trade = RunResult.METRICS.containsKey(x);
+        if (pareto && (!trade || metrics.size() != 1)) {
+            throw bad(text, "'pareto' draws the front of one metric against another: METRIC vs METRIC ... pareto");
+        }
+        return new PlotSpec(metrics, x, by, per, where, logX, logY, pareto, text.trim());
+    }
+
+    /** Whether x is a metric: a trade-off, one marker per point and no lines. */
+    public boolean tradeOff() {
+        return RunResult.METRICS.containsKey(x);
     }
 
     private static String next(String[] t, int i, String text) {
@@ -69,14 +84,14 @@ public record PlotSpec(List<String> metrics, String x, List<String> by, String p
 
     private static String param(String text, String p) {
         if (!Point.KEYS.contains(p)) {
-            throw bad(text, "unknown parameter '" + p + "'; the parameters are " + Point.KEYS);
+            throw bad(text, "unknown parameter '" + p + "'; the parameters are " + Point.KEYS + " (or, for a trade-off, a metric)");
         }
         return p;
     }
 
     private static IllegalArgumentException bad(String text, String why) {
         return new IllegalArgumentException("plot '" + text + "': " + why
-                + ". Form: METRIC[,METRIC...] vs PARAM [by PARAM[,PARAM]] [per PARAM] [where PARAM=VALUE,...] [logx] [logy]");
+                + ". Form: METRIC[,METRIC...] vs PARAM|METRIC [by PARAM[,PARAM]] [per PARAM] [where PARAM=VALUE,...] [logx] [logy] [pareto]");
     }
 
     /** A file name for the plot (and facet value, if any). */

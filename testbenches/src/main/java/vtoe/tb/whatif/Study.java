@@ -90,8 +90,14 @@ public record Study(String name, String title, Point base, Map<String, List<Stri
         return sel;
     }
 
-    /** A plot must bind every axis that varies: to x, by, per or where; otherwise two points would share a spot on a line. */
+    /**
+     * A plot must bind every axis that varies: to x, by, per or where; otherwise two points would share a spot on a line.
+     * A trade-off (metric against metric) has no lines: each point is its own marker wherever its metrics put it.
+     */
     void checkPlot(PlotSpec p) {
+        if (p.tradeOff()) {
+            return;
+        }
         for (String a : axes.keySet()) {
             if (axes.get(a).size() > 1 && !a.equals(p.x()) && !p.by().contains(a) && !a.equals(p.per()) && !p.where().containsKey(a)) {
                 throw new IllegalArgumentException("plot '" + p.text() + "' leaves the axis '" + a + "' unbound: add 'by " + a + "', 'per "

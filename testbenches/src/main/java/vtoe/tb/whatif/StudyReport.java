@@ -38,6 +38,7 @@ public final class StudyReport {
     private final List<PointSummary> tlm = new ArrayList<>();
     private final List<PointSummary> rtl = new ArrayList<>();
     private final List<Path> plotFiles = new ArrayList<>();
+    private final List<String> paretoTables = new ArrayList<>();
 
     public StudyReport(Study study, List<RunResult> runs, String command, Path dir) {
         this.study = study;
@@ -161,6 +162,10 @@ public final class StudyReport {
         for (PointSummary s : sel) {
             facets.computeIfAbsent(spec.per() == null ? "" : s.point().get(spec.per()), k -> new ArrayList<>()).add(s);
         }
+        if (spec.tradeOff()) {
+            facets.forEach((facet, points) -> tradeOff(spec, spec.per() == null ? null : facet, points));
+            return;
+        }
         for (Map.Entry<String, List<PointSummary>> f : facets.entrySet()) {
             Map<String, TreeMap<Double, PointSummary.Stat>> lines = new LinkedHashMap<>();
             for (PointSummary s : f.getValue()) {
@@ -188,6 +193,45 @@ public final class StudyReport {
                     series, png);
             plotFiles.add(png);
         }
+    }
+
+    /** One metric against another: a marker per point (means, the y interval as a bar), and the Pareto front if asked. */
+    private void tradeOff(PlotSpec spec, String facet, List<PointSummary> points) {
+        String m = spec.metrics().get(0);
+        Map<String, List<PointSummary>> byLabel = new LinkedHashMap<>();
+        for (PointSummary s : points) {
+            String label = String.join(" ", spec.by().stream().map(b -> spec.by().size() > 1 && !b.equals("mode") ? b + "=" + s.point().get(b)
+                    : s.point().get(b)).toList()) + (s.engine().equals("rtl") ? " (RTL)" : "");
+            byLabel.computeIfAbsent(label.isBlank() ? Catalogue.of(m).title() : label.strip(), k -> new ArrayList<>()).add(s);
+        }
+        List<Series> series = new ArrayList<>();
+        byLabel.forEach((label, ps) -> {
+            List<PointSummary> sorted = ps.stream().sorted(Comparator.comparingDouble(s -> s.stat(spec.x()).mean())).toList();
+            series.add(new Series(label, sorted.stream().mapToDouble(s -> s.stat(spec.x()).mean()).toArray(),
+                    sorted.stream().mapToDouble(s -> s.stat(m).mean()).toArray(), sorted.stream().mapToDouble(s -> s.stat(m).lo()).toArray(),
+                    sorted.stream().mapToDouble(s -> s.stat(m).hi()).toArray()));
+        });
+        Series frontLine = null;
+        String title = Catalogue.of(m).title() + " against " + Catalogue.of(spec.x()).title() + (facet == null ? "" : " (" + spec.per() + "="
+                + facet + ")") + (spec.where().isEmpty() ? "" : " " + spec.where());
+        if (spec.pareto()) {
+            List<PointSummary> front = ParetoFront.of(points, s -> s.stat(spec.x()).mean(), s -> s.stat(m).mean());
+            frontLine = Series.of("Pareto front", front.stream().mapToDouble(s -> s.stat(spec.x()).mean()).toArray(),
+                    front.stream().mapToDouble(s -> s.stat(m).mean()).toArray());
+            StringBuilder t = new StringBuilder("### Pareto front: ").append(title).append("\n\n")
+                    .append("The points no other beats on both (lower ").append(Catalogue.of(spec.x()).label()).append(", higher ")
+                    .append(Catalogue.of(m).label()).append("), cheapest first.\n\n| point | ").append(Catalogue.of(spec.x()).label())
+                    .append(" | ").append(Catalogue.of(m).label()).append(" |\n|---|---:|---:|\n");
+            for (PointSummary s : front) {
+                t.append("| ").append(s.engine().equals("rtl") ? "[RTL] " : "").append(study.describe(s.point())).append(" | ")
+                        .append(fmt(s.stat(spec.x()).mean())).append(" | ").append(fmt(s.stat(m).mean())).append(" |\n");
+            }
+            paretoTables.add(t.append("\n").toString());
+        }
+        Path png = dir.resolve("plots").resolve(spec.fileName(facet));
+        Charts.scatter(new Charts.Spec(title, Catalogue.of(spec.x()).label(), Catalogue.axisLabel(spec.metrics()), spec.logX(), spec.logY()),
+                series, frontLine, png);
+        plotFiles.add(png);
     }
 
     String markdown() {
@@ -231,6 +275,7 @@ public final class StudyReport {
                     .append(Long.toHexString(r.seed())).append(": ").append(r.error()).append("\n"));
             md.append("\n");
         }
+        paretoTables.forEach(md::append);
         md.append("### Plots\n\n");
         for (Path p : plotFiles) {
             md.append("![").append(p.getFileName()).append("](plots/").append(p.getFileName()).append(")\n\n");

@@ -311,12 +311,14 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   rfsm.io.now := now
 
   /** Arms, re-arms or stops the timer: it runs while data that has left is unacknowledged (RFC 6298
-    * 5.1, 5.2: armed by the frame, not by the decision to send it) or a closed window holds data back. */
+    * 5.1, 5.2: armed by the frame, not by the decision to send it) or a closed window holds data back
+    * and no frame of the connection is still being made (a probe waits for the one before it to leave,
+    * and the timer then starts from that frame). */
   def timerRule(n: ConnState, restart: Bool): ConnState = {
     val out = WireDefault(n)
     val onWire = (n.sndUna - n.sentEnd)(31) // sndUna < sentEnd, modulo 2^32
     val want = n.state === ConnStateCode.Active.U &&
-      (onWire || (n.peerWnd === 0.U && n.fetchedEnd =/= n.sndNxt))
+      (onWire || (n.peerWnd === 0.U && n.fetchedEnd =/= n.sndNxt && n.tagsInFlight === 0.U))
     when(!want) {
       out.timerOn := false.B
     }.elsewhen(!n.timerOn || restart) {

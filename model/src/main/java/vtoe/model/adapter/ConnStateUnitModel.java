@@ -736,9 +736,12 @@ public final class ConnStateUnitModel {
 
     // ---- shared rules ----
 
-    /** As the RTL's: runs while data whose frame has left is unacknowledged, or a closed window holds data back. */
+    /**
+     * As the RTL's: runs while data whose frame has left is unacknowledged, or a closed window holds data back and no
+     * frame of the connection is still being made (a probe waits for the one before it to leave).
+     */
     private void timerRule(ConnState n, boolean restart, long t) {
-        boolean want = n.active() && (n.sndUna - n.sentEnd < 0 || (n.peerWnd == 0 && n.fetchedEnd != n.sndNxt));
+        boolean want = n.active() && (n.sndUna - n.sentEnd < 0 || (n.peerWnd == 0 && n.fetchedEnd != n.sndNxt && n.tagsInFlight == 0));
         if (!want) {
             n.timerOn = false;
         } else if (!n.timerOn || restart) {

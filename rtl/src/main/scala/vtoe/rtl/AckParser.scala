@@ -6,7 +6,7 @@ import chisel3.util._
 /** Parses received frames (s_axis_rx) into ACKs for ConnStateUnit, streaming: the first 64 bytes are
   * kept, the TCP checksum is summed over the IP payload as beats pass (padding past the IP length
   * excluded), and the verdict falls on the last beat. The connection is the one whose number is the
-  * low bits of the frame's destination port; MACs, addresses and ports must all match it.
+  * low bits of the frame's destination port XOR `Csr.PortBase`; MACs, addresses and ports must all match it.
   *
   * Frames are classified in [[RxClass]] order (first failing check wins) and counted per class;
   * only OK frames become ACKs. Nothing is stored beyond the header, so frames of any length pass.
@@ -62,7 +62,7 @@ class AckParser(p: AdapterParams) extends Module {
   val tcpLen = totalLen - 20.U
   val pseudo = srcIp(31, 16) +& srcIp(15, 0) +& dstIp(31, 16) +& dstIp(15, 0) +& 6.U +& tcpLen
   val tcpOk = InetChecksum.fold(tcpSum +& beatTcp +& pseudo) === 0xffff.U
-  val conn = dstPort(p.connIdxBits - 1, 0)
+  val conn = (dstPort ^ Csr.PortBase.U)(p.connIdxBits - 1, 0)
   io.cfg.conn := conn
   val c = io.cfg.cfg
   val dstMac = Cat((0 until 6).map(hb))

@@ -18,7 +18,10 @@ class ConnCfg extends Bundle {
   val peerPort = UInt(PortWidths.Port.W)
   val mss = UInt(16.W)
   val rto = UInt(32.W)
-  val peerWnd = UInt(32.W)
+  val peerWnd = UInt(32.W) // bytes, already scaled (the host saw the handshake)
+  // RFC 7323 Snd.Wind.Shift, negotiated by the host's handshake: every ACK's window field counts in
+  // units of 2^shift bytes (0..14; 0 when the peer sent no window scale option).
+  val sndWndShift = UInt(4.W)
   val rcvNxt = UInt(32.W) // ack number in our frames
   val rcvWnd = UInt(16.W) // window in our frames
 }

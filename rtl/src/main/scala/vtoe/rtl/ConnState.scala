@@ -15,7 +15,8 @@ class ConnState(p: AdapterParams) extends Bundle {
   // runs while that data is unacknowledged, not from the decision to send it (RFC 6298 5.1): the
   // host's answer comes between the two, and the timer must not count it. Never above sndMax.
   val sentEnd = UInt(32.W)
-  val peerWnd = UInt(32.W)
+  val peerWnd = UInt(32.W) // bytes: SEG.WND << wndShift (16 + 14 bits at most)
+  val wndShift = UInt(4.W) // RFC 7323 Snd.Wind.Shift, from the configuration at OPEN
   val mss = UInt(16.W)
   val rto = UInt(32.W)
   val backoff = UInt(4.W)

@@ -445,6 +445,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
       o.recover := c.iss
       o.sentEnd := c.iss
       o.peerWnd := c.peerWnd
+      o.wndShift := c.sndWndShift
       o.mss := c.mss
       o.rto := c.rto
       next := timerRule(o, false.B)

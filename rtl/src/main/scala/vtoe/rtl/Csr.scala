@@ -13,15 +13,21 @@ object Csr {
   val Mac = 5 // our MAC, bits 47..0
   val PeerMac = 6 // the peer's MAC
   val Ips = 7 // our IPv4 address in bits 63..32, the peer's in 31..0
-  val Ports = 8 // our TCP port in 31..16 (its low bits must equal the connection number), the peer's in 15..0
+  val Ports = 8 // our TCP port in 31..16 (its low bits XOR PortBase must equal the connection number), the peer's in 15..0
   val Mss = 9 // largest payload per segment, 1..slotBytes
   val Rto = 10 // initial retransmission timeout in cycles
-  val PeerWnd = 11 // the peer's receive window at open
+  // the peer's receive window at open in bytes in 31..0, and the send window shift (RFC 7323
+  // Snd.Wind.Shift, 0..14) that scales every ACK's window field in 35..32
+  val PeerWnd = 11
+  val MaxWndShift = 14 // RFC 7323 section 2.3: larger shifts are taken as 14
   val Rcv = 12 // what our frames carry: ack number in 31..0, window in 47..32 (writable while enabled)
   val Status = 13 // read-only: state in 1..0 (0 idle, 1 active, 2 stopped), tags in flight in 15..8, busy in 16
   val SndUna = 14 // read-only
   val SndNxt = 15 // read-only
   val SndMax = 16 // read-only
+  /** Our ports are PortBase XOR the connection number: the same as PortBase + conn up to 16384
+    * connections, and still one distinct port per connection at 65536. */
+  val PortBase = 0x4000
   // global
   val GlobalBit = 31
   val Id = 0 // "vtoe" << 32 | version

@@ -186,13 +186,16 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
         staticReg(Cat(cur.ourIp, cur.peerIp), true.B) { next.ourIp := d(63, 32); next.peerIp := d(31, 0) }
       }
       is(Csr.Ports.U) {
-        // ACKs find their connection by the low bits of our port.
-        val portOk = d(63, 32) === 0.U && d(16 + p.connIdxBits - 1, 16) === conn
+        // ACKs find their connection by the low bits of our port (XOR PortBase).
+        val portOk = d(63, 32) === 0.U && (d(31, 16) ^ Csr.PortBase.U)(p.connIdxBits - 1, 0) === conn
         staticReg(Cat(cur.ourPort, cur.peerPort), portOk) { next.ourPort := d(31, 16); next.peerPort := d(15, 0) }
       }
       is(Csr.Mss.U) { staticReg(cur.mss, d =/= 0.U && d <= p.slotBytes.U) { next.mss := d(15, 0) } }
       is(Csr.Rto.U) { staticReg(cur.rto, d =/= 0.U && hi32Zero) { next.rto := d(31, 0) } }
-      is(Csr.PeerWnd.U) { staticReg(cur.peerWnd, hi32Zero) { next.peerWnd := d(31, 0) } }
+      is(Csr.PeerWnd.U) {
+        val shiftOk = d(63, 36) === 0.U && d(35, 32) <= Csr.MaxWndShift.U
+        staticReg(Cat(cur.sndWndShift, cur.peerWnd), shiftOk) { next.peerWnd := d(31, 0); next.sndWndShift := d(35, 32) }
+      }
       is(Csr.Rcv.U) {
         // The host's receive side moves these while the connection runs.
         rdata := Cat(cur.rcvWnd, cur.rcvNxt)

@@ -40,7 +40,8 @@ class RetransmitFsm(p: AdapterParams) extends Module {
   val isOld = diff(31)
   val isAbove = !isOld && diff > outstanding
   val isNew = !isOld && !isAbove && diff =/= 0.U
-  val wnd = a.wnd.pad(32)
+  // RFC 7323 section 2.3: SEG.WND << Snd.Wind.Shift (at most 16 + 14 bits).
+  val wnd = (a.wnd.pad(32) << s.wndShift)(31, 0)
   // RFC 5681 section 2 (a): a duplicate ACK needs outstanding data, i.e. data that has been sent. A
   // segment cut but still waiting for the host's bytes is not outstanding: ACKs repeated then (the
   // link duplicates, window updates) are no news of a loss.

@@ -346,6 +346,10 @@ class FetchDirectedIT {
                     CsrRequest.write(CsrMap.conn(0, CsrMap.MSS), tb.params.slotBytes() + 1), // MSS beyond a staging slot
                     CsrRequest.write(CsrMap.conn(0, CsrMap.MSS), 1460), // ok
                     CsrRequest.write(CsrMap.conn(0, CsrMap.RTO), 5000), // ok
+                    CsrRequest.write(CsrMap.conn(0, CsrMap.PEER_WND), 15L << 32 | 1000), // window shift above 14 (RFC 7323 2.3)
+                    CsrRequest.write(CsrMap.conn(0, CsrMap.PEER_WND), 1L << 36), // undefined bits above the shift
+                    CsrRequest.write(CsrMap.conn(0, CsrMap.PEER_WND), CsrMap.peerWnd(65535L << 14, 14)), // ok: the largest
+                    CsrRequest.read(CsrMap.conn(0, CsrMap.PEER_WND)),
                     CsrRequest.write(CsrMap.conn(0, CsrMap.PORTS), 0x1235L << 16 | 80), // our port's low bits are not 0
                     CsrRequest.write(CsrMap.conn(0, CsrMap.CTRL), CsrMap.ctrl(true, 1)), // ok
                     CsrRequest.write(CsrMap.conn(0, CsrMap.REGION_PA), PA), // busy: enabled
@@ -362,7 +366,9 @@ class FetchDirectedIT {
                     new CsrResponse(CsrMap.ID_VALUE, ok), new CsrResponse(tb.params.numConns(), ok), new CsrResponse(0, slv),
                     new CsrResponse(0, slv), new CsrResponse(0, slv), new CsrResponse(0, slv), new CsrResponse(0, slv),
                     new CsrResponse(0, ok), new CsrResponse(0, slv), new CsrResponse(0, slv), new CsrResponse(0, slv),
-                    new CsrResponse(0, ok), new CsrResponse(0, ok), new CsrResponse(0, slv), new CsrResponse(0, ok),
+                    new CsrResponse(0, ok), new CsrResponse(0, ok),
+                    new CsrResponse(0, slv), new CsrResponse(0, slv), new CsrResponse(0, ok), new CsrResponse(14L << 32 | 65535L << 14, ok),
+                    new CsrResponse(0, slv), new CsrResponse(0, ok),
                     new CsrResponse(0, slv),
                     new CsrResponse(0, slv), new CsrResponse(0, slv), new CsrResponse(CsrMap.ctrl(true, 1), ok),
                     new CsrResponse(0, dec), new CsrResponse(0, dec), new CsrResponse(0, dec));

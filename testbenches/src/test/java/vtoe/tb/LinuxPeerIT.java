@@ -58,6 +58,9 @@ class LinuxPeerIT {
         assertThat(r.retransmissions()).as("1%% loss made the adapter retransmit").isPositive();
         assertThat(r.pageOuts()).as("RAM pressure swapped send-buffer pages out").isPositive();
         assertThat(r.bytes()).isEqualTo(CONNECTIONS * BYTES);
+        // The host offered window scaling and Linux (net.ipv4.tcp_window_scaling = 1 by default) answered with its shift,
+        // which the adapter and the sender rules now apply to every window the kernel advertises.
+        assertThat(r.kernelWndShifts()).as("the kernel's window shifts, handed over").hasSize(CONNECTIONS).allMatch(s -> s > 0);
     }
 
     /** Four sockets, 4 MiB each, 1% loss each way, swapped memory: the RTL with the TLM in lockstep on every port. */

@@ -184,7 +184,8 @@ class WhatifTest {
     void badInputFailsBeforeAnyRunSayingWhatToTypeInstead() {
         assertThat(whatif("--axis", "mode=PUSH,FOO", "--out", tmp.toString()).err()).contains("mode must be one of [PUSH, TRANSLATE");
         assertThat(whatif("--axis", "lost=0.1", "--out", tmp.toString()).err()).contains("unknown parameter 'lost'").contains("loss");
-        assertThat(whatif("--set", "window=100000", "--out", tmp.toString()).err()).contains("no window scaling");
+        assertThat(whatif("--set", "window=17M", "--out", tmp.toString()).err()).contains("window must be in 1..16777216");
+        assertThat(whatif("--set", "connections=65537", "--out", tmp.toString()).err()).contains("connections must be in 1..65536");
         assertThat(whatif("--axis", "mode=PUSH,TRANSLATE", "--axis", "loss=0,0.1", "--plot", "goodput_gbps vs loss", "--out", tmp.toString())
                 .err()).contains("leaves the axis 'mode' unbound").contains("by mode");
         assertThat(whatif("--axis", "loss=0,0.1", "--rtl", "loss=0.5", "--out", tmp.toString()).err()).contains("matches no point");

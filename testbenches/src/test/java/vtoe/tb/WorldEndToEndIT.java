@@ -2,14 +2,17 @@ package vtoe.tb;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
+import vtoe.model.AdapterParams;
 import vtoe.model.net.Link;
 import vtoe.model.world.ConnSetup;
 import vtoe.model.world.Driver;
 import vtoe.model.world.Latency;
+import vtoe.model.world.RunProbe;
 import vtoe.model.world.World;
 import vtoe.tb.adapter.AdapterTb;
 import vtoe.tb.junit.SimRun;
@@ -19,7 +22,8 @@ import vtoe.tb.world.WorldTb;
  * Directed end-to-end co-simulations of the adapter in its world: the driver over a paging virtual
  * memory, lossy links, the destination receiver; the TLM in lockstep on every port. Each run ends
  * with the world's verdict (stream intact, no pin left, no pinned page evicted, no read outside a
- * grant, virtual-memory invariants) and the scoreboard's leftovers check.
+ * grant, virtual-memory invariants) and the scoreboard's leftovers check, and the TCP sender-rules
+ * checker judges every frame.
  *
  * <p>Run just this: {@code ./scripts/test --only WorldEndToEndIT}
  */
@@ -61,6 +65,35 @@ class WorldEndToEndIT {
             assertThat(f.retransmitsFromSwap()).as("some retransmission found its pages swapped out: %s", f).isPositive();
             assertThat(f.maxPinnedPages()).as("pins stay bounded by what is in flight").isLessThan(48);
             assertThat(tb.world.vm().stats().pinnedPages()).isZero();
+        }
+    }
+
+    /**
+     * RFC 7323 window scaling as an offload engine gets it: the host's handshake negotiated shift 4 and hands it over
+     * with a 512 KiB window. Over a 40000-cycle RTT the adapter must keep more than 64 KiB in flight to fill it, which
+     * it can only do by reading every ACK's window field shifted; a little loss each way runs retransmissions under
+     * the scaled window too. The sender-rules checker applies the scale from the RFC, the lockstep TLM from its model.
+     */
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(ints = {0, 1, 2})
+    void scaledWindowKeepsMoreThan64KiBInFlight(int mode, TestInfo info) {
+        Link.Config link = Link.Config.ideal(20_000).withLoss(0.002);
+        RunProbe probe = new RunProbe(AdapterParams.adapterDefaults());
+        SimRun run = SimRun.of("WorldEndToEndIT", info.getTestMethod().orElseThrow().getName() + "[" + MODES[mode] + "]", 0x5ca1e0 + mode);
+        try (WorldTb tb = new WorldTb(run, AdapterTb.Timing.fast(), World.Config.defaults(), List.of(probe))) {
+            ConnSetup s = ConnSetup.of(1, mode).withLinks(link, link).withRto(150_000).withScaledWindow(512 << 10);
+            assertThat(s.wndShift()).isEqualTo(4);
+            tb.open(s);
+            tb.world.send(1, data(2 << 20, mode));
+            tb.finish(20_000_000);
+            World.Figures f = tb.world.figures();
+            RunProbe.Figures pf = probe.figures();
+            System.out.println(MODES[mode] + ": " + f + ", unacknowledged peak " + pf.unackedPeakBytes() + " bytes in "
+                    + tb.h.dut.cycle() + " cycles");
+            assertThat(f.sha256Match()).isTrue();
+            assertThat(pf.unackedPeakBytes()).as("more in flight than an unscaled window allows").isGreaterThan(65535);
+            assertThat(pf.unackedPeakBytes()).as("never more than the scaled window").isLessThanOrEqualTo(512 << 10);
+            assertThat(tb.h.senderRules.counters().acks()).as("ACKs judged with their scaled windows").isPositive();
         }
     }
 }

@@ -98,7 +98,7 @@ public final class AckParserModel {
         }
         int srcPort = w(f, 34);
         int dstPort = w(f, 36);
-        int conn = dstPort & (p.numConns() - 1);
+        int conn = (dstPort ^ CsrMap.PORT_BASE) & (p.numConns() - 1);
         ConnCfg c = cfg.apply(conn);
         long dstMac = ((long) w(f, 0) << 32) | Integer.toUnsignedLong(l(f, 2));
         boolean match = c.enabled() && dstMac == c.ourMac() && srcIp == c.peerIp() && dstIp == c.ourIp()

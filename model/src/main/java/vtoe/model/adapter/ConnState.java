@@ -18,7 +18,10 @@ public final class ConnState {
     public int fetchedEnd;
     /** Just past the highest byte whose frame has left: the timer runs while it is unacknowledged (RFC 6298 5.1). */
     public int sentEnd;
+    /** Bytes: SEG.WND << wndShift (16 + 14 bits at most). */
     public long peerWnd;
+    /** RFC 7323 Snd.Wind.Shift, from the configuration at OPEN. */
+    public int wndShift;
     public int mss;
     public long rto;
     public int backoff;
@@ -62,6 +65,7 @@ public final class ConnState {
         c.fetchedEnd = fetchedEnd;
         c.sentEnd = sentEnd;
         c.peerWnd = peerWnd;
+        c.wndShift = wndShift;
         c.mss = mss;
         c.rto = rto;
         c.backoff = backoff;
@@ -102,12 +106,12 @@ public final class ConnState {
 
     @Override
     public String toString() {
-        return ("ConnState[%s una=%d nxt=%d max=%d fetchedEnd=%d sentEnd=%d wnd=%d mss=%d rto=%d backoff=%d retries=%d dup=%d "
+        return ("ConnState[%s una=%d nxt=%d max=%d fetchedEnd=%d sentEnd=%d wnd=%d<<%d mss=%d rto=%d backoff=%d retries=%d dup=%d "
                 + "timer=%s deadline=%d fastRetx=%s recover=%d probe=%s retire=%s ring=%d..%d cursor=%d tags=%d draining=%s epoch=%d pending=%s%s maxCursor=%d]")
                 .formatted(state == ACTIVE ? "ACTIVE" : state == STOPPED ? "STOPPED" : "IDLE", Integer.toUnsignedLong(sndUna),
                         Integer.toUnsignedLong(sndNxt), Integer.toUnsignedLong(sndMax), Integer.toUnsignedLong(fetchedEnd),
                         Integer.toUnsignedLong(sentEnd),
-                        peerWnd, mss, rto, backoff, retries, dupAcks, timerOn, deadline, fastRetx, Integer.toUnsignedLong(recover),
+                        peerWnd, wndShift, mss, rto, backoff, retries, dupAcks, timerOn, deadline, fastRetx, Integer.toUnsignedLong(recover),
                         probe, retirePending, head, tail, cursor, tagsInFlight, draining, epoch,
                         passPending ? "pass" : "-", fastPending ? "+fast" : "", maxCursor);
     }

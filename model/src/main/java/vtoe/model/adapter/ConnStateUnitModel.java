@@ -393,6 +393,7 @@ public final class ConnStateUnitModel {
             n.mode = cfg.mode();
             n.sndUna = n.sndNxt = n.sndMax = n.fetchedEnd = n.recover = n.sentEnd = cfg.iss();
             n.peerWnd = cfg.peerWnd();
+            n.wndShift = cfg.sndWndShift();
             n.mss = cfg.mss();
             n.rto = cfg.rto();
             timerRule(n, false, t);

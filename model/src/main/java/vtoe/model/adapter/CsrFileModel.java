@@ -177,7 +177,7 @@ public final class CsrFileModel {
                 yield x;
             }
             case CsrMap.PORTS -> {
-                boolean portOk = (d >>> 32) == 0 && (((d >>> 16) & (p.numConns() - 1)) == conn);
+                boolean portOk = (d >>> 32) == 0 && ((((d >>> 16) ^ CsrMap.PORT_BASE) & (p.numConns() - 1)) == conn);
                 CsrResponse x = stat(r, conn, ((long) c.ourPort() << 16) | c.peerPort(), portOk, "ourPort", (d >>> 16) & 0xffff);
                 if (x.ok() && r.write()) {
                     cfg[conn] = cfg[conn].with("peerPort", d & 0xffff);
@@ -186,7 +186,14 @@ public final class CsrFileModel {
             }
             case CsrMap.MSS -> stat(r, conn, c.mss(), d != 0 && Long.compareUnsigned(d, p.slotBytes()) <= 0, "mss", d & 0xffff);
             case CsrMap.RTO -> stat(r, conn, c.rto(), d != 0 && hi32Zero, "rto", d & 0xffffffffL);
-            case CsrMap.PEER_WND -> stat(r, conn, c.peerWnd(), hi32Zero, "peerWnd", d & 0xffffffffL);
+            case CsrMap.PEER_WND -> {
+                boolean shiftOk = (d >>> 36) == 0 && ((d >>> 32) & 0xf) <= CsrMap.MAX_WND_SHIFT;
+                CsrResponse x = stat(r, conn, (long) c.sndWndShift() << 32 | c.peerWnd(), shiftOk, "peerWnd", d & 0xffffffffL);
+                if (x.ok() && r.write()) {
+                    cfg[conn] = cfg[conn].with("sndWndShift", (d >>> 32) & 0xf);
+                }
+                yield x;
+            }
             case CsrMap.RCV -> {
                 long rd = ((long) (c.rcvWnd() & 0xffff) << 32) | Integer.toUnsignedLong(c.rcvNxt());
                 if (!r.write()) {

@@ -13,10 +13,18 @@ public final class CsrMap {
     public static final int MAC = 5;
     public static final int PEER_MAC = 6;
     public static final int IPS = 7; // ours << 32 | peer
-    public static final int PORTS = 8; // ours << 16 | peer; our port's low bits = connection number
+    public static final int PORTS = 8; // ours << 16 | peer; our port's low bits XOR PORT_BASE = connection number
     public static final int MSS = 9;
     public static final int RTO = 10;
+    /** The peer's window at hand-over in bytes in 31..0; the send window shift (RFC 7323, 0..14) in 35..32. */
     public static final int PEER_WND = 11;
+    /** RFC 7323 section 2.3: the largest window shift. */
+    public static final int MAX_WND_SHIFT = 14;
+    /**
+     * Our ports are this XOR the connection number (the adapter takes the connection from the low bits of our port
+     * XOR this): the same as PORT_BASE + conn up to 16384 connections, and one distinct port each up to 65536.
+     */
+    public static final int PORT_BASE = 0x4000;
     public static final int RCV = 12; // window << 32 | ack number (writable while enabled)
     public static final int STATUS = 13; // read-only: state | tags in flight << 8 | busy << 16
     public static final int SND_UNA = 14;
@@ -54,6 +62,14 @@ public final class CsrMap {
 
     public static int global(int reg) {
         return 1 << 31 | reg << 3;
+    }
+
+    /** The PEER_WND register's value: the window at hand-over (bytes) and the send window shift. */
+    public static long peerWnd(long bytes, int shift) {
+        if (bytes < 0 || bytes >>> 32 != 0 || shift < 0 || shift > MAX_WND_SHIFT) {
+            throw new IllegalArgumentException("peer window " + bytes + " or window shift " + shift + " out of range");
+        }
+        return bytes | (long) shift << 32;
     }
 
     public static long ctrl(boolean enable, int mode) {

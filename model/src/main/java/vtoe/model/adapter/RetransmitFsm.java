@@ -18,7 +18,7 @@ public final class RetransmitFsm {
         boolean isOld = diff < 0;
         boolean isAbove = !isOld && Integer.compareUnsigned(diff, outstanding) > 0;
         boolean isNew = !isOld && !isAbove && diff != 0;
-        long wnd32 = wnd & 0xffffL;
+        long wnd32 = (wnd & 0xffffL) << s.wndShift; // RFC 7323 2.3: SEG.WND << Snd.Wind.Shift
         // RFC 5681 2 (a): outstanding data is data that has been sent (below sentEnd), not data only cut.
         boolean isDup = diff == 0 && s.sndUna - s.sentEnd < 0 && wnd32 == s.peerWnd && !hasPayload;
         boolean fastAllowed = s.sndUna - s.recover >= 0;

@@ -55,7 +55,7 @@ public final class TxFramerModel {
         if (frame.length() < 36) {
             return -1;
         }
-        return (((frame.get(34) & 0xff) << 8) | (frame.get(35) & 0xff)) & (numConns - 1);
+        return ((((frame.get(34) & 0xff) << 8) | (frame.get(35) & 0xff)) ^ CsrMap.PORT_BASE) & (numConns - 1);
     }
 
     private boolean mustDrop(int tag, int conn, long latch) {

@@ -59,7 +59,7 @@ final class SenderState {
     private long edge;
     private long maxWnd; // the largest window the peer offered (RFC 1122 4.2.3.4's Max(SND.WND))
     private String edgeFrom;
-    private int lastWnd;
+    private long lastWnd;
     private boolean zeroWindow;
     private long zeroWindowUntil = Long.MIN_VALUE;
     private int dupAcks;
@@ -142,7 +142,8 @@ final class SenderState {
             return;
         }
         t.acks++;
-        int wnd = f.window();
+        // RFC 7323 2.3: the window field of a segment without SYN counts 2^Snd.Wind.Shift bytes.
+        long wnd = (long) f.window() << cfg.sndWindShift();
         // RFC 5681 section 2, DUPLICATE ACKNOWLEDGMENT, conditions (a) to (e).
         boolean dup = una < max && f.payload().length() == 0 && (flags & TcpFrame.FIN) == 0 && ack == una && wnd == lastWnd;
         if (dup) {
@@ -157,7 +158,8 @@ final class SenderState {
         maxWnd = Math.max(maxWnd, wnd);
         if (ack + wnd > edge) {
             edge = ack + wnd;
-            edgeFrom = "the ACK at cycle " + a + " (ack " + rel(ack) + ", window " + wnd + ")";
+            edgeFrom = "the ACK at cycle " + a + " (ack " + rel(ack) + ", window " + wnd
+                    + (cfg.sndWindShift() == 0 ? "" : " = field " + f.window() + " << " + cfg.sndWindShift()) + ")";
         }
         if (wnd == 0) {
             zeroWindow = true;

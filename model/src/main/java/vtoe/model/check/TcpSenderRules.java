@@ -30,8 +30,9 @@ import vtoe.model.world.ConnSetup;
  * <caption>The rules</caption>
  * <tr><th>rule</th><th>the sender</th><th>from</th></tr>
  * <tr><td>{@link Rule#WINDOW} (1)</td><td>sends beyond the highest right edge (ACK + window) it had received before the
- *   frame began, starting from the configured snd.una + peer window; a one-byte probe at the edge of a zero window is
- *   allowed</td><td>RFC 9293 3.8.6, 3.8.6.1 (zero-window probing)</td></tr>
+ *   frame began, starting from the configured snd.una + peer window; an ACK's window is its field shifted left by the
+ *   negotiated Snd.Wind.Shift; a one-byte probe at the edge of a zero window is
+ *   allowed</td><td>RFC 9293 3.8.6, 3.8.6.1 (zero-window probing); RFC 7323 2.3 (window scale)</td></tr>
  * <tr><td>{@link Rule#DIFFERENT_BYTES} (2)</td><td>resends a sequence range with bytes other than it first sent there</td>
  *   <td>RFC 9293 3.4 (a sequence number names one octet)</td></tr>
  * <tr><td>{@link Rule#NO_CAUSE} (3)</td><td>resends data (it starts below the highest sequence sent) with neither an RTO
@@ -145,25 +146,34 @@ public final class TcpSenderRules {
      * @param ourPort     the sender's TCP port
      * @param peerPort    the peer's
      * @param sndUna      snd.una at hand-over: the first byte the sender sends
-     * @param peerWindow  the peer's window at hand-over (unscaled: no window scaling was negotiated)
+     * @param peerWindow  the peer's window at hand-over, in bytes (the host saw the handshake; with scaling, already shifted)
      * @param mss         the send MSS (payload bytes per segment without options)
      * @param rtoCycles   the configured RTO, in cycles
      * @param maxBackoff  RTO doublings at most
      * @param maxRetries  timeout retransmissions of one snd.una before the sender gives up
+     * @param sndWindShift RFC 7323 Snd.Wind.Shift, 0..14, as the handshake negotiated it (the peer's window scale option;
+     *                    0 when either side sent none): every ACK's window field counts {@code 2^sndWindShift} bytes
      */
     public record Config(String name, long ourMac, long peerMac, int ourIp, int peerIp, int ourPort, int peerPort, int sndUna,
-            int peerWindow, int mss, long rtoCycles, int maxBackoff, int maxRetries) {
+            int peerWindow, int mss, long rtoCycles, int maxBackoff, int maxRetries, int sndWindShift) {
         public Config {
-            if (ourMac >>> 48 != 0 || peerMac >>> 48 != 0 || ourPort >>> 16 != 0 || peerPort >>> 16 != 0 || peerWindow >>> 16 != 0
+            if (ourMac >>> 48 != 0 || peerMac >>> 48 != 0 || ourPort >>> 16 != 0 || peerPort >>> 16 != 0 || sndWindShift < 0
+                    || sndWindShift > 14 || peerWindow < 0 || peerWindow > 65535L << sndWindShift
                     || mss < 1 || rtoCycles < 1 || maxBackoff < 0 || maxBackoff > 30 || maxRetries < 0) {
                 throw new IllegalArgumentException("bad connection configuration " + this);
             }
         }
 
+        /** A connection without window scaling (shift 0). */
+        public Config(String name, long ourMac, long peerMac, int ourIp, int peerIp, int ourPort, int peerPort, int sndUna,
+                int peerWindow, int mss, long rtoCycles, int maxBackoff, int maxRetries) {
+            this(name, ourMac, peerMac, ourIp, peerIp, ourPort, peerPort, sndUna, peerWindow, mss, rtoCycles, maxBackoff, maxRetries, 0);
+        }
+
         /** The configuration of a test's connection: its setup, and the limits every connection of the adapter shares. */
         public static Config of(ConnSetup s, AdapterParams p) {
             return new Config("conn " + s.conn() + " " + s.modeName(), s.ourMac(), s.peerMac(), s.ourIp(), s.peerIp(), s.ourPort(),
-                    s.peerPort(), s.iss(), s.peerWnd(), s.mss(), s.rto(), p.maxBackoff(), p.maxRetries());
+                    s.peerPort(), s.iss(), s.peerWnd(), s.mss(), s.rto(), p.maxBackoff(), p.maxRetries(), s.wndShift());
         }
     }
 

@@ -19,10 +19,12 @@ import vtoe.model.world.Destination;
  * does before it hands a connection to an offload engine.
  *
  * <ol>
- *   <li>The host sends the SYN (MSS option only: the adapter does no window scaling, SACK or
- *       timestamps, so none is offered) and retries it on a timeout; a SYN-ACK gives the kernel's
- *       ISN, window and MSS, the host acknowledges it, and {@link #setup()} is the adapter's
- *       connection with those numbers. A RST, an ICMP error or no SYN-ACK after the retries fails
+ *   <li>The host sends the SYN (the MSS and window scale options: the adapter does no SACK or
+ *       timestamps, so neither is offered) and retries it on a timeout; a SYN-ACK gives the kernel's
+ *       ISN, window, MSS and window scale, the host acknowledges it, and {@link #setup()} is the adapter's
+ *       connection with those numbers: the kernel's shift is the adapter's send window shift (RFC 7323
+ *       section 2, learnt at hand-over as an offload engine does), so the kernel's window may grow past
+ *       64 KiB. The host offers shift 0 for its own receive window: it receives no data here. A RST, an ICMP error or no SYN-ACK after the retries fails
  *       the connection with what happened.
  *   <li>While the adapter owns the connection, the kernel's segments go to the adapter's s_axis_rx;
  *       SYN, FIN and RST segments, and everything once the host has taken the connection back, go to
@@ -52,6 +54,7 @@ public final class LinuxPeer implements Destination {
     private int kernelIsn;
     private int kernelWindow;
     private int kernelMss;
+    private int kernelWndShift; // the kernel's window scale (its SYN-ACK's option; 0 without one)
     private ConnSetup setup;
     private long totalBytes = -1;
     private LongSupplier completed;
@@ -97,7 +100,7 @@ public final class LinuxPeer implements Destination {
         synsSent++;
         synAt = net.timeline().now();
         hostSend(synFrame(template.peerMac(), template.ourMac(), template.ourIp(), template.peerIp(), template.ourPort(),
-                template.peerPort(), ourIsn, 0xffff, template.mss()));
+                template.peerPort(), ourIsn, 0xffff, template.mss(), OUR_WND_SHIFT));
     }
 
     private void hostSend(Bytes frame) {
@@ -112,14 +115,36 @@ public final class LinuxPeer implements Destination {
                 template.ourPort(), template.peerPort(), seq, ack, flags, 0xffff, Bytes.of()).encode();
     }
 
-    /** A SYN with the MSS option, the one option the host offers (kind 2, length 4). */
-    static Bytes synFrame(long dstMac, long srcMac, int srcIp, int dstIp, int srcPort, int dstPort, int seq, int window, int mss) {
+    /** The window shift the host offers for its own receive window: it receives no data, so it needs no scaling. */
+    static final int OUR_WND_SHIFT = 0;
+
+    /**
+     * A SYN with the options the host offers: MSS (kind 2, length 4), a NOP, and window scale (kind 3, length 3,
+     * RFC 7323 2.2) so that the kernel may scale its window too (scaling holds only when both SYNs carry the option).
+     */
+    static Bytes synFrame(long dstMac, long srcMac, int srcIp, int dstIp, int srcPort, int dstPort, int seq, int window, int mss,
+            int wndShift) {
         return new TcpFrame(dstMac, srcMac, srcIp, dstIp, 0, 64, true, srcPort, dstPort, seq, 0, TcpFrame.SYN, window, Bytes.of())
-                .encode(Bytes.of((byte) 2, (byte) 4, (byte) (mss >>> 8), (byte) mss));
+                .encode(Bytes.of((byte) 2, (byte) 4, (byte) (mss >>> 8), (byte) mss, (byte) 1, (byte) 3, (byte) 3, (byte) wndShift));
     }
 
     /** The MSS option of a SYN segment, or 536 (RFC 9293 3.7.1's default) when it has none. */
     static int mssOption(Bytes frame) {
+        int at = option(frame, 2, 4);
+        return at < 0 ? 536 : (frame.get(at) & 0xff) << 8 | frame.get(at + 1) & 0xff;
+    }
+
+    /**
+     * The window shift of a SYN segment's window scale option (RFC 7323 2.2; above 14 it is taken as 14, 2.3), or 0
+     * when it has none: then neither side scales.
+     */
+    static int wndShiftOption(Bytes frame) {
+        int at = option(frame, 3, 3);
+        return at < 0 ? 0 : Math.min(14, frame.get(at) & 0xff);
+    }
+
+    /** Where the data of the TCP option {@code kind} of length {@code length} starts in {@code frame}, or -1. */
+    private static int option(Bytes frame, int wantKind, int wantLength) {
         int ip = TcpFrame.ETH_HEADER;
         int tcp = ip + (frame.get(ip) & 0xf) * 4;
         int end = tcp + ((frame.get(tcp + 12) & 0xff) >>> 4) * 4;
@@ -136,12 +161,12 @@ public final class LinuxPeer implements Destination {
             if (len < 2) {
                 break;
             }
-            if (kind == 2 && len == 4) {
-                return (frame.get(i + 2) & 0xff) << 8 | frame.get(i + 3) & 0xff;
+            if (kind == wantKind && len == wantLength) {
+                return i + 2;
             }
             i += len;
         }
-        return 536;
+        return -1;
     }
 
     // ---- frames ----
@@ -275,10 +300,11 @@ public final class LinuxPeer implements Destination {
                     kernelIsn = f.seq();
                     kernelWindow = f.window();
                     kernelMss = mssOption(raw);
+                    kernelWndShift = wndShiftOption(raw);
                     hostSend(segment(ourIsn + 1, kernelIsn + 1, TcpFrame.ACK));
                     int mss = Math.min(template.mss(), kernelMss);
-                    setup = template.withMss(mss).withIss(ourIsn + 1).withWindow(kernelWindow, template.rcvBuffer())
-                            .withPeerSeq(kernelIsn + 1);
+                    setup = template.withMss(mss).withIss(ourIsn + 1).withWndShift(kernelWndShift)
+                            .withWindow(kernelWindow, template.rcvBuffer()).withPeerSeq(kernelIsn + 1);
                     kernelAck = 0;
                     state = State.ESTABLISHED;
                     refreshOwed(true);
@@ -483,11 +509,11 @@ public final class LinuxPeer implements Destination {
     /** What this connection's adapter data looked like from the kernel's side. */
     public record Stats(long dataFrames, long retransmissions, long retransmissionsTheKernelHad, long retransmissionsAlreadyAcked,
             long framesToAdapter,
-            long framesToHost, long hostFrames, int synsSent, int finsSent, int kernelWindow, int kernelMss) {}
+            long framesToHost, long hostFrames, int synsSent, int finsSent, int kernelWindow, int kernelMss, int kernelWndShift) {}
 
     public Stats counts() {
         return new Stats(dataFrames, retransmittedFrames, retransmittedKernelHad, retransmittedAcked, framesToAdapter, framesToHost, hostFrames, synsSent,
-                finsSent, kernelWindow, kernelMss);
+                finsSent, kernelWindow, kernelMss, kernelWndShift);
     }
 
     @Override

@@ -16,6 +16,13 @@ import vtoe.model.txn.Bytes;
  * window is the free room of a receive buffer that the application drains at its own rate, or not at
  * all while paused, so the window closes and reopens; when it reopens from zero the receiver sends a
  * window update on its own, as TCP does.
+ *
+ * <p>With a window shift (RFC 7323, negotiated by the hosts' handshake) the buffer may reach 2^30 bytes
+ * and the window field carries {@code RCV.WND >> shift}, rounded up where rounding down would move the
+ * right edge (RCV.NXT + field << shift) left of one already advertised (RFC 7323 section 2.4; RFC 9293
+ * 3.8.6: the receiver must not shrink the window). Data up to an advertised right edge is accepted
+ * even where it is a little more than the buffer's room: the receiver offered it. With shift 0
+ * nothing rounds and the window is the buffer's room, as before.
  */
 public final class TcpReceiver {
     /** One side of the connection as it appears in frames. */
@@ -28,6 +35,9 @@ public final class TcpReceiver {
     private final Endpoint self;
     private final Endpoint peer;
     private final long bufferBytes;
+    private final int wndShift;
+    /** The right edge of the window last advertised (RCV.NXT + window), in sequence space. */
+    private int rightEdge;
     private final Timeline t;
     private final Consumer<Bytes> sendAck;
     private final ByteArrayOutputStream stream = new ByteArrayOutputStream();
@@ -57,15 +67,28 @@ public final class TcpReceiver {
      */
     public TcpReceiver(Endpoint self, Endpoint peer, int firstSeq, long bufferBytes, double readBytesPerCycle, Timeline t,
             Consumer<Bytes> sendAck) {
-        this(self, peer, firstSeq, bufferBytes, readBytesPerCycle, t, sendAck, new Sha256Digest());
+        this(self, peer, firstSeq, bufferBytes, 0, readBytesPerCycle, t, sendAck, new Sha256Digest());
     }
 
-    /** With {@code digest} summarising the delivered stream (a payload-free run's range fingerprints; keeps no stream). */
-    public TcpReceiver(Endpoint self, Endpoint peer, int firstSeq, long bufferBytes, double readBytesPerCycle, Timeline t,
+    /**
+     * With a window shift, and {@code digest} summarising the delivered stream (a payload-free run's range fingerprints;
+     * keeps no stream).
+     *
+     * @param bufferBytes receive buffer: the largest window, at most {@code 65535 << wndShift} and 2^30
+     * @param wndShift    RFC 7323 Rcv.Wind.Shift, 0..14: the window field counts units of {@code 2^wndShift} bytes
+     */
+    public TcpReceiver(Endpoint self, Endpoint peer, int firstSeq, long bufferBytes, int wndShift, double readBytesPerCycle, Timeline t,
             Consumer<Bytes> sendAck, StreamDigest digest) {
-        if (bufferBytes < 1 || bufferBytes > 65535) {
-            throw new IllegalArgumentException("receive buffer must be 1..65535 bytes (no window scaling), not " + bufferBytes);
+        if (wndShift < 0 || wndShift > 14) {
+            throw new IllegalArgumentException("window shift must be 0..14 (RFC 7323 2.3), not " + wndShift);
         }
+        long most = Math.min(1L << 30, 65535L << wndShift);
+        if (bufferBytes < 1 || bufferBytes > most) {
+            throw new IllegalArgumentException("receive buffer must be 1.." + most + " bytes with window shift " + wndShift + ", not "
+                    + bufferBytes);
+        }
+        this.wndShift = wndShift;
+        this.rightEdge = firstSeq + (int) bufferBytes;
         this.self = self;
         this.peer = peer;
         this.rcvNxt = firstSeq;
@@ -73,7 +96,7 @@ public final class TcpReceiver {
         this.readBytesPerCycle = readBytesPerCycle;
         this.t = t;
         this.sendAck = sendAck;
-        this.advertised = (int) bufferBytes;
+        this.advertised = (int) (bufferBytes >>> wndShift);
         this.digest = digest;
         this.firstSeq = firstSeq;
         this.keepStream = digest instanceof Sha256Digest;
@@ -108,7 +131,8 @@ public final class TcpReceiver {
     }
 
     private void accept(int seq, Bytes data) {
-        long room = bufferBytes - unread;
+        // What the buffer has room for, or up to the right edge advertised if that is further (rounded up).
+        long room = Math.max(bufferBytes - unread, Math.max(0, rightEdge - rcvNxt));
         int off = rcvNxt - seq; // bytes of this segment already received
         if (off > 0) {
             duplicateBytes += Math.min(off, data.length());
@@ -159,13 +183,33 @@ public final class TcpReceiver {
 
     private long delivered;
 
-    private int window() {
-        return (int) Math.max(0, bufferBytes - unread);
+    /**
+     * The window field: the buffer's room in units of 2^shift, but never less than what keeps the right edge
+     * already advertised (RFC 7323 2.4), and at most 65535. Moves the right edge when it grows.
+     */
+    int windowField() {
+        long room = Math.max(0, bufferBytes - unread);
+        long field = room >>> wndShift;
+        int edge = rightEdge - rcvNxt; // what the last advertisement still offers past RCV.NXT
+        if (edge > 0) {
+            field = Math.max(field, (edge + (1L << wndShift) - 1) >>> wndShift);
+        }
+        field = Math.min(field, 65535);
+        int newEdge = rcvNxt + (int) (field << wndShift);
+        if (newEdge - rightEdge > 0) {
+            rightEdge = newEdge;
+        }
+        return (int) field;
+    }
+
+    /** The window shift this receiver advertises with (RFC 7323 Rcv.Wind.Shift). */
+    public int wndShift() {
+        return wndShift;
     }
 
     private void ack() {
         acksSent++;
-        advertised = window();
+        advertised = windowField();
         sendAck.accept(new TcpFrame(peer.mac(), self.mac(), self.ip(), peer.ip(), 0, 64, true, self.port(), peer.port(), ownSeq,
                 rcvNxt, TcpFrame.ACK, advertised, Bytes.of()).encode());
     }

@@ -61,7 +61,8 @@ public final class RetainedCopy implements PortShim {
 
     /**
      * @param conns     connections that keep a copy
-     * @param ringBytes copy ring per connection: a power of two, more than the largest window plus one segment
+     * @param ringBytes copy ring per connection: a power of two, more than the largest window plus one segment (the caller
+     *                  knows the windows; this checks the unscaled 65535 as a floor)
      * @param latency   cycles from the adapter's request to the copy's addresses (the card's lookup, no host)
      */
     public RetainedCopy(AdapterParams p, BitSet conns, int ringBytes, long latency) {

@@ -224,9 +224,22 @@ public final class Driver {
 
     // ---- connections and data ----
 
+    /**
+     * A region's kernel memory: whole pages from a page on, as always; a smaller region (what tens of thousands of
+     * connections leave each in the kernel memory below the pool) takes its size rounded up to a power of two, so that
+     * regions pack and none straddles a page.
+     */
+    private java.util.function.IntConsumer onPost = c -> {};
+
+    /** Tells {@code l} the connection each time the application posts more of its stream (it is then not delivered). */
+    public void onPost(java.util.function.IntConsumer l) {
+        onPost = l;
+    }
+
     private long kernelAlloc(int bytes) {
-        long pa = kernelNext;
-        kernelNext += (bytes + PAGE - 1) / PAGE * PAGE;
+        long align = bytes >= PAGE ? PAGE : Integer.highestOneBit(bytes - 1) << 1;
+        long pa = (kernelNext + align - 1) / align * align;
+        kernelNext = pa + (bytes >= PAGE ? (bytes + PAGE - 1) / PAGE * PAGE : align);
         if (kernelNext > kernelLimit) {
             throw new IllegalStateException("kernel memory for descriptor regions exhausted: " + (kernelLimit - KERNEL_BASE)
                     + " bytes below PA 0x" + Long.toHexString(kernelLimit));
@@ -339,6 +352,7 @@ public final class Driver {
             throw new IllegalStateException("connection " + c.s.conn() + " has stopped; nothing was posted");
         }
         c.bytesPosted += len;
+        onPost.accept(c.s.conn());
         for (long off = 0; off < len;) {
             int n = (int) Math.min(cfg.blockBytes(), len - off);
             Block b = new Block(va + off, n, c.nextSeq);

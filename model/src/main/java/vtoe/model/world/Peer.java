@@ -32,7 +32,7 @@ public final class Peer implements Destination {
             vtoe.model.payload.StreamDigest digest) {
         this.fromPeer = new Link(s.fromPeer(), t, streams.apply("link-from-peer-" + s.conn()), toAdapter);
         this.receiver = new TcpReceiver(new TcpReceiver.Endpoint(s.peerMac(), s.peerIp(), s.peerPort()),
-                new TcpReceiver.Endpoint(s.ourMac(), s.ourIp(), s.ourPort()), s.iss(), s.rcvBuffer(), s.readRate(), t,
+                new TcpReceiver.Endpoint(s.ourMac(), s.ourIp(), s.ourPort()), s.iss(), s.rcvBuffer(), s.wndShift(), s.readRate(), t,
                 fromPeer::send, digest);
         this.toPeer = new Link(s.toPeer(), t, streams.apply("link-to-peer-" + s.conn()), receiver::receive);
     }

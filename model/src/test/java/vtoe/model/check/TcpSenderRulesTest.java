@@ -646,4 +646,53 @@ class TcpSenderRulesTest {
         r.fromSender(segment(400, 400, TcpFrame.ACK).encode(), 20); // half the largest window (800) is no sliver
         assertClean();
     }
+
+    // ---- window scaling (RFC 7323 2.3) ----
+
+    static Config scaled(int peerWindow, int shift) {
+        return new Config("conn 1", OUR_MAC, PEER_MAC, OUR_IP, PEER_IP, OUR_PORT, PEER_PORT, ISS, peerWindow, 1000, 1000, 2, 3, shift);
+    }
+
+    @Test
+    void aScaledWindowCountsItsFieldInUnitsOfTwoToTheShift() {
+        r = new TcpSenderRules().connection(scaled(131_072, 7));
+        sendRange(10, 0, 131_072); // 128 KiB in flight: the window handed over, in bytes
+        ack(1400, 100_000, 1024); // field 1024 << 7: 131072 bytes past 100000
+        sendRange(1410, 131_072, 231_072);
+        assertClean();
+        send(2500, 231_072, 1000);
+        Violation v = only(Rule.WINDOW);
+        assertThat(v.message()).contains("1000 byte(s) beyond the peer's window", "+231072", "window 131072 = field 1024 << 7");
+    }
+
+    @Test
+    void aSenderThatScalesTheWindowByTheWrongShiftOverrunsIt() {
+        r = new TcpSenderRules().connection(scaled(8000, 2));
+        sendRange(10, 0, 8000);
+        ack(300, 2000, 3000); // 3000 << 2 = 12000 bytes past 2000
+        sendRange(310, 8000, 14_000);
+        assertClean();
+        // A sender shifting by 3 takes the window to end at 26000.
+        send(400, 14_000, 1000);
+        Violation v = only(Rule.WINDOW);
+        assertThat(v.message()).contains("sends up to +15000", "1000 byte(s) beyond", "+14000", "field 3000 << 2");
+    }
+
+    @Test
+    void aSenderThatShiftsTheWindowHandedOverOverrunsIt() {
+        // The window at hand-over is in bytes (the host saw the handshake); only ACK fields are scaled.
+        r = new TcpSenderRules().connection(scaled(20_000, 3));
+        sendRange(10, 0, 20_000);
+        assertClean();
+        send(300, 20_000, 1000); // as if the window were 20000 << 3
+        assertThat(only(Rule.WINDOW).message()).contains("the initial peer window 20000", "1000 byte(s) beyond");
+    }
+
+    @Test
+    void aWindowShiftAbove14OrAWindowItsFieldCannotReachIsRefused() {
+        assertThatThrownBy(() -> scaled(8000, 15)).hasMessageContaining("bad connection configuration");
+        assertThatThrownBy(() -> scaled(65536, 0)).hasMessageContaining("bad connection configuration");
+        assertThat(scaled(65535 << 14, 14).sndWindShift()).isEqualTo(14);
+        assertThat(CFG.sndWindShift()).as("the short constructor: no scaling").isZero();
+    }
 }

@@ -15,21 +15,30 @@ import vtoe.model.txn.Bytes;
  */
 class LinuxPeerFramesTest {
     @Test
-    void theSynCarriesItsMssOptionAndValidChecksums() {
+    void theSynCarriesItsMssAndWindowScaleOptionsAndValidChecksums() {
         Bytes syn = LinuxPeer.synFrame(0x0200_0000_0101L, 0x0200_0000_0001L, 0x0a00_0001, 0x0a00_0101, 0x4001, 5001, 0x12345678, 0xffff,
-                1460);
+                1460, 7);
         ParseResult r = TcpFrame.parse(syn);
         assertThat(r.ok()).as("%s", r).isTrue();
         assertThat(r.frame().flags()).isEqualTo(TcpFrame.SYN);
         assertThat(r.frame().seq()).isEqualTo(0x12345678);
         assertThat(r.frame().payload().length()).isZero();
         assertThat(LinuxPeer.mssOption(syn)).isEqualTo(1460);
+        assertThat(LinuxPeer.wndShiftOption(syn)).isEqualTo(7);
+    }
+
+    @Test
+    void aWindowScaleAbove14IsTakenAs14() {
+        Bytes syn = LinuxPeer.synFrame(1, 2, 3, 4, 5, 6, 7, 100, 1000, 15);
+        assertThat(LinuxPeer.wndShiftOption(syn)).isEqualTo(14);
+        assertThat(LinuxPeer.mssOption(syn)).isEqualTo(1000);
     }
 
     @Test
     void aSegmentWithoutTheOptionHasTheDefaultMss() {
         Bytes ack = new TcpFrame(1, 2, 3, 4, 0, 64, true, 5, 6, 7, 8, TcpFrame.SYN | TcpFrame.ACK, 100, Bytes.of()).encode();
         assertThat(LinuxPeer.mssOption(ack)).isEqualTo(536);
+        assertThat(LinuxPeer.wndShiftOption(ack)).as("no window scale option: no scaling").isZero();
     }
 
     @Test

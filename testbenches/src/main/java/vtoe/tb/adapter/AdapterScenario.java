@@ -45,6 +45,8 @@ public final class AdapterScenario {
         UniformRandomProvider sizes = s.stream("adapter-sizes");
         UniformRandomProvider links = s.stream("adapter-links");
         UniformRandomProvider win = s.stream("adapter-window");
+        // Window scaling draws from a stream of its own, so every other draw of a seed stays what it was.
+        UniformRandomProvider wscale = s.stream("adapter-wscale");
         int n = 1 + shape.nextInt(4);
         int[] connNos = PermutationSampler.natural(p.numConns());
         PermutationSampler.shuffle(shape, connNos);
@@ -69,7 +71,13 @@ public final class AdapterScenario {
             double corrupt = links.nextDouble() * 0.01;
             Link.Config to = Link.Config.ideal(lat).withImpairments(loss, dup, reorder, 200 + links.nextInt(2000), corrupt);
             Link.Config from = Link.Config.ideal(lat).withImpairments(ackLoss, dup, reorder, 200 + links.nextInt(2000), corrupt);
-            ConnSetup cs = ConnSetup.of(conn, mode).withMss(mss).withIss(iss).withRto(rto).withWindow(buffer, buffer)
+            // A third of the connections scale their window (RFC 7323): any shift, the buffer grown by up to as much,
+            // so that windows past 64 KiB and coarse units that round the receiver's advertisement both occur.
+            int shift = wscale.nextInt(3) == 0 ? 1 + wscale.nextInt(ConnSetup.MAX_WND_SHIFT) : 0;
+            if (shift > 0) {
+                buffer = (int) Math.min(Math.min(65535L << shift, ConnSetup.MAX_BUFFER), (long) buffer << wscale.nextInt(shift + 1));
+            }
+            ConnSetup cs = ConnSetup.of(conn, mode).withMss(mss).withIss(iss).withRto(rto).withWndShift(shift).withWindow(buffer, buffer)
                     .withReadRate(read).withLinks(to, from);
             long pauseAt = win.nextInt(4) == 0 ? 2000 + win.nextInt(20_000) : -1;
             long resumeAt = pauseAt < 0 ? -1 : pauseAt + 5000 + win.nextInt(40_000);
@@ -137,8 +145,8 @@ public final class AdapterScenario {
         StringBuilder s = new StringBuilder();
         for (Part pt : parts) {
             ConnSetup c = pt.setup();
-            s.append(String.format("%n    conn %d %s: %d bytes in blocks of %d, MSS %d, window %d, iss %d, RTO %d, link %s",
-                    c.conn(), c.modeName(), pt.bytes(), pt.blockBytes(), c.mss(), c.rcvBuffer(), Integer.toUnsignedLong(c.iss()),
+            s.append(String.format("%n    conn %d %s: %d bytes in blocks of %d, MSS %d, window %d (shift %d), iss %d, RTO %d, link %s",
+                    c.conn(), c.modeName(), pt.bytes(), pt.blockBytes(), c.mss(), c.rcvBuffer(), c.wndShift(), Integer.toUnsignedLong(c.iss()),
                     c.rto(), c.toPeer()));
         }
         return s.toString();

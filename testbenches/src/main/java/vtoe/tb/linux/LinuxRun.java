@@ -71,7 +71,8 @@ public final class LinuxRun {
             double wallSeconds, double bytesPerWallSecond, long dataFrames, long retransmissions, long retransmissionsKernelHad,
             long retransmissionsAlreadyAcked, long probes, long linkDuplicatesToKernel, long pageOuts, long retransmitsFromSwap,
             Map<String, Long> kernel, Map<String, Long> senderRuleFindings, long waits, double waitedSeconds, long budgetsExhausted,
-            int tsharkProblems, int tsharkKernelFrames, List<String> tsharkKernelExamples, long pcapFrames, String pcap, long transactionsCompared, String kernelRelease, String reproduce) {}
+            int tsharkProblems, int tsharkKernelFrames, List<String> tsharkKernelExamples, long pcapFrames, String pcap, long transactionsCompared, String kernelRelease, String reproduce,
+            List<Integer> kernelWndShifts) {}
 
     /** Counters read from the namespace after the run. */
     static final List<String> COUNTERS = List.of("Tcp.InSegs", "Tcp.OutSegs", "Tcp.InErrs", "Tcp.InCsumErrors", "Tcp.RetransSegs",
@@ -223,8 +224,10 @@ public final class LinuxRun {
         long had = 0;
         long acked = 0;
         long dups = 0;
+        List<Integer> shifts = new ArrayList<>();
         for (LinuxPeer p : peers) {
             LinuxPeer.Stats s = p.counts();
+            shifts.add(s.kernelWndShift());
             data += s.dataFrames();
             retx += s.retransmissions();
             had += s.retransmissionsTheKernelHad();
@@ -239,6 +242,6 @@ public final class LinuxRun {
                 spec.connections(), matched, bytes, cycles, Math.round(wall * 1000) / 1000.0, Math.round(bytes / wall), data, retx, had, acked, rules.counters().probes(), dups, wf.pageOuts(), wf.retransmitsFromSwap(), k, findings,
                 ns.waits(), Math.round(ns.waitedSeconds() * 1000) / 1000.0, ns.budgetsExhausted(), ours.size(), kernels.size(),
                 kernels.stream().map(Object::toString).limit(3).toList(),
-                ts.frames().size(), net.pcapFile().toString(), compared, net.tap().hello().kernelRelease(), reproduce);
+                ts.frames().size(), net.pcapFile().toString(), compared, net.tap().hello().kernelRelease(), reproduce, shifts);
     }
 }

@@ -79,7 +79,7 @@ public final class Catalogue {
             q("loss", "loss", "probability per frame, each way", "frames dropped by the link"),
             q("rtt", "round-trip time", CYCLES_250, "of the link"),
             q("connections", "connections", "connections", "each sending bytes"),
-            q("window", "receive window", "bytes", "the peer's, at most 65535 (no window scaling)"),
+            q("window", "receive window", "bytes", "the peer's, up to 16 MiB (RFC 7323 window scaling above 65535)"),
             q("mss", "maximum segment size", "bytes", "payload per frame"),
             q("dataBytes", "datapath width", "bytes per beat", "the default RTL build has 8"),
             q("tags", "segments in flight", "tags", "the adapter's segments in flight across all connections"),

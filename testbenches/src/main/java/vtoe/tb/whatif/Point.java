@@ -18,7 +18,8 @@ import vtoe.model.world.Driver;
  * @param loss           frame loss probability, each direction
  * @param rtt            round-trip time of the link (cycles)
  * @param connections    connections, each sending {@code bytes}
- * @param window         the peer's receive window (bytes, at most 65535: no window scaling)
+ * @param window         the peer's receive window and buffer (bytes, up to 16 MiB; above 65535 with the smallest RFC 7323 window
+ *                       shift that reaches it, which the host negotiated and hands over)
  * @param mss            maximum segment size
  * @param dataBytes      datapath width in bytes (the default RTL build has 8; {@code --rtl} builds others on demand)
  * @param tags           the adapter's segments in flight across all connections (AdapterParams.tags)
@@ -35,6 +36,10 @@ import vtoe.model.world.Driver;
 public record Point(String mode, double hostLatency, double hostCv, double loss, long rtt, int connections, int window, int mss,
         int dataBytes, int tags, int retained, int ramKiB, int hogKiB, double storageLatency, long bytes, long rto, int blockBytes,
         int prepinKiB, long cardLatency) {
+    /** The most connections: the adapter's 16-bit connection numbers (one local port each). */
+    public static final int MAX_CONNECTIONS = 65536;
+    /** The largest window a study asks for (RFC 7323 allows 2^30; 16 MiB needs shift 9). */
+    public static final int MAX_WINDOW = 16 << 20;
     public static final List<String> MODES = List.of("PUSH", "TRANSLATE", "PREPINNED", "COPY_RETAIN");
     public static final List<String> KEYS = List.of("mode", "hostLatency", "hostCv", "loss", "rtt", "connections", "window", "mss",
             "dataBytes", "tags", "retained", "ramKiB", "hogKiB", "storageLatency", "bytes", "rto", "blockBytes", "prepinKiB",
@@ -45,8 +50,9 @@ public record Point(String mode, double hostLatency, double hostCv, double loss,
         check(hostLatency >= 0 && hostCv >= 0, "hostLatency and hostCv must not be negative");
         check(loss >= 0 && loss < 1, "loss must be in [0, 1), not " + loss);
         check(rtt >= 2, "rtt must be at least 2 cycles, not " + rtt);
-        check(connections >= 1 && connections <= 4096, "connections must be in 1..4096, not " + connections);
-        check(window >= 1 && window <= 65535, "window must be in 1..65535 (no window scaling), not " + window);
+        check(connections >= 1 && connections <= MAX_CONNECTIONS, "connections must be in 1.." + MAX_CONNECTIONS + ", not " + connections);
+        check(window >= 1 && window <= MAX_WINDOW, "window must be in 1.." + MAX_WINDOW + " (16 MiB, with window scaling above 65535), not "
+                + window);
         check(mss >= 64 && mss <= 2048, "mss must be in 64..2048 (the adapter's staging slot), not " + mss);
         check(dataBytes == 8 || dataBytes == 16 || dataBytes == 32 || dataBytes == 64, "dataBytes must be 8, 16, 32 or 64, not " + dataBytes);
         check(tags >= 2 && tags <= 31, "tags must be in 2..31 (DMA id = 1 + tag, 5 id bits), not " + tags);

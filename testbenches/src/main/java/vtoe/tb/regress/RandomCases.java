@@ -86,7 +86,21 @@ public final class RandomCases {
         }
     }
 
+    /**
+     * One run in {@value #ORDINARY_STOP_ONE_IN} of the ordinary random cases also stops one connection with
+     * bad input, so that every stop cause is reached by ordinary traffic too, not by the fault case alone.
+     * Drawn from a stream of its own, so the other runs' seeds keep their meaning.
+     */
+    static final int ORDINARY_STOP_ONE_IN = 4;
+
+    static boolean ordinaryStop(long seed) {
+        return new vtoe.tb.stim.RunStreams(seed).stream("ordinary-stop").nextInt(ORDINARY_STOP_ONE_IN) == 0;
+    }
+
     public static Outcome adapter(SimRun run) {
+        if (ordinaryStop(run.seed())) {
+            return injected(run, true);
+        }
         AdapterScenario sc = AdapterScenario.generate(AdapterTb.elaboratedParams(), run.seed());
         FunctionalCoverage cov = new FunctionalCoverage();
         cov.timing(sc.timing);
@@ -98,6 +112,14 @@ public final class RandomCases {
                     cov.connection(s.conn(), s.mode(), s.mss());
                 }
                 sc.apply(tb);
+                // One run in two also receives a few frames to count and drop (its own stream: the rest of the run is unchanged).
+                org.apache.commons.rng.UniformRandomProvider strayRng = new vtoe.tb.stim.RunStreams(run.seed()).stream("stray-rx");
+                if (strayRng.nextBoolean()) {
+                    List<ConnSetup> conns = sc.parts.stream().map(AdapterScenario.Part::setup).toList();
+                    for (StrayFrames.Stray st : StrayFrames.draw(conns, strayRng)) {
+                        tb.sched.after(st.after(), () -> tb.rx.send(st.frame(), tb.sched.now()));
+                    }
+                }
                 tb.finish(30_000_000);
             } catch (RuntimeException | AssertionError e) {
                 throw annotate(e, sc.describe());
@@ -122,29 +144,58 @@ public final class RandomCases {
      * connection's stream must arrive intact; no pin may be left; the lockstep must agree throughout.
      */
     public static Outcome faults(SimRun run) {
+        return injected(run, false);
+    }
+
+    /**
+     * The stops a connection in {@code mode} can report: every cause the design allows there (PUSH
+     * never reads payload, so no read error). PREPINNED reaches a host fault or a malformed answer
+     * through a retransmission's request only.
+     */
+    static List<Fault> stopsOf(int mode) {
+        List<Fault> l = new java.util.ArrayList<>(List.of(Fault.HOST_FAULT, Fault.HOST_BAD_RESPONSE, Fault.RETRY_LIMIT));
+        if (mode != vtoe.model.adapter.CsrMap.MODE_PUSH) {
+            l.add(Fault.DMA_READ_ERROR);
+        }
+        return l;
+    }
+
+    /**
+     * {@link #faults}, or with {@code ordinary} the stop an ordinary random case injects: drawn from
+     * streams of its own ({@code ordinary-fault}), uniformly among the stops the victim's mode allows,
+     * so that its runs are not copies of the fault case's.
+     */
+    private static Outcome injected(SimRun run, boolean ordinary) {
         AdapterScenario sc = AdapterScenario.generate(AdapterTb.elaboratedParams(), run.seed());
-        org.apache.commons.rng.UniformRandomProvider rng = new vtoe.tb.stim.RunStreams(run.seed()).stream("fault-injection");
+        org.apache.commons.rng.UniformRandomProvider rng = new vtoe.tb.stim.RunStreams(run.seed())
+                .stream(ordinary ? "ordinary-fault" : "fault-injection");
         AdapterScenario.Part victim = sc.parts.get(rng.nextInt(sc.parts.size()));
         int v = victim.setup().conn();
         int mode = victim.setup().mode();
-        List<Fault> possible = new java.util.ArrayList<>(List.of(Fault.RETRY_LIMIT, Fault.ACK_ABOVE, Fault.HOST_BAD_RESPONSE));
         boolean viaRetransmission = mode == vtoe.model.adapter.CsrMap.MODE_PREPINNED;
-        if (!viaRetransmission) {
-            possible.add(Fault.HOST_FAULT);
+        Fault drawn;
+        if (ordinary) {
+            List<Fault> stops = stopsOf(mode);
+            drawn = stops.get(rng.nextInt(stops.size()));
         } else {
-            possible.remove(Fault.HOST_BAD_RESPONSE);
-        }
-        if (mode != vtoe.model.adapter.CsrMap.MODE_PUSH) {
-            possible.add(Fault.DMA_READ_ERROR); // PUSH never reads payload
-        }
-        Fault drawn = possible.get(rng.nextInt(possible.size()));
-        // PREPINNED first sends never ask the host, so a host fault or a malformed answer can only hit a
-        // retransmission's request: two runs in five with a PREPINNED victim lose one of its frames and fault
-        // that request instead. Drawn from a stream of its own after the draw above, so that seeds kept as
-        // regressions (FaultRandomIT#knownSeeds) still inject what they did.
-        if (viaRetransmission && (drawn == Fault.RETRY_LIMIT || drawn == Fault.ACK_ABOVE)) {
-            int r = new vtoe.tb.stim.RunStreams(run.seed()).stream("fault-injection-retx").nextInt(5);
-            drawn = r == 0 ? Fault.HOST_FAULT : r == 1 ? Fault.HOST_BAD_RESPONSE : drawn;
+            List<Fault> possible = new java.util.ArrayList<>(List.of(Fault.RETRY_LIMIT, Fault.ACK_ABOVE, Fault.HOST_BAD_RESPONSE));
+            if (!viaRetransmission) {
+                possible.add(Fault.HOST_FAULT);
+            } else {
+                possible.remove(Fault.HOST_BAD_RESPONSE);
+            }
+            if (mode != vtoe.model.adapter.CsrMap.MODE_PUSH) {
+                possible.add(Fault.DMA_READ_ERROR); // PUSH never reads payload
+            }
+            drawn = possible.get(rng.nextInt(possible.size()));
+            // PREPINNED first sends never ask the host, so a host fault or a malformed answer can only hit a
+            // retransmission's request: two runs in five with a PREPINNED victim lose one of its frames and fault
+            // that request instead. Drawn from a stream of its own after the draw above, so that seeds kept as
+            // regressions (FaultRandomIT#knownSeeds) still inject what they did.
+            if (viaRetransmission && (drawn == Fault.RETRY_LIMIT || drawn == Fault.ACK_ABOVE)) {
+                int r = new vtoe.tb.stim.RunStreams(run.seed()).stream("fault-injection-retx").nextInt(5);
+                drawn = r == 0 ? Fault.HOST_FAULT : r == 1 ? Fault.HOST_BAD_RESPONSE : drawn;
+            }
         }
         Fault fault = drawn;
         int segments = Math.max(1, (victim.bytes() + victim.setup().mss() - 1) / victim.setup().mss());
@@ -161,7 +212,7 @@ public final class RandomCases {
         // Which of the victim's host requests the fault hits: the k-th, or under PREPINNED the first, the
         // retransmission of its k-th frame, which the link loses.
         int request = viaRetransmission ? 0 : k;
-        String describe = sc.describe() + "\n    fault: " + fault + " on connection " + v + " at its segment/page " + k
+        String describe = sc.describe() + (ordinary ? "\n    ordinary stop" : "") + "\n    fault: " + fault + " on connection " + v + " at its segment/page " + k
                 + (viaRetransmission && hostFault ? " (its frame " + k + " lost, the retransmission's host request faulted)" : "")
                 + " (mode " + victim.setup().modeName() + ")";
         FunctionalCoverage cov = new FunctionalCoverage();
@@ -284,10 +335,20 @@ public final class RandomCases {
         }
     }
 
+    /**
+     * Random end-to-end traffic. One run in {@value #ORDINARY_STOP_ONE_IN} also stops one connection
+     * the way a world can: the application unmaps a page of its buffer under a PUSH or TRANSLATE send
+     * (the driver answers FAULT), or the peer vanishes after a few frames (RETRY_LIMIT, any mode). The
+     * victim must report exactly that, and everything else must pass as in any other run. Read errors
+     * and malformed answers need a host that lies, which the world's driver never does; the adapter
+     * case injects those.
+     */
     public static Outcome world(SimRun run) {
         WorldScenario sc = new WorldScenario(AdapterTb.elaboratedParams(), run.seed());
         FunctionalCoverage cov = new FunctionalCoverage();
         cov.timing(sc.adapter.timing);
+        WorldStop stop = ordinaryStop(run.seed()) ? WorldStop.draw(sc, run.seed()) : null;
+        String describe = sc.describe() + (stop == null ? "" : "\n    ordinary stop: " + stop);
         try (WorldTb tb = new WorldTb(run, sc.adapter.timing, sc.world)) {
             tb.h.onTrace(cov::trace);
             try {
@@ -296,18 +357,25 @@ public final class RandomCases {
                     cov.connection(s.conn(), s.mode(), s.mss());
                 }
                 sc.apply(tb);
+                if (stop != null) {
+                    stop.inject(tb);
+                }
                 tb.finish(40_000_000);
+                tb.events.stream().map(Observed::txn).forEach(cov::event);
+                if (stop == null) {
+                    if (!tb.events.isEmpty()) {
+                        throw new AssertionError("events in a run without bad input: " + tb.events + "\n" + tb.h.run().context());
+                    }
+                    if (!tb.world.figures().sha256Match() || tb.h.lockstep.compared() == 0) {
+                        throw new AssertionError("stream mismatch or nothing compared\n" + tb.h.run().context());
+                    }
+                } else {
+                    stop.check(tb);
+                }
             } catch (RuntimeException | AssertionError e) {
-                throw annotate(e, sc.describe());
+                throw annotate(e, describe);
             }
-            tb.events.stream().map(Observed::txn).forEach(cov::event);
-            if (!tb.events.isEmpty()) {
-                throw new AssertionError("events in a run without bad input: " + tb.events + "\n" + tb.h.run().context());
-            }
-            if (!tb.world.figures().sha256Match() || tb.h.lockstep.compared() == 0) {
-                throw new AssertionError("stream mismatch or nothing compared\n" + tb.h.run().context());
-            }
-            return new Outcome(sc.describe(), tb.h.dut.cycle(), tb.h.lockstep.compared(), cov.hits());
+            return new Outcome(describe, tb.h.dut.cycle(), tb.h.lockstep.compared(), cov.hits());
         }
     }
 }

@@ -53,6 +53,9 @@ public final class Regress implements Callable<Integer> {
     @Option(names = "--coverage", description = "collect Verilator line and toggle coverage (needs the coverage library)")
     boolean coverage;
 
+    @Option(names = "--waivers", description = "the reviewed coverage waivers applied to --coverage (default: ${DEFAULT-VALUE})")
+    Path waivers = Path.of(CoverageWaivers.FILE);
+
     @Option(names = "--coverage-lib", hidden = true, description = "the coverage flavour of the native library")
     Path coverageLib = Path.of("cosim", "target", "native-cov", "libvtoe_cosim_cov.so");
 
@@ -219,7 +222,7 @@ public final class Regress implements Callable<Integer> {
         RegressReport rep = RegressReport.of(new ArrayList<>(byIndex.values()), wall, n);
         String summary = rep.table();
         if (coverage) {
-            summary += "\n" + CoverageMerge.merge(covDir, dir.resolve("coverage-html"));
+            summary += "\n" + CoverageMerge.merge(covDir, dir.resolve("coverage-html"), waivers);
         }
         Files.writeString(dir.resolve("summary.txt"), summary + "\n");
         System.out.println(summary);

@@ -34,6 +34,9 @@ public final class RegressMerge implements Callable<Integer> {
     @Option(names = "--coverage", description = "with --shards: merge the shares' Verilator coverage too")
     boolean coverage;
 
+    @Option(names = "--waivers", description = "the reviewed coverage waivers applied to --coverage (default: ${DEFAULT-VALUE})")
+    Path waivers = Path.of(CoverageWaivers.FILE);
+
     @Option(names = "--out", description = "merged results (default: ${DEFAULT-VALUE})")
     Path out = Path.of("target", "regress", "merged", "results.jsonl");
 
@@ -95,7 +98,7 @@ public final class RegressMerge implements Callable<Integer> {
         }
         String summary = RegressReport.of(List.copyOf(runs.values()), 0, 0).table();
         if (coverage && from != null) {
-            summary += "\n" + CoverageMerge.merge(from, from.resolve("coverage-html"));
+            summary += "\n" + CoverageMerge.merge(from, from.resolve("coverage-html"), waivers);
         }
         if (from != null) {
             Files.writeString(from.resolve("summary.txt"), summary + "\n");

@@ -51,10 +51,10 @@ class MutantCatalogueTest {
         Path src = tmp.resolve("src");
         Files.createDirectories(src.resolve("vtoe/rtl"));
         Files.writeString(src.resolve("vtoe/rtl/A.scala"), "class A {\n  val x = a + b\n  val y = c\n}\n");
-        Mutant m = new Mutant("M99", "vtoe/rtl/A.scala", Mutant.BOUNDARY, "adds one", "val x = a + b", "val x = a + b + 1.U", "");
+        Mutant m = new Mutant("M99", "vtoe/rtl/A.scala", Mutant.BOUNDARY, "adds one", "val x = a + b", "val x = a - b", "");
         Path f = MutantCatalogue.apply(m, src);
         assertThat(f).isEqualTo(src.resolve("vtoe/rtl/A.scala"));
-        assertThat(Files.readString(f)).isEqualTo("class A {\n  val x = a + b + 1.U\n  val y = c\n}\n");
+        assertThat(Files.readString(f)).isEqualTo("class A {\n  val x = a - b\n  val y = c\n}\n");
         // Applied twice, the anchor is gone: the second application says the mutant is stale.
         assertThatThrownBy(() -> MutantCatalogue.apply(m, src)).isInstanceOf(StaleMutantException.class)
                 .hasMessageStartingWith("stale mutant M99: text not found in").hasMessageContaining("val x = a + b");

@@ -187,7 +187,7 @@ final class KillRun {
                             }
                         }
                     }
-                } else if (k % 20 == 0 || k == total) {
+                } else if (k % 5 == 0 || k == total) {
                     out.printf("%s: %d/%d runs pass (%.0f s)%n", label, k, total, (System.nanoTime() - t0) / 1e9);
                 }
                 r = firstFail.get() == null ? todo.poll() : null;

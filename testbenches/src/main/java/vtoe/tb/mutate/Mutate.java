@@ -99,7 +99,11 @@ public final class Mutate implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper();
         JsonNode had = Files.exists(stamp) ? json.readTree(stamp.toFile()) : null;
         String runsKey = cases + " x " + seeds + " seeds, master 0x" + Long.toHexString(m);
+        // The judges count as much as the design: a changed stimulus, model or checker runs the baseline again.
+        String judges = new vtoe.tb.rtlcfg.BuildInputs(List.of(root.resolve("testbenches/target/classes/vtoe"),
+                root.resolve("model/target/classes/vtoe"), root.resolve("cosim/target/classes/vtoe")), List.of()).hash();
         if (had != null && had.path("inputs").asText().equals(base.inputs()) && had.path("runs").asText().equals(runsKey)
+                && had.path("judges").asText().equals(judges)
                 && had.path("pass").asBoolean()) {
             say.printf("baseline: passed these %d runs already (%s); not run again%n", runs.size(), had.path("at").asText());
         } else {
@@ -114,6 +118,7 @@ public final class Mutate implements Callable<Integer> {
             ObjectNode s = json.createObjectNode();
             s.put("inputs", base.inputs());
             s.put("runs", runsKey);
+            s.put("judges", judges);
             s.put("pass", true);
             s.put("seconds", Math.round(o.seconds()));
             s.put("at", Instant.now().toString());

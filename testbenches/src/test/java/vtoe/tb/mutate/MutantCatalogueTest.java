@@ -108,4 +108,15 @@ class MutantCatalogueTest {
         assertThat(md).contains("Score: 1 killed of 2 = 50.0%").contains("| M01 | A | functional | one | killed | FETCH: event mismatch | 3/80 |")
                 .contains("| M03 | A | error/boundary | three | stillborn | scalac refused it |").contains("| M04 | A | error/boundary | four | not run |");
     }
+
+    @Test
+    void theRunsAreTheRegressionsTakenSeedBySeed() {
+        long master = vtoe.tb.junit.SeedExtension.DEFAULT_MASTER;
+        List<KillRun.Run> runs = KillRun.runs(List.of("FETCH", "FAULTS"), 3, master);
+        // Seed 0 of each case, then seed 1, ...; the index and seed of each run are the regression's (case, then seed).
+        assertThat(runs).extracting(r -> r.c().name()).containsExactly("FETCH", "FAULTS", "FETCH", "FAULTS", "FETCH", "FAULTS");
+        assertThat(runs).extracting(KillRun.Run::index).containsExactly(0, 3, 1, 4, 2, 5);
+        assertThat(runs.get(3).seed()).isEqualTo(vtoe.tb.junit.SeedExtension.derive(master, "FaultRandomIT", "randomFault", 1));
+        assertThat(runs.get(3).line()).isEqualTo("4 FAULTS 0x" + Long.toHexString(runs.get(3).seed()));
+    }
 }

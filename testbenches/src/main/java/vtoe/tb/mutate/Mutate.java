@@ -50,6 +50,9 @@ public final class Mutate implements Callable<Integer> {
     @Option(names = "--out", description = "output directory (default: ${DEFAULT-VALUE})")
     Path out = Path.of("target", "mutate");
 
+    @Option(names = "--table", description = "only write table.md again from results.jsonl (no build, no run)")
+    boolean tableOnly;
+
     private final PrintStream say = System.out;
 
     public static void main(String[] args) {
@@ -79,6 +82,13 @@ public final class Mutate implements Callable<Integer> {
         }
         if (seeds < 1 || jobs < 1) {
             throw new CommandLine.ParameterException(new CommandLine(this), "--seeds and --jobs must be at least 1");
+        }
+        if (tableOnly) {
+            Path dir = root.resolve(out).toAbsolutePath().normalize();
+            MutationTable t = MutationTable.read(dir.resolve("results.jsonl"));
+            Files.writeString(dir.resolve("table.md"), t.markdown(cat.all(), heading("(each row names its budget)")), StandardCharsets.UTF_8);
+            say.println("table: " + dir.resolve("table.md"));
+            return 0;
         }
         List<Mutant> chosen = cat.select(only);
         for (Mutant m : chosen) {
@@ -188,10 +198,14 @@ public final class Mutate implements Callable<Integer> {
         r.put("at", Instant.now().toString());
         table.put(r);
         table.write(results);
-        String heading = "Mutation table written by `./scripts/mutate` (" + Instant.now().toString().substring(0, 16) + "Z, commit "
-                + commit() + "). Each mutant was built into its own library and run through the regression's random lockstep cases "
-                + "until its first failing run; the latest session ran " + runsKey + " per mutant at most. The TLM is not mutated.";
-        Files.writeString(dir.resolve("table.md"), table.markdown(cat.all(), heading), StandardCharsets.UTF_8);
+        Files.writeString(dir.resolve("table.md"), table.markdown(cat.all(), heading("the latest session ran " + runsKey + " per mutant at most")),
+                StandardCharsets.UTF_8);
+    }
+
+    private static String heading(String budget) {
+        return "Mutation table written by `./scripts/mutate` (" + Instant.now().toString().substring(0, 16) + "Z, commit " + commit()
+                + "). Each mutant was built into its own library and run through the regression's random lockstep cases until its first "
+                + "failing run; " + budget + ". The TLM is not mutated.";
     }
 
     private static String commit() {

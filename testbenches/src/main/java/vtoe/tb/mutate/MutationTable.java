@@ -101,10 +101,13 @@ final class MutationTable {
                 runs = o.path("runsToKill").asInt() + "/" + o.path("budget").asInt();
                 seed = "`" + o.path("seed").asText() + "`";
             } else if (verdict.equals(SURVIVED) || verdict.equals(EQUIVALENT)) {
-                runs = "0/" + o.path("budget").asInt();
+                runs = "none in " + o.path("budget").asInt();
                 caught = verdict.equals(EQUIVALENT) ? "equivalent: " + shorten(m.equivalence(), 200) : "";
             } else if (verdict.equals(STILLBORN)) {
                 caught = shorten(o.path("reason").asText(), 110);
+            }
+            if (!runs.isEmpty() && o.has("cases") && !o.path("cases").asText().equals("FETCH,ADAPTER,WORLD,FAULTS")) {
+                runs += " (" + o.path("cases").asText() + ")"; // a session that ran only the cases able to see this mutant
             }
             String times = String.format("%.0f s / %.0f s", o.path("buildSeconds").asDouble(), o.path("runSeconds").asDouble());
             b.append(String.format("| %s | %s | %s | %s | %s | %s | %s | %s | %s |%n", m.id(), m.blockName(), kind, cell(m.breaks()), verdict,

@@ -38,6 +38,7 @@ public final class FetchScenario {
     public final List<long[]> writes = new ArrayList<>();
     private final List<Descriptor> written = new ArrayList<>();
     private final List<AxiReadResponder.ErrorRange> errors = new ArrayList<>();
+    private final UniformRandomProvider errBeat; // which beat of a failing descriptor read fails (see the constructor)
     private final List<Long> ringGaps = new ArrayList<>();
 
     private static final String[] FAULTS = {"out-of-region", "misaligned", "loop", "bad-seq", "bad-size", "dma-error",
@@ -74,6 +75,9 @@ public final class FetchScenario {
         UniformRandomProvider faults = s.stream("faults");
         UniformRandomProvider place = s.stream("placement");
         UniformRandomProvider when = s.stream("doorbell-times");
+        // Which beat of a failing descriptor read answers with an error: all of them, or (two runs in three) one,
+        // so an error on a beat other than the last is seen (mutant M12). A stream of its own: kept seeds draw the rest as before.
+        errBeat = s.stream("error-beat");
         int maxSlots = p.maxRegionBytes() / 32;
 
         int nConns = sh.minChains() > 1 ? p.numConns() : 1 + shape.nextInt(p.numConns());
@@ -201,7 +205,9 @@ public final class FetchScenario {
             } else if (dataFault && fault.equals("bad-size")) {
                 size = faults.nextBoolean() ? 0 : p.maxBlockBytes() + 1 + faults.nextInt(Integer.MAX_VALUE - p.maxBlockBytes());
             } else if (dataFault) {
-                errors.add(new AxiReadResponder.ErrorRange(pa[i], pa[i] + 32, 2 + faults.nextInt(2)));
+                int beat = p.dataBytes() >= 32 ? -1 : errBeat.nextInt(3) == 0 ? -1 : errBeat.nextInt(32 / p.dataBytes());
+                long lo = beat < 0 ? pa[i] : pa[i] + (long) beat * p.dataBytes();
+                errors.add(new AxiReadResponder.ErrorRange(lo, beat < 0 ? pa[i] + 32 : lo + p.dataBytes(), 2 + faults.nextInt(2)));
             }
             Descriptor d = new Descriptor(sizes.nextLong(), next, size, dseq, sizes.nextLong() & ~0xfL);
             writes.add(new long[] {pa[i]});

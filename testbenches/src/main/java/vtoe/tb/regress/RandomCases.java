@@ -212,14 +212,24 @@ public final class RandomCases {
         // Which of the victim's host requests the fault hits: the k-th, or under PREPINNED the first, the
         // retransmission of its k-th frame, which the link loses.
         int request = viaRetransmission ? 0 : k;
+        // A failing payload read: the whole page, or (every other run) one beat of it among the first bytes segment k
+        // reads there, so the error falls on any beat of a burst, not only on its last or first (mutants M13, M14).
+        // Drawn from a stream of its own, so kept seeds draw everything else as before.
+        int beatBytes = AdapterTb.elaboratedParams().dataBytes();
+        org.apache.commons.rng.UniformRandomProvider beatRng = new vtoe.tb.stim.RunStreams(run.seed()).stream("fault-injection-beat");
+        long segOff = ((long) k * victim.setup().mss()) % vtoe.tb.adapter.HostStub.PAGE / beatBytes * beatBytes;
+        long span = Math.max(1, Math.min(victim.setup().mss(), vtoe.tb.adapter.HostStub.PAGE - segOff) / beatBytes);
+        long oneBeat = beatRng.nextBoolean() ? segOff + beatBytes * beatRng.nextLong(span) : -1;
+        String errorAt = oneBeat < 0 ? "its whole page" : "one beat at page offset " + oneBeat;
         String describe = sc.describe() + (ordinary ? "\n    ordinary stop" : "") + "\n    fault: " + fault + " on connection " + v + " at its segment/page " + k
                 + (viaRetransmission && hostFault ? " (its frame " + k + " lost, the retransmission's host request faulted)" : "")
-                + " (mode " + victim.setup().modeName() + ")";
+                + " (mode " + victim.setup().modeName() + ")" + (fault == Fault.DMA_READ_ERROR ? ", failing read: " + errorAt : "");
         FunctionalCoverage cov = new FunctionalCoverage();
         cov.timing(sc.timing);
         java.util.function.Function<vtoe.tb.adapter.HostStub, List<vtoe.cosim.AxiReadResponder.ErrorRange>> errors = h -> fault
-                == Fault.DMA_READ_ERROR ? List.of(new vtoe.cosim.AxiReadResponder.ErrorRange(h.frameAt(badPage),
-                        h.frameAt(badPage) + vtoe.tb.adapter.HostStub.PAGE, 2)) : List.of();
+                != Fault.DMA_READ_ERROR ? List.of() : oneBeat < 0
+                ? List.of(new vtoe.cosim.AxiReadResponder.ErrorRange(h.frameAt(badPage), h.frameAt(badPage) + vtoe.tb.adapter.HostStub.PAGE, 2))
+                : List.of(new vtoe.cosim.AxiReadResponder.ErrorRange(h.frameAt(badPage) + oneBeat, h.frameAt(badPage) + oneBeat + beatBytes, 2));
         try (AdapterTb tb = new AdapterTb(run, sc.timing, errors)) {
             tb.h.onTrace(cov::trace);
             int[] seen = {0};

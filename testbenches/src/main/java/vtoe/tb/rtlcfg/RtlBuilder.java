@@ -37,12 +37,26 @@ final class RtlBuilder implements RtlBuilds.Builder {
     private final Path root;
     private final int jobs;
     private final PrintStream out;
+    private final Path overlay;
+    private final List<String> elaboration;
 
     /** {@code out}: where progress lines go (null: {@code System.out} as it is at the time of each line). */
     RtlBuilder(Path root, int jobs, PrintStream out) {
+        this(root, jobs, out, null, null);
+    }
+
+    /**
+     * A builder of a changed RTL ({@code scripts/mutate}): {@code overlay} holds class files that go before the
+     * checkout's compiled RTL on the elaborator's classpath (a mutant's recompiled classes), and
+     * {@code elaboration} replaces the tops and parameters the configuration would elaborate (empty: every top
+     * with its default parameters, as the Maven build does). Null for either: as for a configuration.
+     */
+    RtlBuilder(Path root, int jobs, PrintStream out, Path overlay, List<String> elaboration) {
         this.root = root;
         this.jobs = jobs;
         this.out = out;
+        this.overlay = overlay;
+        this.elaboration = elaboration == null ? null : List.copyOf(elaboration);
     }
 
     private PrintStream out() {
@@ -68,10 +82,19 @@ final class RtlBuilder implements RtlBuilds.Builder {
         String javaBin = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 
         String before = new BuildInputs(List.of(verilog), List.of()).hash();
+        String classes = (overlay == null ? "" : overlay + File.pathSeparator) + rtl.resolve("classes");
+        if (overlay != null) {
+            // Elaborate skips when the checkout's compiled RTL is unchanged: it does not see the overlay.
+            Files.deleteIfExists(verilog.resolve(".fingerprint"));
+        }
         List<String> elaborate = new ArrayList<>(List.of(javaBin, "-Duser.home=" + rtl.resolve("home"), "-cp",
-                rtl.resolve("classes") + File.pathSeparator + Files.readString(cpFile).strip(), "vtoe.rtl.Elaborate",
-                verilog.toString(), RtlBuild.TOP));
-        elaborate.addAll(c.elaborationArguments());
+                classes + File.pathSeparator + Files.readString(cpFile).strip(), "vtoe.rtl.Elaborate", verilog.toString()));
+        if (elaboration != null) {
+            elaborate.addAll(elaboration);
+        } else {
+            elaborate.add(RtlBuild.TOP);
+            elaborate.addAll(c.elaborationArguments());
+        }
         // As rtl/pom.xml does: firtool comes from the llvm-firtool jar into target/, nothing is downloaded.
         Map<String, String> env = Map.of("CHISEL_FIRTOOL_CACHE", rtl.resolve("firtool-cache").toString(), "COURSIER_CACHE",
                 rtl.resolve("coursier-cache").toString());
@@ -86,13 +109,27 @@ final class RtlBuilder implements RtlBuilds.Builder {
         Path gen = dir.resolve("gen");
         List<String> tables = List.of(javaBin, "-cp", codeSource(vtoe.cosim.build.TopTableGenerator.class),
                 vtoe.cosim.build.TopTableGenerator.class.getName(), verilog.toString(), gen.toString());
-        List<String> configure = List.of("cmake", "-S", root.resolve("cosim/src/main/native").toString(), "-B", cmake.toString(),
+        List<String> configure = new ArrayList<>(List.of("cmake", "-S", root.resolve("cosim/src/main/native").toString(), "-B", cmake.toString(),
                 "-DCMAKE_BUILD_TYPE=Release", "-DVTOE_GEN_DIR=" + gen, "-DVTOE_VERILOG_ROOT=" + verilog,
                 "-DJNI_INCLUDE=" + Path.of(System.getProperty("java.home"), "include"), "-DJNI_HEADERS=" + jni,
-                "-DVTOE_LIB_OUT=" + dir.resolve("lib"), "-DEXPECTED_VERILATOR_VERSION=" + expectedVerilator(root));
-        seconds.put("verilate", run(key, "verilating", logs.resolve("verilate.log"), List.of(tables, configure), Map.of()));
+                "-DVTOE_LIB_OUT=" + dir.resolve("lib"), "-DEXPECTED_VERILATOR_VERSION=" + expectedVerilator(root)));
+        // Builds of a changed RTL (mutants) differ from each other in a few Verilated files: with ccache, Verilator's
+        // runtime, the co-simulation's own sources and every unchanged Verilated file compile once for all of them.
+        // The cache lives in the checkout's target/; paths are hashed relative to the checkout, so builds in different
+        // folders share it.
+        Map<String, String> compileEnv = Map.of();
+        if (overlay != null) {
+            // Such a library runs a few seeds: -O1 compiles the Verilated model several times faster than -O3.
+            configure.add("-DVTOE_OPT=-O1");
+        }
+        if (overlay != null && onPath("ccache")) {
+            configure.add("-DCMAKE_CXX_COMPILER_LAUNCHER=ccache");
+            compileEnv = Map.of("CCACHE_DIR", root.resolve("target/ccache").toString(), "CCACHE_BASEDIR", root.toString(), "CCACHE_NOHASHDIR",
+                    "true");
+        }
+        seconds.put("verilate", run(key, "verilating", logs.resolve("verilate.log"), List.of(tables, configure), compileEnv));
         seconds.put("compile", run(key, "compiling", logs.resolve("compile.log"),
-                List.of(List.of("cmake", "--build", cmake.toString(), "-j", Integer.toString(jobs))), Map.of()));
+                List.of(List.of("cmake", "--build", cmake.toString(), "-j", Integer.toString(jobs))), compileEnv));
         if (!Files.exists(RtlBuilds.library(dir))) {
             throw new RtlBuildException(key, "compiling", logs.resolve("compile.log"), "CMake finished but "
                     + RtlBuilds.library(dir) + " is not there");
@@ -175,6 +212,12 @@ final class RtlBuilder implements RtlBuilds.Builder {
         } catch (IOException e) {
             return "  (cannot read " + log + ": " + e.getMessage() + ")";
         }
+    }
+
+    /** Whether {@code tool} is an executable in a folder of PATH. */
+    static boolean onPath(String tool) {
+        String path = System.getenv("PATH");
+        return path != null && java.util.Arrays.stream(path.split(File.pathSeparator)).anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
     }
 
     /** The Verilator version the checkout is pinned to (root pom's expected.verilator.version), as the Maven build passes it. */

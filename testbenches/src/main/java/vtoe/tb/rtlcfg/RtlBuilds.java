@@ -85,6 +85,24 @@ public final class RtlBuilds {
         return checkout;
     }
 
+    /**
+     * A cache of builds of a changed RTL ({@code scripts/mutate}): the checkout's compiled RTL with the class files
+     * in {@code overlay} first on the elaborator's classpath, every top elaborated with its default parameters
+     * (what the Maven build puts in the default library, so every random case finds its top). A build is reused
+     * while the overlay and everything a checkout build depends on are unchanged.
+     */
+    public static RtlBuilds withOverlay(Path root, Path cache, Path overlay, PrintStream out) {
+        Supplier<String> inputs = () -> {
+            BuildInputs base = BuildInputs.of(root);
+            List<Path> trees = new ArrayList<>(base.trees());
+            trees.add(overlay);
+            List<String> facts = new ArrayList<>(base.facts());
+            facts.add("overlay, every top with default parameters");
+            return new BuildInputs(trees, facts).hash();
+        };
+        return new RtlBuilds(cache, inputs, new RtlBuilder(root, JOBS, out, overlay, List.of()), out);
+    }
+
     /** The vtoe checkout: {@code -Dvtoe.root}, else the first folder up from the working directory that holds one. */
     public static Path findRoot() {
         String given = System.getProperty("vtoe.root");

@@ -171,10 +171,7 @@ public final class StudyReport {
             for (PointSummary s : f.getValue()) {
                 double x = Double.parseDouble(s.point().get(spec.x()));
                 for (String m : spec.metrics()) {
-                    String label = String.join(" ", spec.by().stream().map(b -> spec.by().size() > 1 && !b.equals("mode") ? b + "=" + s.point().get(b)
-                            : s.point().get(b)).toList()) + (spec.metrics().size() > 1 ? " " + Catalogue.of(m).title() : "")
-                            + (s.engine().equals("rtl") ? " (RTL)" : "");
-                    lines.computeIfAbsent(label.isBlank() ? Catalogue.of(m).title() : label.strip(), k -> new TreeMap<>()).put(x, s.stat(m));
+                    lines.computeIfAbsent(seriesName(spec, s, m), k -> new TreeMap<>()).put(x, s.stat(m));
                 }
             }
             List<Series> series = new ArrayList<>();
@@ -195,14 +192,23 @@ public final class StudyReport {
         }
     }
 
+    /**
+     * The legend entry of point {@code s}'s series for metric {@code m}: its values of the {@code by} parameters, the
+     * metric's title when the plot has several, "(RTL)" for a point confirmed on the RTL; the title alone if nothing else.
+     */
+    private static String seriesName(PlotSpec spec, PointSummary s, String m) {
+        String label = String.join(" ", spec.by().stream().map(b -> spec.by().size() > 1 && !b.equals("mode") ? b + "=" + s.point().get(b)
+                : s.point().get(b)).toList()) + (spec.metrics().size() > 1 ? " " + Catalogue.of(m).title() : "")
+                + (s.engine().equals("rtl") ? " (RTL)" : "");
+        return label.isBlank() ? Catalogue.of(m).title() : label.strip();
+    }
+
     /** One metric against another: a marker per point (means, the y interval as a bar), and the Pareto front if asked. */
     private void tradeOff(PlotSpec spec, String facet, List<PointSummary> points) {
         String m = spec.metrics().get(0);
         Map<String, List<PointSummary>> byLabel = new LinkedHashMap<>();
         for (PointSummary s : points) {
-            String label = String.join(" ", spec.by().stream().map(b -> spec.by().size() > 1 && !b.equals("mode") ? b + "=" + s.point().get(b)
-                    : s.point().get(b)).toList()) + (s.engine().equals("rtl") ? " (RTL)" : "");
-            byLabel.computeIfAbsent(label.isBlank() ? Catalogue.of(m).title() : label.strip(), k -> new ArrayList<>()).add(s);
+            byLabel.computeIfAbsent(seriesName(spec, s, m), k -> new ArrayList<>()).add(s);
         }
         List<Series> series = new ArrayList<>();
         byLabel.forEach((label, ps) -> {

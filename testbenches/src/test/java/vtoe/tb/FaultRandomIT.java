@@ -28,14 +28,16 @@ class FaultRandomIT {
      * Seeds that once failed, kept as fixed regressions: a PREPINNED connection stopped by a payload
      * read error released (drained) its blocks while segments already cut still read them (issue 17);
      * the 400-seed fault run then found a peer that vanishes behind a closed window probed for ever,
-     * and a short stream delivered before its injected ACK arrived.
+     * and a short stream delivered before its injected ACK arrived; the 10,000-seed sign-off found a receiver whose
+     * 1460-byte buffer, in window units of 16 KiB, advertised a zero window for ever.
      * A failure's context names the seed; {@code ./scripts/test --only FaultRandomIT#randomFault -Dseed=<it>}
      * replays it.
      */
     @ParameterizedTest(name = "seed={0}")
     @ValueSource(strings = {"0xfa4f4c11c31a4dda", "0xc15aadf16c22acc5", // issue 17: PREPINNED drained under a read
             "0xc9cab7a9e31eb059", "0xfae490b87b23d3fa", // zero-window probes to a vanished peer never reached RETRY_LIMIT
-            "0xf716f30cd0845595"}) // the run ended before the injected ACK above sndNxt arrived
+            "0xf716f30cd0845595", // the run ended before the injected ACK above sndNxt arrived
+            "0x4f3300fa44cc8b61"}) // a receive buffer below one window unit advertised zero for ever (sign-off)
     void knownSeeds(String seed) {
         RandomCases.Outcome o = RandomCases.faults(SimRun.of("FaultRandomIT", "randomFault", SeedExtension.parse(seed)));
         assertThat(o.compared()).as("transactions the scoreboard compared").isPositive();

@@ -18,9 +18,10 @@ import vtoe.model.txn.Bytes;
  * window update on its own, as TCP does.
  *
  * <p>With a window shift (RFC 7323, negotiated by the hosts' handshake) the buffer may reach 2^30 bytes
- * and the window field carries {@code RCV.WND >> shift}, rounded up where rounding down would move the
- * right edge (RCV.NXT + field << shift) left of one already advertised (RFC 7323 section 2.4; RFC 9293
- * 3.8.6: the receiver must not shrink the window). Data up to an advertised right edge is accepted
+ * and the window field carries {@code RCV.WND >> shift}, rounded up to a whole unit (as Linux does, so that
+ * a room smaller than one unit is not advertised as zero) and never moving the right edge (RCV.NXT +
+ * field << shift) left of one already advertised (RFC 7323 section 2.4; RFC 9293 3.8.6: the receiver
+ * must not shrink the window). Data up to an advertised right edge is accepted
  * even where it is a little more than the buffer's room: the receiver offered it. With shift 0
  * nothing rounds and the window is the buffer's room, as before.
  */
@@ -96,7 +97,7 @@ public final class TcpReceiver {
         this.readBytesPerCycle = readBytesPerCycle;
         this.t = t;
         this.sendAck = sendAck;
-        this.advertised = (int) (bufferBytes >>> wndShift);
+        this.advertised = (int) Math.min(65535, units(bufferBytes));
         this.digest = digest;
         this.firstSeq = firstSeq;
         this.keepStream = digest instanceof Sha256Digest;
@@ -184,12 +185,16 @@ public final class TcpReceiver {
     private long delivered;
 
     /**
-     * The window field: the buffer's room in units of 2^shift, but never less than what keeps the right edge
-     * already advertised (RFC 7323 2.4), and at most 65535. Moves the right edge when it grows.
+     * The window field: the buffer's room in units of 2^shift, rounded up, but never less than what keeps the
+     * right edge already advertised (RFC 7323 2.4), and at most 65535. Moves the right edge when it grows.
+     * Rounding down would scale a room smaller than one unit away for good: a 1460-byte buffer with shift
+     * 14 would advertise zero for ever and take one probe byte per persist timeout (sign-off seed
+     * 0x4f3300fa44cc8b61). Linux rounds up for the same reason (__tcp_select_window: ALIGN(free_space,
+     * 1 << rcv_wscale), "prevent zero window announcement if 1<<rcv_wscale > mss").
      */
     int windowField() {
         long room = Math.max(0, bufferBytes - unread);
-        long field = room >>> wndShift;
+        long field = units(room);
         int edge = rightEdge - rcvNxt; // what the last advertisement still offers past RCV.NXT
         if (edge > 0) {
             field = Math.max(field, (edge + (1L << wndShift) - 1) >>> wndShift);
@@ -200,6 +205,11 @@ public final class TcpReceiver {
             rightEdge = newEdge;
         }
         return (int) field;
+    }
+
+    /** {@code bytes} in window units of 2^shift, rounded up. */
+    private long units(long bytes) {
+        return (bytes + (1L << wndShift) - 1) >>> wndShift;
     }
 
     /** The window shift this receiver advertises with (RFC 7323 Rcv.Wind.Shift). */

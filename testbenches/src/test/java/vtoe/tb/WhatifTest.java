@@ -247,7 +247,8 @@ class WhatifTest {
         assertThat(trade.tradeOff() && trade.pareto()).isTrue();
         assertThat(PlotSpec.parse("goodput_gbps vs loss").tradeOff()).isFalse();
         assertThatThrownBy(() -> PlotSpec.parse("goodput_gbps vs loss pareto")).hasMessageContaining("'pareto' draws the front");
-        assertThatThrownBy(() -> PlotSpec.parse("goodput_gbps,retx_p99 vs adapter_memory_bytes pareto")).hasMessageContaining("'pareto'");
+        assertThatThrownBy(() -> PlotSpec.parse("goodput_gbps,retx_p99 vs adapter_memory_bytes pareto")).hasMessageContaining("not 2 metrics");
+        assertThatThrownBy(() -> PlotSpec.parse("goodput_gbps,retx_p99 vs adapter_memory_bytes")).hasMessageContaining("one plot line per metric");
     }
 
     @Test
@@ -257,6 +258,34 @@ class WhatifTest {
         assertThat(s.describe(s.points().get(1))).isEqualTo("mode=PUSH loss=0.01");
         assertThat(s.select("loss=0.01")).hasSize(2);
         assertThat(s.points()).allSatisfy(p -> assertThat(p.bytes()).isEqualTo(65536));
+        // A combination is checked whole: 4096 connections are valid with the RAM set after them, or on another axis.
+        assertThat(Study.of("o", "", List.of("connections=4096", "ramKiB=256K", "bytes=64K"), List.of(), List.of()).points()).hasSize(1);
+        assertThat(Study.of("o", "", List.of("bytes=64K"), List.of("connections=1,4096", "ramKiB=256K"), List.of()).points()).hasSize(2);
+        assertThatThrownBy(() -> Study.of("o", "", List.of("bytes=64K"), List.of("connections=1,4096"), List.of()))
+                .hasMessageContaining("the point connections=4096 is not valid: ramKiB=16384 is too small");
+    }
+
+    @Test
+    void aLinkedAxisMovesItsParametersTogether() {
+        Study s = Study.of("l", "", List.of("ramKiB=64K"), List.of("mode=PUSH,COPY_RETAIN", "connections/window/bytes=64/64K/256K,1024/1M/1M"),
+                List.of("goodput_gbps vs adapter_memory_bytes by mode pareto"));
+        assertThat(s.points()).hasSize(4); // 2 modes x 2 tuples, not 2 x 2 x 2 x 2
+        assertThat(s.points()).extracting(p -> p.connections() + "/" + p.window() + "/" + p.bytes())
+                .containsExactly("64/65536/262144", "1024/1048576/1048576", "64/65536/262144", "1024/1048576/1048576");
+        assertThat(s.describe(s.points().get(1))).isEqualTo("mode=PUSH connections=1024 window=1048576 bytes=1048576");
+        assertThat(s.axisParams()).containsExactly("mode", "connections", "window", "bytes");
+        assertThat(s.select("connections=1024")).hasSize(2);
+        assertThatThrownBy(() -> Study.of("l", "", List.of(), List.of("connections/window=64/64K,1024"), List.of()))
+                .hasMessageContaining("has 1 part(s)");
+        assertThatThrownBy(() -> Study.of("l", "", List.of(), List.of("window=64K", "connections/window=64/64K"), List.of()))
+                .hasMessageContaining("--axis window is given twice");
+        assertThatThrownBy(() -> Study.of("l", "", List.of(), List.of("connections/window=1/64K,1/1M,4/1M"),
+                List.of("goodput_gbps vs connections"))).hasMessageContaining("'window' (linked in connections/window) unbound");
+        assertThat(Study.of("l", "", List.of(), List.of("connections/window=1/64K,4/1M"), List.of("goodput_gbps vs connections by window"))
+                .plots()).hasSize(1);
+        // The bytes need not be bound when connections and window already tell the tuples apart.
+        assertThat(Study.of("l", "", List.of(), List.of("connections/window/bytes=1/64K/64K,1/1M/1M,4/1M/1M"),
+                List.of("goodput_gbps vs connections by window")).plots()).hasSize(1);
     }
 
     @Test

@@ -64,7 +64,13 @@ public record PlotSpec(List<String> metrics, String x, List<String> by, String p
             throw bad(text, "the x axis must be a number; plot mode as 'by mode'");
         }
         boolean trade = RunResult.METRICS.containsKey(x);
-        if (pareto && (!trade || metrics.size() != 1)) {
+        // A trade-off plots one point per marker and one front: a second y metric would share the markers'
+        // colours with the series and could not have a front of its own, so it is refused, not dropped.
+        if (trade && metrics.size() != 1) {
+            throw bad(text, "a trade-off plots one metric against another (METRIC vs METRIC), not " + metrics.size()
+                    + " metrics; write one plot line per metric");
+        }
+        if (pareto && !trade) {
             throw bad(text, "'pareto' draws the front of one metric against another: METRIC vs METRIC ... pareto");
         }
         return new PlotSpec(metrics, x, by, per, where, logX, logY, pareto, text.trim());

@@ -90,19 +90,55 @@ public record Point(String mode, double hostLatency, double hostCv, double loss,
 
     /** This point with parameter {@code key} set to {@code value}. */
     public Point with(String key, String value) {
+        return with(Map.of(key, value));
+    }
+
+    /**
+     * This point with all of {@code values} set at once and checked together, so that the order in which a
+     * study gives them does not matter (65,536 connections are valid only with the RAM they need).
+     */
+    public Point with(Map<String, String> values) {
         Map<String, String> m = values();
-        if (!m.containsKey(key)) {
-            throw new IllegalArgumentException("unknown parameter '" + key + "'; the parameters are " + KEYS);
+        String key = null;
+        for (Map.Entry<String, String> e : values.entrySet()) {
+            key = e.getKey();
+            if (!m.containsKey(key)) {
+                throw new IllegalArgumentException("unknown parameter '" + key + "'; the parameters are " + KEYS);
+            }
+            m.put(key, key.equals("mode") ? e.getValue().toUpperCase(Locale.ROOT) : e.getValue());
         }
-        m.put(key, key.equals("mode") ? value.toUpperCase(Locale.ROOT) : value);
         try {
             return new Point(m.get("mode"), d(m, "hostLatency"), d(m, "hostCv"), d(m, "loss"), l(m, "rtt"), i(m, "connections"),
                     i(m, "window"), i(m, "mss"), i(m, "dataBytes"), i(m, "tags"), i(m, "retained"), i(m, "ramKiB"), i(m, "hogKiB"),
                     d(m, "storageLatency"), l(m, "bytes"), l(m, "rto"), i(m, "blockBytes"), i(m, "prepinKiB"), l(m, "cardLatency"));
         } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("parameter " + (values.size() == 1 ? key + ": '" + values.get(key) + "'" : "in " + values)
+                    + " is not a number");
+        }
+    }
+
+    /**
+     * {@code value} as {@link #values()} writes it (1M -> 1048576, push -> PUSH), checked as a value of
+     * {@code key} alone: whether it fits the other parameters is for {@link #with(Map)} to say.
+     */
+    public static String normalise(String key, String value) {
+        if (!KEYS.contains(key)) {
+            throw new IllegalArgumentException("unknown parameter '" + key + "'; the parameters are " + KEYS);
+        }
+        if (key.equals("mode")) {
+            String m = value.strip().toUpperCase(Locale.ROOT);
+            check(MODES.contains(m), "mode must be one of " + MODES + ", not " + value);
+            return m;
+        }
+        try {
+            double v = parse(value);
+            return DOUBLE_KEYS.contains(key) ? num(v) : Long.toString(Math.round(v));
+        } catch (NumberFormatException e) {
             throw new IllegalArgumentException("parameter " + key + ": '" + value + "' is not a number");
         }
     }
+
+    private static final List<String> DOUBLE_KEYS = List.of("hostLatency", "hostCv", "loss", "storageLatency");
 
     /** Every parameter by name, as text (CSV columns, axis labels). */
     public Map<String, String> values() {

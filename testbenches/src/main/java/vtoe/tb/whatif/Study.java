@@ -10,18 +10,22 @@ import java.util.stream.Collectors;
  * A what-if study: a base point, the axes swept over it (their cartesian product is the grid, in the
  * order the axes were given) and the plots to draw. Every value is checked when the study is built,
  * so a typo fails before the first run, not after an hour.
+ *
+ * <p>A linked axis, {@code --axis connections/window/bytes=64/64K/256K,65536/64K/16K}, moves several
+ * parameters together: its values are tuples, not a grid. It is how a study spans a range no full grid could
+ * run (65,536 connections with 16 MiB windows each would be a TiB in flight), keeping each point's
+ * parameters in step (the bytes each connection sends grow with its window).
  */
 public record Study(String name, String title, Point base, Map<String, List<String>> axes, List<PlotSpec> plots) {
     public static Study of(String name, String title, List<String> sets, List<String> axisArgs, List<String> plotArgs) {
         if (!name.matches("[A-Za-z0-9_.-]+")) {
             throw new IllegalArgumentException("--name '" + name + "' must be letters, digits, '.', '_' or '-' (it names a folder)");
         }
-        Point base = Point.defaults();
+        Map<String, String> set = new LinkedHashMap<>();
         for (String s : sets) {
-            for (Map.Entry<String, String> e : Whatif.parseAssignments("--set", s).entrySet()) {
-                base = base.with(e.getKey(), e.getValue());
-            }
+            set.putAll(Whatif.parseAssignments("--set", s));
         }
+        Point base = Point.defaults().with(set);
         Map<String, List<String>> axes = new LinkedHashMap<>();
         for (String a : axisArgs) {
             String[] kv = a.split("=", 2);
@@ -29,12 +33,27 @@ public record Study(String name, String title, Point base, Map<String, List<Stri
                 throw new IllegalArgumentException("--axis takes PARAM=V1,V2,..., not '" + a + "'");
             }
             String k = kv[0].strip();
-            if (axes.containsKey(k)) {
-                throw new IllegalArgumentException("--axis " + k + " is given twice");
+            List<String> params = List.of(k.split("/", -1));
+            for (String q : params) {
+                if (axes.keySet().stream().anyMatch(o -> components(o).contains(q))) {
+                    throw new IllegalArgumentException("--axis " + q + " is given twice");
+                }
+            }
+            if (params.stream().distinct().count() != params.size()) {
+                throw new IllegalArgumentException("--axis " + k + " names a parameter twice");
             }
             List<String> values = new ArrayList<>();
             for (String v : kv[1].split(",")) {
-                values.add(base.with(k, v.strip()).get(k)); // normalised (1M -> 1048576, push -> PUSH), and checked
+                String[] parts = v.strip().split("/", -1);
+                if (parts.length != params.size()) {
+                    throw new IllegalArgumentException("--axis " + k + ": the value '" + v.strip() + "' has " + parts.length
+                            + " part(s); each value of a linked axis gives all " + params.size() + ", separated by '/'");
+                }
+                List<String> norm = new ArrayList<>();
+                for (int i = 0; i < parts.length; i++) {
+                    norm.add(Point.normalise(params.get(i), parts[i].strip()));
+                }
+                values.add(String.join("/", norm));
             }
             axes.put(k, values);
         }
@@ -47,22 +66,35 @@ public record Study(String name, String title, Point base, Map<String, List<Stri
         return s;
     }
 
-    /** The grid: every combination of the axes' values over the base. */
+    /**
+     * The grid: every combination of the axes' values over the base. Each point's values are set at once,
+     * so a combination is checked whole (connections=65536 with ramKiB=8M), whatever the order of the axes.
+     */
     public List<Point> points() {
-        List<Point> pts = new ArrayList<>(List.of(base));
+        List<Map<String, String>> combos = new ArrayList<>(List.of(Map.of()));
         for (Map.Entry<String, List<String>> a : axes.entrySet()) {
-            List<Point> next = new ArrayList<>();
-            for (Point p : pts) {
+            List<Map<String, String>> next = new ArrayList<>();
+            List<String> params = components(a.getKey());
+            for (Map<String, String> c : combos) {
                 for (String v : a.getValue()) {
-                    try {
-                        next.add(p.with(a.getKey(), v));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("the point " + describe(p) + " with " + a.getKey() + "=" + v + " is not valid: "
-                                + e.getMessage());
+                    Map<String, String> m = new LinkedHashMap<>(c);
+                    String[] parts = v.split("/");
+                    for (int i = 0; i < params.size(); i++) {
+                        m.put(params.get(i), parts[i]);
                     }
+                    next.add(m);
                 }
             }
-            pts = next;
+            combos = next;
+        }
+        List<Point> pts = new ArrayList<>();
+        for (Map<String, String> c : combos) {
+            try {
+                pts.add(base.with(c));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the point " + c.entrySet().stream().map(x -> x.getKey() + "=" + x.getValue())
+                        .collect(Collectors.joining(" ")) + " is not valid: " + e.getMessage());
+            }
         }
         return pts;
     }
@@ -72,7 +104,17 @@ public record Study(String name, String title, Point base, Map<String, List<Stri
         if (axes.isEmpty()) {
             return "base";
         }
-        return axes.keySet().stream().map(k -> k + "=" + p.get(k)).collect(Collectors.joining(" "));
+        return axisParams().stream().map(k -> k + "=" + p.get(k)).collect(Collectors.joining(" "));
+    }
+
+    /** The parameters of an axis: one, or those of a linked axis ("connections/window"). */
+    public static List<String> components(String axis) {
+        return List.of(axis.split("/"));
+    }
+
+    /** Every parameter some axis sweeps, in axis order. */
+    public List<String> axisParams() {
+        return axes.keySet().stream().flatMap(a -> components(a).stream()).toList();
     }
 
     /** The points that match {@code filter}: "all", or PARAM=VALUE[,PARAM=VALUE...]. */
@@ -81,7 +123,7 @@ public record Study(String name, String title, Point base, Map<String, List<Stri
             return points();
         }
         Map<String, String> want = new LinkedHashMap<>();
-        Whatif.parseAssignments("--rtl", filter).forEach((k, v) -> want.put(k, base.with(k, v).get(k)));
+        Whatif.parseAssignments("--rtl", filter).forEach((k, v) -> want.put(k, Point.normalise(k, v)));
         List<Point> sel = points().stream().filter(p -> want.entrySet().stream().allMatch(e -> p.get(e.getKey()).equals(e.getValue())))
                 .toList();
         if (sel.isEmpty()) {
@@ -99,13 +141,31 @@ public record Study(String name, String title, Point base, Map<String, List<Stri
             return;
         }
         for (String a : axes.keySet()) {
-            if (axes.get(a).size() > 1 && !a.equals(p.x()) && !p.by().contains(a) && !a.equals(p.per()) && !p.where().containsKey(a)) {
-                throw new IllegalArgumentException("plot '" + p.text() + "' leaves the axis '" + a + "' unbound: add 'by " + a + "', 'per "
-                        + a + "' or 'where " + a + "=VALUE'");
+            if (axes.get(a).size() < 2) {
+                continue;
+            }
+            // A linked axis is bound when the parameters the plot binds tell its tuples apart: connections
+            // as x and window as 'by' tell 64/64K/256K from 64/1M/4M, connections alone would not.
+            List<String> params = components(a);
+            List<Integer> bound = new ArrayList<>();
+            for (int i = 0; i < params.size(); i++) {
+                String q = params.get(i);
+                if (q.equals(p.x()) || p.by().contains(q) || q.equals(p.per()) || p.where().containsKey(q)) {
+                    bound.add(i);
+                }
+            }
+            long told = axes.get(a).stream().map(v -> {
+                String[] parts = v.split("/");
+                return bound.stream().map(i -> parts[i]).toList();
+            }).distinct().count();
+            if (told < axes.get(a).size()) {
+                String q = params.stream().filter(x -> !bound.contains(params.indexOf(x))).findFirst().orElseThrow();
+                throw new IllegalArgumentException("plot '" + p.text() + "' leaves the axis '" + q + "'" + (params.size() > 1
+                        ? " (linked in " + a + ")" : "") + " unbound: add 'by " + q + "', 'per " + q + "' or 'where " + q + "=VALUE'");
             }
         }
-        if (!axes.containsKey(p.x())) {
-            throw new IllegalArgumentException("plot '" + p.text() + "': x = " + p.x() + " is not an axis of the study " + axes.keySet());
+        if (!axisParams().contains(p.x())) {
+            throw new IllegalArgumentException("plot '" + p.text() + "': x = " + p.x() + " is not an axis of the study " + axisParams());
         }
     }
 }

@@ -154,7 +154,7 @@ public final class StudyReport {
         List<PointSummary> all = new ArrayList<>(tlm);
         all.addAll(rtl);
         Map<String, String> wanted = new LinkedHashMap<>(); // normalised as the points' values are (16K -> 16384)
-        spec.where().forEach((k, v) -> wanted.put(k, study.base().with(k, v).get(k)));
+        spec.where().forEach((k, v) -> wanted.put(k, Point.normalise(k, v)));
         List<PointSummary> sel = all.stream()
                 .filter(s -> wanted.entrySet().stream().allMatch(e -> s.point().get(e.getKey()).equals(e.getValue())))
                 .toList();
@@ -253,7 +253,7 @@ public final class StudyReport {
         md.append("Base point (parameters not swept): ");
         List<String> base = new ArrayList<>();
         study.base().values().forEach((k, v) -> {
-            if (!study.axes().containsKey(k)) {
+            if (!study.axisParams().contains(k)) {
                 base.add(k + "=" + v + (v.equals(d.get(k)) ? "" : " (set)"));
             }
         });

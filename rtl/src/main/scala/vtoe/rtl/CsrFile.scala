@@ -19,7 +19,7 @@ import chisel3.util._
   * A read of connection state (STATUS, SND_UNA, SND_NXT, SND_MAX) asks ConnStateUnit, whose state
   * memory reads one cycle late, and is answered in the cycle after it asked.
   *
-  * The configuration (`cfgMem`, about 515 bits x numConns) reads synchronously with one write port, so
+  * The configuration (`cfgMem`, about 519 bits x numConns) reads synchronously with one write port, so
   * it maps to block RAM (UltraRAM from tens of thousands of connections on); each read port is one more
   * copy of it (Yosys's `memory_libmap` duplicates a memory per read port, as a designer would). A port's
   * data is that of the address presented the cycle before, and read-first: a write in that cycle is not

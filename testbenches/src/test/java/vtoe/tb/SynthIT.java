@@ -93,7 +93,7 @@ class SynthIT {
     void storageGrowsWithConnections() {
         SynthReport a = small.report();
         SynthReport b = large.report();
-        // Per-connection memories: the configuration (ConnCfg, 515 bits) and the descriptor sequence (32).
+        // Per-connection memories: the configuration (ConnCfg, 519 bits) and the descriptor sequence (32).
         long perConn = (b.generic().memoryBits() - a.generic().memoryBits()) / 6;
         assertThat(perConn).as("memory bits per connection").isGreaterThan(500);
         // synth_xilinx may move a memory from flip-flops to LUTRAM as it grows (cfgMem does here), so what

@@ -136,18 +136,18 @@ JNIEXPORT void JNICALL Java_vtoe_cosim_NativeSim_setWake(JNIEnv* env, jclass, jl
     if (s) guard(env, [&]() -> int { s->setWake(port, mode); return 0; });
 }
 
-JNIEXPORT void JNICALL Java_vtoe_cosim_NativeSim_setHostMemory(JNIEnv* env, jclass, jlong h, jobject buf) {
+JNIEXPORT void JNICALL Java_vtoe_cosim_NativeSim_setHostMemory(JNIEnv* env, jclass, jlong h, jobject buf, jlong paBase) {
     Sim* s = sim(env, h);
     if (!s) return;
     guard(env, [&]() -> int {
         if (!buf) {
-            s->setHostMemory(nullptr, 0);
+            s->setHostMemory(nullptr, 0, 0);
             return 0;
         }
         void* base = env->GetDirectBufferAddress(buf);
         const jlong cap = env->GetDirectBufferCapacity(buf);
         if (!base || cap < 0) throw std::invalid_argument("host memory must be a direct ByteBuffer");
-        s->setHostMemory(static_cast<uint8_t*>(base), static_cast<uint64_t>(cap));
+        s->setHostMemory(static_cast<uint8_t*>(base), static_cast<uint64_t>(cap), static_cast<uint64_t>(paBase));
         return 0;
     });
 }

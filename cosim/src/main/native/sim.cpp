@@ -361,9 +361,10 @@ void Sim::responderDrive() {
             uint64_t resp = 0;
             for (const auto& e : s.errors)
                 if (addr < e.hi && addr + s.dataBytes > e.lo) resp = e.resp;
-            if (resp == 0 && (mem_ == nullptr || addr + s.dataBytes > memBytes_ || addr + s.dataBytes < addr))
+            if (resp == 0 && (mem_ == nullptr || addr < memBase_ || addr - memBase_ + s.dataBytes > memBytes_ ||
+                              addr + s.dataBytes < addr))
                 resp = 3;  // DECERR: no memory there
-            if (resp == 0) std::memcpy(&s.rWords[s.rData], mem_ + addr, s.dataBytes);
+            if (resp == 0) std::memcpy(&s.rWords[s.rData], mem_ + (addr - memBase_), s.dataBytes);
             s.rWords[s.rId] = s.cur.id;
             s.rWords[s.rLast] = s.beat == s.cur.len;
             s.rWords[s.rResp] = resp;
@@ -420,9 +421,11 @@ void Sim::setWake(int port, int mode) {
     }
 }
 
-void Sim::setHostMemory(uint8_t* base, uint64_t bytes) {
+void Sim::setHostMemory(uint8_t* base, uint64_t bytes, uint64_t paBase) {
+    if (paBase + bytes < paBase) throw std::invalid_argument("host memory window wraps past the end of the 64-bit PA space");
     mem_ = base;
     memBytes_ = bytes;
+    memBase_ = paBase;
 }
 
 void Sim::traceOpen(const std::string& path, uint64_t fromCycle) {

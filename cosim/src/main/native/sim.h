@@ -129,7 +129,8 @@ public:
 
     void setPattern(int port, const uint64_t* bits, uint64_t n);
     void setWake(int port, int mode);  // 0 never, 1 every handshake, 2 handshakes with last set
-    void setHostMemory(uint8_t* base, uint64_t bytes);
+    /** Host memory for the read responder: PAs [paBase, paBase + bytes) are base[0 .. bytes). */
+    void setHostMemory(uint8_t* base, uint64_t bytes, uint64_t paBase);
     void attachReadResponder(int arPort, int rPort, const std::vector<uint64_t>& latencies,
                              uint64_t maxOutstanding, bool reorder, const uint64_t* arBits, uint64_t arN,
                              const uint64_t* rBits, uint64_t rN, const std::vector<uint64_t>& errorTriples,
@@ -191,6 +192,7 @@ private:
     std::vector<PortRt> ports_;
     uint8_t* mem_ = nullptr;
     uint64_t memBytes_ = 0;
+    uint64_t memBase_ = 0;  // the PA of mem_[0]: a window above 4 GiB exercises the upper address bits
     std::unique_ptr<ReadResponder> rsp_;
     bool drain_ = false;  // an observed ring is nearly full (set where entries are added)
     std::unique_ptr<PortTraceWriter> rec_;  // null unless recording: one branch per cycle when off

@@ -265,10 +265,18 @@ public final class Dut implements AutoCloseable {
         NativeSim.setWake(handle(), port(port).index(), 2);
     }
 
-    /** Host physical memory the read responder reads in place; must be a direct buffer. */
+    /** Host physical memory the read responder reads in place, at PA 0; must be a direct buffer. */
     public void hostMemory(ByteBuffer memory) {
+        hostMemory(memory, 0);
+    }
+
+    /**
+     * Host physical memory the read responder reads in place, byte 0 at PA {@code paBase}: a read outside
+     * {@code [paBase, paBase + capacity)} gets DECERR. A window across 4 GiB puts the upper address bits to work.
+     */
+    public void hostMemory(ByteBuffer memory, long paBase) {
         this.hostMemory = memory;
-        NativeSim.setHostMemory(handle(), memory);
+        NativeSim.setHostMemory(handle(), memory, paBase);
     }
 
     /** Dump of every port (valid, ready, payload, queued); for hang and failure reports. */

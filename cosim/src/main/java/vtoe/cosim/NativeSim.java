@@ -39,7 +39,7 @@ final class NativeSim {
 
     static native void setWake(long h, int port, int mode);
 
-    static native void setHostMemory(long h, ByteBuffer memory);
+    static native void setHostMemory(long h, ByteBuffer memory, long paBase);
 
     static native void attachReadResponder(long h, int arPort, int rPort, long[] latencies, int maxOutstanding,
             boolean reorder, long[] arBits, long arN, long[] rBits, long rN, long[] errorTriples, long[] dupBits, long dupN);

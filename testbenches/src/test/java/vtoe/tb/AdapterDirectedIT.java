@@ -24,6 +24,7 @@ import vtoe.model.txn.HostRequest;
 import vtoe.model.txn.Observed;
 import vtoe.model.txn.TraceRecord;
 import vtoe.tb.adapter.AdapterTb;
+import vtoe.tb.adapter.HostStub;
 import vtoe.model.world.ConnSetup;
 import vtoe.tb.junit.SimRun;
 
@@ -497,6 +498,40 @@ class AdapterDirectedIT {
                 assertThat(probes.get(i).time()).as("probe %d cut after probe %d's frame left (at %d)", i, i - 1, left).isGreaterThan(left);
             }
             assertThat(tb.h.senderRules.violationCounts()).as(tb.h.senderRules.summary()).isEmpty();
+            assertThat(tb.events).isEmpty();
+        }
+    }
+
+    /**
+     * Host memory across the 4 GiB line (AdapterTb.Timing.PA_ACROSS_4G): the send buffer's first pages sit just
+     * below it and the rest above, physically contiguous, so PREPINNED blocks and TRANSLATE extents run across
+     * it. Every byte must still arrive, read from where the host put it: a PA cut to 32 bits, or a segment
+     * PA inside a block computed without the carry out of bit 31, reads the wrong memory (mutants M15-M17).
+     */
+    @ParameterizedTest(name = "mode {0}")
+    @ValueSource(ints = {CsrMap.MODE_TRANSLATE, CsrMap.MODE_PREPINNED})
+    void sendBuffersAcrossTheFourGibLineArriveIntact(int mode, TestInfo info) {
+        long line = 1L << 32;
+        try (AdapterTb tb = new AdapterTb(SimRun.of("AdapterDirectedIT", info.getTestMethod().orElseThrow().getName() + "[" + mode + "]",
+                0xad), AdapterTb.Timing.fast().withPaBase(AdapterTb.Timing.PA_ACROSS_4G))) {
+            // The placement this test needs: the buffer's first frame below the line, contiguous up to one at it.
+            int atLine = -1;
+            for (int i = 1; i < 8 && atLine < 0; i++) {
+                if (tb.host.frameAt(i) == line && tb.host.frameAt(i - 1) == line - HostStub.PAGE) {
+                    atLine = i;
+                }
+            }
+            assertThat(tb.host.frameAt(0)).as("first frame below 4 GiB").isLessThan(line);
+            assertThat(atLine).as("a frame at 4 GiB right after one below it, among the first eight").isPositive();
+            tb.openConnection(ConnSetup.of(5, mode));
+            byte[] d = data(200_000, 5);
+            tb.send(5, d, 65536);
+            tb.finish(5_000_000);
+            assertThat(tb.peer(5).receiver().sha256()).isEqualTo(tb.sentSha256(5));
+            List<Long> payloadReads = tb.dmaReads.stream().filter(o -> o.txn().id() != 0).map(o -> o.txn().addr()).toList();
+            assertThat(payloadReads).as("payload read below the line").anyMatch(a -> a < line);
+            assertThat(payloadReads).as("payload read above the line").anyMatch(a -> a >= line);
+            assertThat(payloadReads).as("a read whose low 32 bits are zero").anyMatch(a -> a == line);
             assertThat(tb.events).isEmpty();
         }
     }

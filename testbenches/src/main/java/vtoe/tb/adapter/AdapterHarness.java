@@ -110,8 +110,8 @@ public final class AdapterHarness implements AutoCloseable {
         try {
             this.params = dut.params();
             this.sched = new Scheduler(dut);
-            this.mem = new PhysicalMemory(SparseMemory.allocate(MEMORY_BYTES));
-            dut.hostMemory(mem.buffer());
+            this.mem = new PhysicalMemory(SparseMemory.allocate(MEMORY_BYTES), timing.paBase());
+            dut.hostMemory(mem.buffer(), mem.base());
             this.lockstep = new Lockstep(run::context)
                     .port("m_csr_resp")
                     .port("m_hostreq")

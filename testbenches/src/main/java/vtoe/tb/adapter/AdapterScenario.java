@@ -107,8 +107,10 @@ public final class AdapterScenario {
         UniformRandomProvider bp = s.stream("adapter-backpressure");
         var dma = new AxiReadResponder.Config(dmaLat, 1 + bp.nextInt(32), bp.nextBoolean(), pause(bp), pause(bp), List.of(),
                 PausePattern.NONE);
+        // One run in two puts host memory across 4 GiB (its own stream, so that other draws keep their meaning).
+        long paBase = s.stream("adapter-pa-window").nextBoolean() ? AdapterTb.Timing.PA_ACROSS_4G : 0;
         this.timing = new AdapterTb.Timing(dma, host, pause(bp), pause(bp), pause(bp), pause(bp), pause(bp), pause(bp),
-                pause(bp), pause(bp));
+                pause(bp), pause(bp), paBase);
     }
 
     private static PausePattern pause(UniformRandomProvider r) {
@@ -148,6 +150,9 @@ public final class AdapterScenario {
             s.append(String.format("%n    conn %d %s: %d bytes in blocks of %d, MSS %d, window %d (shift %d), iss %d, RTO %d, link %s",
                     c.conn(), c.modeName(), pt.bytes(), pt.blockBytes(), c.mss(), c.rcvBuffer(), c.wndShift(), Integer.toUnsignedLong(c.iss()),
                     c.rto(), c.toPeer()));
+        }
+        if (timing.paBase() != 0) {
+            s.append(String.format("%n    host memory from PA 0x%x (across the 4 GiB line)", timing.paBase()));
         }
         return s.toString();
     }

@@ -59,23 +59,36 @@ import vtoe.tb.stim.RunStreams;
  */
 public final class AdapterTb implements AutoCloseable {
     /** Bus timing: host latency and pause patterns; everything drawn from the run's streams by the caller. */
+    /**
+     * How the environment behaves: DMA and host latencies, backpressure on every port, and the PA of host
+     * memory's first byte ({@code paBase}: 0, or {@link #PA_ACROSS_4G} so that send buffers sit on both sides
+     * of the 4 GiB line and the adapter's upper address bits and carries are used).
+     */
     public record Timing(AxiReadResponder.Config dma, LongSupplier hostLatency, PausePattern txReady, PausePattern hostRespValid,
             PausePattern rxValid, PausePattern hostReqReady, PausePattern releaseReady, PausePattern completionReady,
-            PausePattern eventReady, PausePattern csrRespReady) {
+            PausePattern eventReady, PausePattern csrRespReady, long paBase) {
+        /** Host memory from 4 GiB - 64 MiB: descriptors below the line, most of the buffer pool above it. */
+        public static final long PA_ACROSS_4G = (1L << 32) - (64L << 20);
+
         public static Timing fast() {
             return new Timing(AxiReadResponder.Config.fixed(20).withMaxOutstanding(32), () -> 50, PausePattern.NONE,
                     PausePattern.NONE, PausePattern.NONE, PausePattern.NONE, PausePattern.NONE, PausePattern.NONE,
-                    PausePattern.NONE, PausePattern.NONE);
+                    PausePattern.NONE, PausePattern.NONE, 0);
         }
 
         public Timing withHostLatency(LongSupplier l) {
             return new Timing(dma, l, txReady, hostRespValid, rxValid, hostReqReady, releaseReady, completionReady, eventReady,
-                    csrRespReady);
+                    csrRespReady, paBase);
         }
 
         public Timing withDma(AxiReadResponder.Config d) {
             return new Timing(d, hostLatency, txReady, hostRespValid, rxValid, hostReqReady, releaseReady, completionReady,
-                    eventReady, csrRespReady);
+                    eventReady, csrRespReady, paBase);
+        }
+
+        public Timing withPaBase(long base) {
+            return new Timing(dma, hostLatency, txReady, hostRespValid, rxValid, hostReqReady, releaseReady, completionReady,
+                    eventReady, csrRespReady, base);
         }
     }
 
@@ -140,6 +153,7 @@ public final class AdapterTb implements AutoCloseable {
     public final List<Observed<Completion>> completions = new ArrayList<>();
     public final List<Observed<HostRequest>> hostReqs = new ArrayList<>();
     public final List<Observed<Release>> releases = new ArrayList<>();
+    public final List<Observed<DmaReadRequest>> dmaReads = new ArrayList<>();
     public final List<Observed<vtoe.model.txn.Frame>> frames = new ArrayList<>();
     public final List<TraceRecord> trace = new ArrayList<>();
     /** PREPINNED blocks the adapter took into a retained ring: (conn, block VA). */
@@ -190,6 +204,7 @@ public final class AdapterTb implements AutoCloseable {
 
             @Override
             public void dmaRead(Observed<DmaReadRequest> o) {
+                dmaReads.add(o);
                 host.dmaRead(o);
             }
 

@@ -44,7 +44,7 @@ public final class HostStub {
     private final LongSupplier latency;
     private final long[] frames; // physical frames in the order they are handed out
     private int nextFrame;
-    private long kernelNext = KERNEL_BASE;
+    private long kernelNext;
     private final Map<Integer, Integer> modes = new HashMap<>();
     private final Map<Integer, Map<Long, Long>> pageTables = new HashMap<>();
     private final Map<Integer, long[]> buffers = new HashMap<>(); // conn -> {vaBase, bytes}
@@ -65,6 +65,7 @@ public final class HostStub {
         this.mem = mem;
         this.resp = resp;
         this.latency = latency;
+        this.kernelNext = mem.base() + KERNEL_BASE;
         // Frames in runs of 1..8 contiguous pages, the runs in random order: some extents merge, most split.
         int n = (int) ((mem.size() - POOL_BASE) / PAGE);
         List<long[]> runs = new ArrayList<>();
@@ -75,11 +76,27 @@ public final class HostStub {
         }
         int[] order = PermutationSampler.natural(runs.size());
         PermutationSampler.shuffle(place, order);
+        // With memory across 4 GiB, the run holding the first frame above it goes first, so that the first
+        // buffers have pages on both sides of the line (and a block across it, where the run reaches back).
+        long pool = mem.base() + POOL_BASE;
+        long line = 1L << 32;
+        if (pool < line && pool + (long) n * PAGE > line) {
+            long f4g = (line - pool) / PAGE;
+            for (int i = 0; i < order.length; i++) {
+                long[] r = runs.get(order[i]);
+                if (r[0] <= f4g && f4g < r[0] + r[1]) {
+                    int first = order[i];
+                    System.arraycopy(order, 0, order, 1, i);
+                    order[0] = first;
+                    break;
+                }
+            }
+        }
         frames = new long[n];
         int k = 0;
         for (int i : order) {
             for (int j = 0; j < runs.get(i)[1]; j++) {
-                frames[k++] = POOL_BASE + (runs.get(i)[0] + j) * PAGE;
+                frames[k++] = pool + (runs.get(i)[0] + j) * PAGE;
             }
         }
     }
@@ -107,7 +124,7 @@ public final class HostStub {
     public long kernelAlloc(int bytes) {
         long pa = kernelNext;
         kernelNext += (bytes + PAGE - 1) / PAGE * PAGE;
-        if (kernelNext > POOL_BASE) {
+        if (kernelNext > mem.base() + POOL_BASE) {
             throw new IllegalStateException("kernel memory exhausted");
         }
         return pa;

@@ -57,7 +57,9 @@ public final class WorldTb implements AutoCloseable {
         }
         this.streams = new RunStreams(run.seed());
         AdapterOutputs[] w = new AdapterOutputs[1];
-        this.h = new AdapterHarness(run, timing, new AdapterHarness.WorldSide() {
+        // The world's pager lays out RAM frames from PA 0 (World.POOL_BASE); host memory across 4 GiB is the
+        // adapter cases' stimulus (AdapterScenario), so a world run keeps its memory at PA 0 whatever it was given.
+        this.h = new AdapterHarness(run, timing.withPaBase(0), new AdapterHarness.WorldSide() {
             @Override
             public void csrResponse(Observed<CsrResponse> o) {
                 w[0].csrResponse(o.txn());

@@ -120,6 +120,10 @@ public final class AdapterTb implements AutoCloseable {
         long blocksPosted;
         long bytesCompleted;
         long completions;
+        /** Descriptors written to the region so far. */
+        int written;
+        /** Bad descriptor written: the driver posts nothing more (what follows it would only fail its seq check). */
+        boolean halted;
 
         Conn(ConnSetup s) {
             this.s = s;
@@ -309,8 +313,28 @@ public final class AdapterTb implements AutoCloseable {
         return va;
     }
 
+    /**
+     * Makes the connection's {@code index}-th descriptor (counted from the first written, 0-based) bad as it is
+     * written: {@code bad} gets the descriptor as the driver made it (link set) and its slot's VA. The driver
+     * posts nothing after it (bad-input regressions: a descriptor error in ordinary traffic).
+     */
+    public void poisonDescriptor(int conn, int index, java.util.function.BiFunction<Descriptor, Long, Descriptor> bad) {
+        Conn c = conns.get(conn);
+        if (c != null && index < c.written) {
+            throw new IllegalStateException("connection " + conn + " has written " + c.written + " descriptors already, past " + index);
+        }
+        poisons.put(conn, new Poison(index, bad));
+    }
+
+    private record Poison(int index, java.util.function.BiFunction<Descriptor, Long, Descriptor> bad) {}
+
+    private final Map<Integer, Poison> poisons = new HashMap<>();
+
     /** Writes as many pending blocks as there are free descriptor slots as one chain, and rings. */
     private void post(Conn c) {
+        if (c.halted) {
+            return;
+        }
         List<Integer> slots = new ArrayList<>();
         List<Descriptor> ds = new ArrayList<>();
         while (!c.pending.isEmpty() && c.freeSlots.cardinality() > 0 && ds.size() < 64) {
@@ -324,7 +348,14 @@ public final class AdapterTb implements AutoCloseable {
         }
         for (int i = 0; i < ds.size(); i++) {
             long next = i + 1 < ds.size() ? c.regionVa + 32L * slots.get(i + 1) : 0;
-            mem.write(c.regionPa + 32L * slots.get(i), ds.get(i).withNext(next).encode());
+            Descriptor d = ds.get(i).withNext(next);
+            Poison bad = poisons.get(c.s.conn());
+            if (bad != null && c.written == bad.index()) {
+                d = bad.bad().apply(d, c.regionVa + 32L * slots.get(i));
+                c.halted = true;
+            }
+            c.written++;
+            mem.write(c.regionPa + 32L * slots.get(i), d.encode());
         }
         doorbell.push(new Doorbell(c.s.conn(), c.regionVa + 32L * slots.get(0)));
     }
@@ -363,6 +394,10 @@ public final class AdapterTb implements AutoCloseable {
     }
 
     /** Every byte posted on the connection has been acknowledged and reached the destination. */
+    public long bytesCompleted(int conn) {
+        return conns.get(conn).bytesCompleted;
+    }
+
     public boolean delivered(int conn) {
         Conn c = conns.get(conn);
         return c.bytesCompleted == c.bytesPosted && c.peer.receiver().bytesReceived() == c.bytesPosted && c.pending.isEmpty();

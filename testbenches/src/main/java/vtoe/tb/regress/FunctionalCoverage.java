@@ -34,6 +34,10 @@ public final class FunctionalCoverage {
     static final String[] PORTS = {"s_dma_r", "m_dma_ar", "m_axis_tx", "s_hostresp", "s_axis_rx", "m_hostreq", "m_release",
         "m_completion", "m_event", "m_csr_resp"};
 
+    /** The descriptor errors the full adapter reports for a driver's bad descriptor (the fetch alone has its own test). */
+    static final List<EventCode> DESCRIPTOR_ERRORS = List.of(EventCode.DESC_OUT_OF_REGION, EventCode.DESC_MISALIGNED,
+            EventCode.DESC_LOOP, EventCode.DESC_BAD_SEQ, EventCode.DESC_BAD_SIZE, EventCode.DESC_BAD_PA);
+
     /** Every bin, in report order. */
     public static final List<String> BINS = bins();
 
@@ -72,6 +76,9 @@ public final class FunctionalCoverage {
         }
         b.add("seq-wrap");
         b.add("prepinned-drain");
+        for (EventCode c : DESCRIPTOR_ERRORS) {
+            b.add("descriptor-error:" + c.name());
+        }
         return List.copyOf(b);
     }
 
@@ -150,6 +157,11 @@ public final class FunctionalCoverage {
     }
 
     public void event(AdapterEvent e) {
+        for (EventCode c : DESCRIPTOR_ERRORS) {
+            if (e.code() == c.code()) {
+                hit("descriptor-error:" + c.name());
+            }
+        }
         String m = mode(e.conn());
         for (EventCode c : new EventCode[] {EventCode.HOST_FAULT, EventCode.HOST_BAD_RESPONSE, EventCode.DMA_READ_ERROR,
             EventCode.RETRY_LIMIT}) {

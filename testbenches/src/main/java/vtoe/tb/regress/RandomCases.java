@@ -97,19 +97,50 @@ public final class RandomCases {
         return new vtoe.tb.stim.RunStreams(seed).stream("ordinary-stop").nextInt(ORDINARY_STOP_ONE_IN) == 0;
     }
 
+    /**
+     * One run in {@value #DESCRIPTOR_ERROR_ONE_IN} of the ordinary adapter runs that stop nothing has its driver
+     * write one bad descriptor ({@link DescriptorFault}) into one connection's chain, among its first four: the
+     * full adapter must report exactly that error, send exactly the bytes before it and serve the other
+     * connections as if nothing happened (the fetch's random test does this on the fetch alone).
+     */
+    static final int DESCRIPTOR_ERROR_ONE_IN = 4;
+
     public static Outcome adapter(SimRun run) {
         if (ordinaryStop(run.seed())) {
             return injected(run, true);
         }
         AdapterScenario sc = AdapterScenario.generate(AdapterTb.elaboratedParams(), run.seed());
+        org.apache.commons.rng.UniformRandomProvider descRng = new vtoe.tb.stim.RunStreams(run.seed()).stream("ordinary-descriptor-error");
+        AdapterScenario.Part victim = null;
+        DescriptorFault badDesc = null;
+        int badIndex = 0;
+        if (descRng.nextInt(DESCRIPTOR_ERROR_ONE_IN) == 0) {
+            victim = sc.parts.get(descRng.nextInt(sc.parts.size()));
+            List<DescriptorFault> kinds = DescriptorFault.of(victim.setup().mode());
+            badDesc = kinds.get(descRng.nextInt(kinds.size()));
+            badIndex = descRng.nextInt((int) Math.min(4, (victim.bytes() + victim.blockBytes() - 1) / victim.blockBytes()));
+        }
+        String describe = sc.describe() + (badDesc == null ? "" : "\n    bad descriptor: " + badDesc + " as descriptor " + badIndex
+                + " of connection " + victim.setup().conn() + " (expect " + badDesc.expect + ")");
         FunctionalCoverage cov = new FunctionalCoverage();
         cov.timing(sc.timing);
         try (AdapterTb tb = new AdapterTb(run, sc.timing)) {
             tb.h.onTrace(cov::trace);
+            // The bad descriptor's stream offset: where the victim's delivered bytes must end (-1 until it is written).
+            long[] badEnd = {-1};
             try {
                 for (AdapterScenario.Part pt : sc.parts) {
                     ConnSetup s = pt.setup();
                     cov.connection(s.conn(), s.mode(), s.mss());
+                }
+                if (badDesc != null) {
+                    DescriptorFault f = badDesc;
+                    int v = victim.setup().conn();
+                    int iss = victim.setup().iss();
+                    tb.poisonDescriptor(v, badIndex, (d, slotVa) -> {
+                        badEnd[0] = Integer.toUnsignedLong(d.seq() - iss) + (f.sent ? Integer.toUnsignedLong(d.size()) : 0);
+                        return f.apply(d, slotVa, tb.regionVa(v), tb.params.maxBlockBytes());
+                    });
                 }
                 sc.apply(tb);
                 // One run in two also receives a few frames to count and drop (its own stream: the rest of the run is unchanged).
@@ -120,15 +151,39 @@ public final class RandomCases {
                         tb.sched.after(st.after(), () -> tb.rx.send(st.frame(), tb.sched.now()));
                     }
                 }
-                tb.finish(30_000_000);
+                if (badDesc == null) {
+                    tb.finish(30_000_000);
+                } else {
+                    int v = victim.setup().conn();
+                    tb.finish(() -> sc.parts.stream().allMatch(pt -> pt.setup().conn() == v || tb.delivered(pt.setup().conn()))
+                            && tb.events.stream().anyMatch(o -> o.txn().conn() == v) && badEnd[0] >= 0
+                            && tb.bytesCompleted(v) == badEnd[0] && tb.peer(v).receiver().bytesReceived() == badEnd[0]
+                            && tb.quiescent(), 30_000_000);
+                    tb.teardown(v);
+                    List<vtoe.model.txn.AdapterEvent> mine = tb.events.stream().map(Observed::txn).filter(e -> e.conn() == v).toList();
+                    if (mine.size() != 1 || mine.get(0).code() != badDesc.expect.code()) {
+                        throw new AssertionError("connection " + v + " reported " + mine + " for a bad descriptor that should give exactly one "
+                                + badDesc.expect + "\n" + run.context());
+                    }
+                    if (tb.host.pinsOutstanding() != 0) {
+                        throw new AssertionError("pins left: " + tb.host.pinReport() + "\n" + run.context());
+                    }
+                    for (AdapterScenario.Part pt : sc.parts) {
+                        int c = pt.setup().conn();
+                        if (c != v && !tb.peer(c).receiver().sha256().equals(tb.sentSha256(c))) {
+                            throw new AssertionError("connection " + c + "'s stream differs from what was sent\n" + run.context());
+                        }
+                    }
+                }
             } catch (RuntimeException | AssertionError e) {
-                throw annotate(e, sc.describe());
+                throw annotate(e, describe);
             }
             tb.events.stream().map(Observed::txn).forEach(cov::event);
-            if (!tb.events.isEmpty()) {
-                throw new AssertionError("events in a run without bad input: " + tb.events + "\n" + run.context());
+            int victimConn = victim == null ? -1 : victim.setup().conn();
+            if (tb.events.stream().anyMatch(o -> o.txn().conn() != victimConn)) {
+                throw new AssertionError("events on connections without bad input: " + tb.events + "\n" + run.context());
             }
-            return new Outcome(sc.describe(), tb.dut.cycle(), tb.lockstep.compared(), cov.hits());
+            return new Outcome(describe, tb.dut.cycle(), tb.lockstep.compared(), cov.hits());
         }
     }
 

@@ -12,8 +12,10 @@ import vtoe.tb.junit.SimRun;
 /**
  * Seeded random co-simulation of the complete adapter with the TLM in lockstep ({@link
  * vtoe.tb.adapter.AdapterScenario}: modes, connection counts, MSS, blocks, windows, seq wrap, link impairments incl.
- * ACK loss, host and DMA latencies, backpressure everywhere). Each run ends with the end-to-end
- * checks: streams intact, no pin left, no read outside a grant, nothing left on the scoreboard.
+ * ACK loss, host and DMA latencies, backpressure everywhere, host memory across 4 GiB in one run in two). Some runs
+ * also stop a connection with bad input, write one bad descriptor, or receive stray frames ({@link RandomCases#adapter}).
+ * Each run ends with the end-to-end checks: streams intact, no pin left, no read outside a grant, nothing left on
+ * the scoreboard.
  *
  * <p>Run just this: {@code ./scripts/test --only AdapterRandomIT}; more seeds: {@code -Dseeds=200}.
  */

@@ -8,6 +8,8 @@ public final class AxisFrameSource {
     private final StreamSource<AxisBeat> beats;
     private final int dataBytes;
     private long frames;
+    private boolean closed;
+    private long dropped;
 
     public AxisFrameSource(Dut dut, String port) {
         this.beats = new StreamSource<>(dut, port, AxisBeat.class);
@@ -17,6 +19,10 @@ public final class AxisFrameSource {
     public void send(Bytes frame, long notBefore) {
         if (frame.length() == 0) {
             throw new IllegalArgumentException("an AXI-Stream frame has at least one byte");
+        }
+        if (closed) {
+            dropped++;
+            return;
         }
         int n = (frame.length() + dataBytes - 1) / dataBytes;
         for (int i = 0; i < n; i++) {
@@ -40,5 +46,18 @@ public final class AxisFrameSource {
 
     public long frames() {
         return frames;
+    }
+
+    /**
+     * Ends the input: frames already queued still go out beat by beat, later ones are dropped (and counted).
+     * A testbench closes its inputs before it judges the end of a run, so that nothing new arrives meanwhile.
+     */
+    public void close() {
+        closed = true;
+    }
+
+    /** Frames offered after {@link #close}. */
+    public long droppedAfterClose() {
+        return dropped;
     }
 }

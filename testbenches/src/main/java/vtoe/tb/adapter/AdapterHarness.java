@@ -286,13 +286,16 @@ public final class AdapterHarness implements AutoCloseable {
     }
 
     private void checkEndOnce() {
+        // Frames still on the links would keep arriving (a reordered or duplicated ACK can land more than
+        // 2,000 cycles after the last byte was acknowledged). The TLM owes an ACK from a frame's last beat,
+        // seen through the time-ordered dispatch up to TRACE_LAG cycles later, and the RTL applies it a few
+        // cycles after that beat, so an end at a fixed cycle could cut one in half (sign-off seeds
+        // 0xb0585a7d31e63bde, 0x81c391a7e8e871f6). The input ends here; what is queued still goes in, and the
+        // run is clocked until nothing is owed: an ACK the RTL really dropped stays owed and is reported below.
+        rx.close();
         sched.run(2000);
-        // Frames still on the links keep arriving (a reordered or duplicated ACK can land more than
-        // 2,000 cycles after the last byte was acknowledged). The TLM owes an ACK from a frame's last
-        // beat and the RTL applies it a few cycles later, so stopping at a fixed cycle can cut a frame's
-        // ACK in half (seed 0xb0585a7d31e63bde). Clock on until nothing is owed; an ACK the RTL really
-        // dropped stays owed for good and is reported below.
-        for (long bound = dut.cycle() + END_DRAIN_CYCLES; (!model.leftovers().isEmpty() || lockstep.predictionsWaiting() != 0) && dut.cycle() < bound; ) {
+        for (long bound = dut.cycle() + END_DRAIN_CYCLES; (dispatch.pending() != 0 || !model.leftovers().isEmpty()
+                || lockstep.predictionsWaiting() != 0) && dut.cycle() < bound; ) {
             sched.run(8);
         }
         dispatch.flush();

@@ -9,7 +9,6 @@ public final class AxisFrameSource {
     private final int dataBytes;
     private long frames;
     private boolean closed;
-    private long dropped;
 
     public AxisFrameSource(Dut dut, String port) {
         this.beats = new StreamSource<>(dut, port, AxisBeat.class);
@@ -21,7 +20,6 @@ public final class AxisFrameSource {
             throw new IllegalArgumentException("an AXI-Stream frame has at least one byte");
         }
         if (closed) {
-            dropped++;
             return;
         }
         int n = (frame.length() + dataBytes - 1) / dataBytes;
@@ -49,15 +47,10 @@ public final class AxisFrameSource {
     }
 
     /**
-     * Ends the input: frames already queued still go out beat by beat, later ones are dropped (and counted).
+     * Ends the input: frames already queued still go out beat by beat, later ones are dropped.
      * A testbench closes its inputs before it judges the end of a run, so that nothing new arrives meanwhile.
      */
     public void close() {
         closed = true;
-    }
-
-    /** Frames offered after {@link #close}. */
-    public long droppedAfterClose() {
-        return dropped;
     }
 }

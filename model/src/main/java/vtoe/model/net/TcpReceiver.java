@@ -197,7 +197,7 @@ public final class TcpReceiver {
         long field = units(room);
         int edge = rightEdge - rcvNxt; // what the last advertisement still offers past RCV.NXT
         if (edge > 0) {
-            field = Math.max(field, (edge + (1L << wndShift) - 1) >>> wndShift);
+            field = Math.max(field, units(edge));
         }
         field = Math.min(field, 65535);
         int newEdge = rcvNxt + (int) (field << wndShift);

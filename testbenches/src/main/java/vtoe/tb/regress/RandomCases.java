@@ -165,15 +165,7 @@ public final class RandomCases {
                         throw new AssertionError("connection " + v + " reported " + mine + " for a bad descriptor that should give exactly one "
                                 + badDesc.expect + "\n" + run.context());
                     }
-                    if (tb.host.pinsOutstanding() != 0) {
-                        throw new AssertionError("pins left: " + tb.host.pinReport() + "\n" + run.context());
-                    }
-                    for (AdapterScenario.Part pt : sc.parts) {
-                        int c = pt.setup().conn();
-                        if (c != v && !tb.peer(c).receiver().sha256().equals(tb.sentSha256(c))) {
-                            throw new AssertionError("connection " + c + "'s stream differs from what was sent\n" + run.context());
-                        }
-                    }
+                    othersIntactNoPinLeft(tb, sc, v, run);
                 }
             } catch (RuntimeException | AssertionError e) {
                 throw annotate(e, describe);
@@ -184,6 +176,19 @@ public final class RandomCases {
                 throw new AssertionError("events on connections without bad input: " + tb.events + "\n" + run.context());
             }
             return new Outcome(describe, tb.dut.cycle(), tb.lockstep.compared(), cov.hits());
+        }
+    }
+
+    /** After a run with bad input on {@code victim}: every other connection's stream arrived intact, and no pin is left. */
+    private static void othersIntactNoPinLeft(AdapterTb tb, AdapterScenario sc, int victim, SimRun run) {
+        for (AdapterScenario.Part pt : sc.parts) {
+            int c = pt.setup().conn();
+            if (c != victim && !tb.peer(c).receiver().sha256().equals(tb.sentSha256(c))) {
+                throw new AssertionError("connection " + c + "'s stream differs from what was sent\n" + run.context());
+            }
+        }
+        if (tb.host.pinsOutstanding() != 0) {
+            throw new AssertionError("pins left: " + tb.host.pinReport() + "\n" + run.context());
         }
     }
 
@@ -384,15 +389,7 @@ public final class RandomCases {
                 if (tb.events.stream().anyMatch(o -> o.txn().conn() != v)) {
                     throw new AssertionError("events on connections without bad input: " + tb.events + "\n" + run.context());
                 }
-                for (AdapterScenario.Part pt : sc.parts) {
-                    int c = pt.setup().conn();
-                    if (c != v && !tb.peer(c).receiver().sha256().equals(tb.sentSha256(c))) {
-                        throw new AssertionError("connection " + c + "'s stream differs from what was sent\n" + run.context());
-                    }
-                }
-                if (tb.host.pinsOutstanding() != 0) {
-                    throw new AssertionError("pins left: " + tb.host.pinReport() + "\n" + run.context());
-                }
+                othersIntactNoPinLeft(tb, sc, v, run);
             } catch (RuntimeException | AssertionError e) {
                 throw annotate(e, describe);
             }

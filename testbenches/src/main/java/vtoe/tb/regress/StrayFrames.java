@@ -3,6 +3,7 @@ package vtoe.tb.regress;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.commons.rng.UniformRandomProvider;
+import vtoe.model.net.InternetChecksum;
 import vtoe.model.net.TcpFrame;
 import vtoe.model.txn.Bytes;
 import vtoe.model.world.ConnSetup;
@@ -57,14 +58,7 @@ final class StrayFrames {
     static void ipChecksum(byte[] f) {
         f[24] = 0;
         f[25] = 0;
-        long sum = 0;
-        for (int i = 14; i < 34; i += 2) {
-            sum += ((f[i] & 0xff) << 8) | (f[i + 1] & 0xff);
-        }
-        while ((sum >>> 16) != 0) {
-            sum = (sum & 0xffff) + (sum >>> 16);
-        }
-        int c = (int) (~sum & 0xffff);
+        int c = InternetChecksum.of(Bytes.wrap(f).slice(14, 34));
         f[24] = (byte) (c >>> 8);
         f[25] = (byte) c;
     }

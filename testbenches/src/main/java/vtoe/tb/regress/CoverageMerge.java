@@ -94,7 +94,13 @@ public final class CoverageMerge {
         CoverageWaivers.Result r = waivers.apply(all, SourceContext.fromDisk());
         StringBuilder out = new StringBuilder(summary(r, waiverFile, waivers.entries().size()));
         Path uncovered = covDir.resolve("uncovered.txt");
-        Files.write(uncovered, r.missed().stream().map(CoveragePoint::toString).sorted().toList(), StandardCharsets.UTF_8);
+        // Each point with the first line of the source text a waiver would match, so that a reviewer can judge it here.
+        SourceContext ctx = SourceContext.fromDisk();
+        Files.write(uncovered, r.missed().stream().map(p -> {
+            String text = ctx.of(p).strip();
+            int nl = text.indexOf('\n');
+            return p + (text.isEmpty() ? "" : "  | " + (nl < 0 ? text : text.substring(0, nl).strip() + " ..."));
+        }).sorted().toList(), StandardCharsets.UTF_8);
         out.append("\n  points neither hit nor waived: ").append(uncovered);
         Path info = covDir.resolve("coverage.info");
         String err = run(List.of("verilator_coverage", "--write-info", info.toString(), dat.toString()));

@@ -17,7 +17,8 @@ import java.util.regex.Pattern;
  * <li>MODULE: the Verilog module (a glob: {@code Queue*}); INSTANCE, a glob over the hierarchy
  * ({@code TOP.FetchTop.*}).</li>
  * <li>WHAT, for line/branch/block: a double-quoted piece of the point's source text ({@link
- * SourceContext}), such as an assertion's message; for toggle: a signal glob, optionally with a bit
+ * SourceContext}), such as an assertion's message, or with a leading {@code ^} a piece the text must start with; for
+ * toggle: a signal glob, optionally with a bit
  * range ({@code io_counters_*[20:63]}; without a range every bit).</li>
  * <li>REASON: why the points cannot or need not be reached; required.</li>
  * </ul>
@@ -77,7 +78,9 @@ public record CoverageWaiver(String source, String kind, String comment, String 
             int bit = p.bit();
             return glob(signal, p.signal()) && (bit < 0 ? lo < 0 : bit >= Math.max(0, lo) && bit <= hi);
         }
-        return context.of(p).contains(text);
+        // A leading '^' anchors the text at the start of the point's source text: an outer if's body contains every inner
+        // point's text, so a generated condition that names no signal of its own can only be told apart by where it starts.
+        return text.startsWith("^") ? context.of(p).strip().startsWith(text.substring(1)) : context.of(p).contains(text);
     }
 
     private static final java.util.Map<String, Pattern> GLOBS = new java.util.concurrent.ConcurrentHashMap<>();

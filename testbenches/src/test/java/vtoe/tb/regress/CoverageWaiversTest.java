@@ -96,6 +96,17 @@ class CoverageWaiversTest {
     }
 
     @Test
+    void aCaretAnchorsTheTextAtTheStartOfThePointsSourceSoAnOuterIfIsNotWaived() {
+        SourceContext c = src();
+        CoverageWaiver inner = CoverageWaivers.parse("w.txt", List.of("branch/if M \"^else if (go)\" | r")).entries().get(0);
+        CoverageWaiver loose = CoverageWaivers.parse("w.txt", List.of("branch/else M \"else if (go)\" | r")).entries().get(0);
+        CoverageWaiver anchored = CoverageWaivers.parse("w.txt", List.of("branch/else M \"^else if (go)\" | r")).entries().get(0);
+        assertThat(inner.matches(CoveragePoint.of(key("branch", "M", 14, "14-15", "if", "TOP.m")), c)).as("the inner if").isTrue();
+        assertThat(loose.matches(CoveragePoint.of(key("branch", "M", 2, "3-15", "else", "TOP.m")), c)).as("unanchored, a wide else").isTrue();
+        assertThat(anchored.matches(CoveragePoint.of(key("branch", "M", 2, "3-15", "else", "TOP.m")), c)).as("anchored, a wide else").isFalse();
+    }
+
+    @Test
     void aToggleEntryMatchesItsSignalsAndBitsOnly() {
         CoverageWaiver e = CoverageWaivers.parse("w.txt", List.of("toggle AckParser@TOP.V.* counters_*[23:63] | r")).entries().get(0);
         SourceContext c = src();

@@ -119,19 +119,9 @@ public final class TapBridge implements AutoCloseable {
     }
 
     private static Path which(String tool) {
-        for (String dir : System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin").split(":")) {
-            Path p = Path.of(dir.isEmpty() ? "." : dir, tool);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        for (String dir : List.of("/usr/sbin", "/sbin")) { // ip lives here; a user's PATH may not have it
-            Path p = Path.of(dir, tool);
-            if (Files.isExecutable(p)) {
-                return p;
-            }
-        }
-        return null;
+        // ip lives in /usr/sbin or /sbin, which a user's PATH may not have.
+        return vtoe.model.sim.Executables.find(tool, System.getenv().getOrDefault("PATH", "/usr/sbin:/usr/bin:/sbin:/bin"),
+                List.of("/usr/sbin", "/sbin")).orElse(null);
     }
 
     /** Starts the helper and waits (up to 20 s) until its namespace, TAP and listening socket are ready. */

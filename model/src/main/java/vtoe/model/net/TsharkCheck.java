@@ -1,6 +1,5 @@
 package vtoe.model.net;
 
-import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -294,17 +293,8 @@ public final class TsharkCheck {
     }
 
     static Path tshark(String searchPath) {
-        if (searchPath != null) {
-            for (String dir : searchPath.split(File.pathSeparator)) {
-                if (!dir.isEmpty()) {
-                    Path candidate = Path.of(dir, "tshark");
-                    if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-                        return candidate;
-                    }
-                }
-            }
-        }
-        throw new IllegalStateException("tshark not found: run ./scripts/setup (searched PATH=" + searchPath + ")");
+        return vtoe.model.sim.Executables.find("tshark", searchPath, List.of())
+                .orElseThrow(() -> new IllegalStateException("tshark not found: run ./scripts/setup (searched PATH=" + searchPath + ")"));
     }
 
     static String shellJoin(List<String> command) {

@@ -216,8 +216,7 @@ final class RtlBuilder implements RtlBuilds.Builder {
 
     /** Whether {@code tool} is an executable in a folder of PATH. */
     static boolean onPath(String tool) {
-        String path = System.getenv("PATH");
-        return path != null && java.util.Arrays.stream(path.split(File.pathSeparator)).anyMatch(d -> Files.isExecutable(Path.of(d, tool)));
+        return vtoe.model.sim.Executables.onPath(tool).isPresent();
     }
 
     /** The Verilator version the checkout is pinned to (root pom's expected.verilator.version), as the Maven build passes it. */

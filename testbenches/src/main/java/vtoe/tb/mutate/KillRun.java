@@ -2,22 +2,17 @@ package vtoe.tb.mutate;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import vtoe.tb.junit.SeedExtension;
 import vtoe.tb.regress.RandomCases;
-import vtoe.tb.regress.Regress;
+import vtoe.tb.regress.WorkerPool;
 
 /**
  * Runs the regression's runs against one library until the first failure: the worker JVMs are the regression's own
@@ -51,8 +46,6 @@ final class KillRun {
         }
     }
 
-    private static final String DONE = "#done ";
-
     private final Path root;
     private final PrintStream out;
 
@@ -81,27 +74,51 @@ final class KillRun {
     Outcome run(String label, Path library, List<Run> runs, int jobs, Path dir) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         long t0 = System.nanoTime();
-        ConcurrentLinkedQueue<Run> todo = new ConcurrentLinkedQueue<>(runs);
-        AtomicInteger done = new AtomicInteger();
         AtomicReference<String> firstFail = new AtomicReference<>(); // "<worker file>" of the first failure
         int n = Math.max(1, Math.min(jobs, runs.size()));
         List<Process> procs = new ArrayList<>();
-        List<Thread> feeders = new ArrayList<>();
-        for (int w = 0; w < n; w++) {
-            Path res = dir.resolve("worker-" + w + ".jsonl");
-            Files.deleteIfExists(res);
-            Process p = spawn(library, res, dir.resolve("worker-" + w + ".log"));
-            procs.add(p);
-            Thread t = new Thread(() -> feed(label, p, res, todo, done, runs.size(), firstFail, procs, t0), label + "-worker-" + w);
-            t.start();
-            feeders.add(t);
-        }
-        for (Thread t : feeders) {
-            t.join();
-        }
-        for (Process p : procs) {
-            p.destroyForcibly();
-            p.waitFor();
+        List<Path> results = new ArrayList<>();
+        List<PrintWriter> logs = new ArrayList<>();
+        WorkerPool pool = new WorkerPool(runs.stream().map(Run::line).toList());
+        try {
+            for (int w = 0; w < n; w++) {
+                Path res = dir.resolve("worker-" + w + ".jsonl");
+                Files.deleteIfExists(res);
+                results.add(res);
+                logs.add(new PrintWriter(Files.newBufferedWriter(dir.resolve("worker-" + w + ".log")), true));
+                procs.add(spawn(library, res));
+            }
+            int total = runs.size();
+            pool.run(procs, new WorkerPool.Listener() {
+                @Override
+                public void done(int w, int k, String status) {
+                    if (status.startsWith("FAIL") && firstFail.compareAndSet(null, results.get(w).toString())) {
+                        out.printf("%s: KILLED at run %d/%d (%s, %.0f s)%n", label, k, total, status, (System.nanoTime() - t0) / 1e9);
+                        pool.stop(procs.get(w));
+                    } else if (k % 5 == 0 || k == total) {
+                        out.printf("%s: %d/%d runs pass (%.0f s)%n", label, k, total, (System.nanoTime() - t0) / 1e9);
+                    }
+                }
+
+                @Override
+                public void output(int w, String line) {
+                    logs.get(w).println(line);
+                }
+
+                @Override
+                public void died(int w, String runLine, int exit) {
+                    if (firstFail.compareAndSet(null, results.get(w) + "|" + runLine)) {
+                        out.printf("%s: KILLED: the worker JVM died in run %s (exit %d)%n", label, runLine, exit);
+                        pool.stop(null);
+                    }
+                }
+            });
+        } finally {
+            for (Process p : procs) {
+                p.destroyForcibly();
+                p.waitFor();
+            }
+            logs.forEach(PrintWriter::close);
         }
         double secs = (System.nanoTime() - t0) / 1e9;
         ObjectNode fail = null;
@@ -109,7 +126,8 @@ final class KillRun {
         if (f != null) {
             fail = failureIn(f);
         }
-        return new Outcome(fail, done.get(), secs);
+        // A worker that died counts its run as reported, as one that failed does.
+        return new Outcome(fail, pool.done() + (f != null && f.contains("|") ? 1 : 0), secs);
     }
 
     /** The failing record the worker wrote to {@code where} ("file" or "file|run line" for a worker that died). */
@@ -141,74 +159,9 @@ final class KillRun {
         return o;
     }
 
-    private Process spawn(Path library, Path res, Path log) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xss4m");
-        cmd.add("-D" + vtoe.cosim.NativeLibrary.PROPERTY + "=" + library.toAbsolutePath());
-        cmd.add("-cp");
-        cmd.add(Regress.absoluteClasspath());
-        cmd.add(Regress.class.getName());
-        cmd.add("--worker");
-        cmd.add("--results");
-        cmd.add(res.toAbsolutePath().toString());
+    private Process spawn(Path library, Path res) throws IOException {
+        List<String> cmd = WorkerPool.command(List.of("-D" + vtoe.cosim.NativeLibrary.PROPERTY + "=" + library.toAbsolutePath()), res);
         // Where the regression's workers run, so REPRODUCE lines mean the same.
         return new ProcessBuilder(cmd).directory(root.resolve("testbenches").toFile()).redirectErrorStream(true).start();
-    }
-
-    /** Hands a worker one run at a time; its output goes to its log, its "#done" lines count. */
-    private void feed(String label, Process p, Path res, ConcurrentLinkedQueue<Run> todo, AtomicInteger done, int total,
-            AtomicReference<String> firstFail, List<Process> procs, long t0) {
-        Path log = Path.of(res.toString().replace(".jsonl", ".log"));
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(p.getInputStream()));
-                PrintWriter to = new PrintWriter(new OutputStreamWriter(p.getOutputStream()), true);
-                PrintWriter logw = new PrintWriter(Files.newBufferedWriter(log), true)) {
-            Run r = firstFail.get() == null ? todo.poll() : null;
-            if (r == null) {
-                to.close();
-            } else {
-                to.println(r.line());
-            }
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (!line.startsWith(DONE)) {
-                    logw.println(line);
-                    continue;
-                }
-                int k = done.incrementAndGet();
-                boolean fail = line.substring(DONE.length()).startsWith("FAIL");
-                if (fail && firstFail.compareAndSet(null, res.toString())) {
-                    out.printf("%s: KILLED at run %d/%d (%s, %.0f s)%n", label, k, total, line.substring(DONE.length()),
-                            (System.nanoTime() - t0) / 1e9);
-                    synchronized (procs) {
-                        for (Process q : procs) {
-                            if (q != p) {
-                                q.destroyForcibly();
-                            }
-                        }
-                    }
-                } else if (k % 5 == 0 || k == total) {
-                    out.printf("%s: %d/%d runs pass (%.0f s)%n", label, k, total, (System.nanoTime() - t0) / 1e9);
-                }
-                r = firstFail.get() == null ? todo.poll() : null;
-                if (r == null) {
-                    to.close();
-                } else {
-                    to.println(r.line());
-                }
-            }
-            p.waitFor();
-            if (r != null && firstFail.get() == null && p.exitValue() != 0 && firstFail.compareAndSet(null, res + "|" + r.line())) {
-                done.incrementAndGet();
-                out.printf("%s: KILLED: the worker JVM died in run %s (exit %d)%n", label, r.line(), p.exitValue());
-                synchronized (procs) {
-                    procs.forEach(Process::destroyForcibly);
-                }
-            }
-        } catch (IOException | InterruptedException e) {
-            if (firstFail.get() == null) {
-                out.println(label + ": worker lost: " + e);
-            }
-        }
     }
 }

@@ -75,7 +75,12 @@ public final class Regress implements Callable<Integer> {
     Path results;
 
     /** One run to do. */
-    record Run(int index, RandomCases.Case c, long seed) {}
+    record Run(int index, RandomCases.Case c, long seed) {
+        /** As a worker reads it on stdin. */
+        String line() {
+            return index + " " + c.name() + " 0x" + Long.toHexString(seed);
+        }
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new Regress()).execute(args));
@@ -175,20 +180,11 @@ public final class Regress implements Callable<Integer> {
                 shard, jobs);
         long t0 = System.nanoTime();
         int n = Math.max(1, Math.min(jobs, mine.size()));
-        // Runs are handed out one at a time as workers finish them: run times differ by 100x, a fixed split would idle a core.
-        java.util.concurrent.ConcurrentLinkedQueue<Run> todo = new java.util.concurrent.ConcurrentLinkedQueue<>(mine);
-        int[] done = {0};
-        List<Thread> feeders = new ArrayList<>();
+        List<Process> workers = new ArrayList<>();
         for (int w = 0; w < n; w++) {
-            Process p = spawn(dir.resolve("worker-" + w + ".jsonl"), coverage ? covDir.resolve("w" + w) : null, false);
-            String name = "worker-" + w;
-            Thread t = new Thread(() -> feed(p, todo, name, done, mine.size()), name);
-            t.start();
-            feeders.add(t);
+            workers.add(spawn(dir.resolve("worker-" + w + ".jsonl"), coverage ? covDir.resolve("w" + w) : null, false));
         }
-        for (Thread t : feeders) {
-            t.join();
-        }
+        feed(workers, mine, "worker-");
         double wall = (System.nanoTime() - t0) / 1e9;
         // Join the workers' lines in run order; runs a dead worker never reported are errors.
         ObjectMapper json = new ObjectMapper();
@@ -234,41 +230,21 @@ public final class Regress implements Callable<Integer> {
         return failed.isEmpty() ? 0 : 1;
     }
 
-    /** Gives a worker one run at a time through its stdin; its stdout says when each is done. */
-    private static void feed(Process p, java.util.Queue<Run> todo, String name, int[] done, int total) {
-        try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()));
-                var to = new java.io.PrintWriter(new java.io.OutputStreamWriter(p.getOutputStream()), true)) {
-            Run r = todo.poll();
-            if (r == null) {
-                to.close();
-            } else {
-                to.println(r.index + " " + r.c.name() + " 0x" + Long.toHexString(r.seed));
+    /** Runs {@code runs} on the started workers, one at a time each, printing each worker's lines with its name. */
+    private static void feed(List<Process> workers, List<Run> runs, String name) throws InterruptedException {
+        int total = runs.size();
+        new WorkerPool(runs.stream().map(Run::line).toList()).run(workers, new WorkerPool.Listener() {
+            @Override
+            public void done(int w, int k, String status) {
+                System.out.printf("[%s%d] %d/%d %s%n", name, w, k, total, status);
             }
-            String line;
-            while ((line = in.readLine()) != null) {
-                if (line.startsWith(DONE)) {
-                    int k;
-                    synchronized (done) {
-                        k = ++done[0];
-                    }
-                    System.out.printf("[%s] %d/%d %s%n", name, k, total, line.substring(DONE.length()));
-                    r = todo.poll();
-                    if (r == null) {
-                        to.close();
-                    } else {
-                        to.println(r.index + " " + r.c.name() + " 0x" + Long.toHexString(r.seed));
-                    }
-                } else {
-                    System.out.println("[" + name + "] " + line);
-                }
-            }
-            p.waitFor();
-        } catch (IOException | InterruptedException e) {
-            System.out.println("[" + name + "] lost: " + e);
-        }
-    }
 
-    private static final String DONE = "#done ";
+            @Override
+            public void output(int w, String line) {
+                System.out.println("[" + name + w + "] " + line);
+            }
+        });
+    }
 
     static int[] parseShard(String s) {
         String[] p = s.split("/");
@@ -285,25 +261,16 @@ public final class Regress implements Callable<Integer> {
     }
 
     private Process spawn(Path res, Path covDir, boolean waves) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        cmd.add("-Xss4m");
+        List<String> opts = new ArrayList<>();
         if (covDir != null) {
-            cmd.add("-D" + vtoe.cosim.NativeLibrary.PROPERTY + "=" + coverageLib.toAbsolutePath());
-            cmd.add("-D" + Dut.COVERAGE_PROPERTY + "=" + covDir);
+            opts.add("-D" + vtoe.cosim.NativeLibrary.PROPERTY + "=" + coverageLib.toAbsolutePath());
+            opts.add("-D" + Dut.COVERAGE_PROPERTY + "=" + covDir);
         }
         if (waves) {
-            cmd.add("-Dwaves=1");
+            opts.add("-Dwaves=1");
         }
-        cmd.add("-cp");
-        // Absolute, because the worker runs in testbenches/.
-        cmd.add(absoluteClasspath());
-        cmd.add(Regress.class.getName());
-        cmd.add("--worker");
-        cmd.add("--results");
-        cmd.add(res.toString());
         // Workers run where the tests run, so waves and pcaps land where REPRODUCE puts them.
-        return new ProcessBuilder(cmd).directory(Path.of("testbenches").toFile()).redirectErrorStream(true).start();
+        return new ProcessBuilder(WorkerPool.command(opts, res)).directory(Path.of("testbenches").toFile()).redirectErrorStream(true).start();
     }
 
     private void rerunWithWaves(List<ObjectNode> failed, Path dir) throws Exception {
@@ -313,8 +280,7 @@ public final class Regress implements Callable<Integer> {
                     SeedExtension.parse(o.get("seed").asText())));
         }
         System.out.println("re-running " + failed.size() + " failing seed(s) with waves ...");
-        Process p = spawn(dir.resolve("worker-waves.jsonl"), null, true);
-        feed(p, todo, "waves", new int[1], failed.size());
+        feed(List.of(spawn(dir.resolve("worker-waves.jsonl"), null, true)), List.copyOf(todo), "waves-");
         for (ObjectNode o : failed) {
             String cls = RandomCases.Case.valueOf(o.get("case").asText()).testClass;
             String method = RandomCases.Case.valueOf(o.get("case").asText()).method;
@@ -375,7 +341,7 @@ public final class Regress implements Callable<Integer> {
                 wr.write(json.writeValueAsString(o));
                 wr.newLine();
                 wr.flush();
-                System.out.println(DONE + (o.get("pass").asBoolean() ? "pass " : "FAIL ") + r.c.testClass + " " + o.get("seed").asText());
+                System.out.println(WorkerPool.DONE + (o.get("pass").asBoolean() ? "pass " : "FAIL ") + r.c.testClass + " " + o.get("seed").asText());
                 System.out.flush();
             }
         }

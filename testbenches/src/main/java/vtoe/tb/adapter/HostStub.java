@@ -45,6 +45,8 @@ public final class HostStub {
     private final long[] frames; // physical frames in the order they are handed out
     private int nextFrame;
     private long kernelNext;
+    /** PA of the buffer pool's first frame; kernel memory (descriptor regions) lies below it. */
+    private final long poolPa;
     private final Map<Integer, Integer> modes = new HashMap<>();
     private final Map<Integer, Map<Long, Long>> pageTables = new HashMap<>();
     private final Map<Integer, long[]> buffers = new HashMap<>(); // conn -> {vaBase, bytes}
@@ -66,6 +68,7 @@ public final class HostStub {
         this.resp = resp;
         this.latency = latency;
         this.kernelNext = mem.base() + KERNEL_BASE;
+        this.poolPa = mem.base() + POOL_BASE;
         // Frames in runs of 1..8 contiguous pages, the runs in random order: some extents merge, most split.
         int n = (int) ((mem.size() - POOL_BASE) / PAGE);
         List<long[]> runs = new ArrayList<>();
@@ -78,10 +81,9 @@ public final class HostStub {
         PermutationSampler.shuffle(place, order);
         // With memory across 4 GiB, the run holding the first frame above it goes first, so that the first
         // buffers have pages on both sides of the line (and a block across it, where the run reaches back).
-        long pool = mem.base() + POOL_BASE;
         long line = 1L << 32;
-        if (pool < line && pool + (long) n * PAGE > line) {
-            long f4g = (line - pool) / PAGE;
+        if (poolPa < line && poolPa + (long) n * PAGE > line) {
+            long f4g = (line - poolPa) / PAGE;
             for (int i = 0; i < order.length; i++) {
                 long[] r = runs.get(order[i]);
                 if (r[0] <= f4g && f4g < r[0] + r[1]) {
@@ -96,7 +98,7 @@ public final class HostStub {
         int k = 0;
         for (int i : order) {
             for (int j = 0; j < runs.get(i)[1]; j++) {
-                frames[k++] = pool + (runs.get(i)[0] + j) * PAGE;
+                frames[k++] = poolPa + (runs.get(i)[0] + j) * PAGE;
             }
         }
     }
@@ -124,7 +126,7 @@ public final class HostStub {
     public long kernelAlloc(int bytes) {
         long pa = kernelNext;
         kernelNext += (bytes + PAGE - 1) / PAGE * PAGE;
-        if (kernelNext > mem.base() + POOL_BASE) {
+        if (kernelNext > poolPa) {
             throw new IllegalStateException("kernel memory exhausted");
         }
         return pa;

@@ -536,6 +536,32 @@ class AdapterDirectedIT {
         }
     }
 
+    /**
+     * A send buffer whose VAs cross a 4 GiB line (its first 3,000 bytes below it), posted as one block: the adapter
+     * computes each segment's VA inside the block as block VA + (seq - block seq), which must carry into bit 32.
+     * The host is asked for VAs on both sides of the line, and every byte arrives (mutant M18 drops the carry).
+     */
+    @ParameterizedTest(name = "mode {0}")
+    @ValueSource(ints = {CsrMap.MODE_PUSH, CsrMap.MODE_TRANSLATE})
+    void aBlockWhoseVasCrossTheFourGibLineIsSentIntact(int mode, TestInfo info) {
+        try (AdapterTb tb = new AdapterTb(SimRun.of("AdapterDirectedIT", info.getTestMethod().orElseThrow().getName() + "[" + mode + "]",
+                0xae), AdapterTb.Timing.fast())) {
+            long base = AdapterTb.bufferVaAcross4G(5, 3000);
+            long line = base + 3000;
+            assertThat(line & 0xffff_ffffL).as("the line's low 32 bits").isZero();
+            tb.openConnection(ConnSetup.of(5, mode).withMss(1460), base);
+            byte[] d = data(20_000, 7);
+            tb.send(5, d, 65536);
+            tb.finish(5_000_000);
+            assertThat(tb.peer(5).receiver().sha256()).isEqualTo(tb.sentSha256(5));
+            List<Long> vas = tb.hostReqs.stream().map(o -> o.txn().va()).toList();
+            assertThat(vas).as("VAs asked for below the line").anyMatch(va -> va < line);
+            assertThat(vas).as("VAs asked for above the line").anyMatch(va -> va > line);
+            assertThat(vas).as("every VA inside the buffer").allMatch(va -> va >= base && va < base + d.length);
+            assertThat(tb.events).isEmpty();
+        }
+    }
+
     @Test
     void fourConnectionsInDifferentModesShareTheAdapter(TestInfo info) {
         try (AdapterTb tb = tb(info, "")) {

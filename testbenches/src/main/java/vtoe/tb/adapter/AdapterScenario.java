@@ -22,8 +22,8 @@ import vtoe.tb.stim.RunStreams;
  * while so the window closes and reopens. Each agent draws from its own stream of the run's seed.
  */
 public final class AdapterScenario {
-    /** One connection's part. */
-    public record Part(ConnSetup setup, int bytes, int blockBytes, long pauseAt, long resumeAt) {}
+    /** One connection's part; {@code bufferVa} is where its send buffer starts (0: the testbench's default). */
+    public record Part(ConnSetup setup, int bytes, int blockBytes, long pauseAt, long resumeAt, long bufferVa) {}
 
     public final long seed;
     public final AdapterTb.Timing timing;
@@ -47,6 +47,9 @@ public final class AdapterScenario {
         UniformRandomProvider win = s.stream("adapter-window");
         // Window scaling draws from a stream of its own, so every other draw of a seed stays what it was.
         UniformRandomProvider wscale = s.stream("adapter-wscale");
+        // One connection in two puts its send buffer across a 4 GiB line of VA, the line somewhere inside its bytes, so
+        // that segment and retransmit VAs carry into bit 32 (mutant M18). A stream of its own: other draws keep their meaning.
+        UniformRandomProvider vaWin = s.stream("adapter-va-window");
         int n = 1 + shape.nextInt(4);
         int[] connNos = PermutationSampler.natural(p.numConns());
         PermutationSampler.shuffle(shape, connNos);
@@ -81,7 +84,8 @@ public final class AdapterScenario {
                     .withReadRate(read).withLinks(to, from);
             long pauseAt = win.nextInt(4) == 0 ? 2000 + win.nextInt(20_000) : -1;
             long resumeAt = pauseAt < 0 ? -1 : pauseAt + 5000 + win.nextInt(40_000);
-            parts.add(new Part(cs, bytes, block, pauseAt, resumeAt));
+            long bufferVa = vaWin.nextBoolean() ? AdapterTb.bufferVaAcross4G(conn, 1 + vaWin.nextInt(bytes)) : 0;
+            parts.add(new Part(cs, bytes, block, pauseAt, resumeAt, bufferVa));
         }
         UniformRandomProvider lat = s.stream("adapter-latency");
         long[] dmaLat = new long[128];
@@ -128,7 +132,7 @@ public final class AdapterScenario {
             tb.host.splitExtents(ext, 0.2 + 0.5 * ext.nextDouble());
         }
         for (Part pt : parts) {
-            tb.openConnection(pt.setup());
+            tb.openConnection(pt.setup(), pt.bufferVa());
         }
         long t0 = tb.dut.cycle();
         for (Part pt : parts) {
@@ -150,6 +154,9 @@ public final class AdapterScenario {
             s.append(String.format("%n    conn %d %s: %d bytes in blocks of %d, MSS %d, window %d (shift %d), iss %d, RTO %d, link %s",
                     c.conn(), c.modeName(), pt.bytes(), pt.blockBytes(), c.mss(), c.rcvBuffer(), c.wndShift(), Integer.toUnsignedLong(c.iss()),
                     c.rto(), c.toPeer()));
+            if (pt.bufferVa() != 0) {
+                s.append(String.format(", send buffer at VA 0x%x (across a 4 GiB line)", pt.bufferVa()));
+            }
         }
         if (timing.paBase() != 0) {
             s.append(String.format("%n    host memory from PA 0x%x (across the 4 GiB line)", timing.paBase()));

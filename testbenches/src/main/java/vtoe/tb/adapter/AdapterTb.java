@@ -257,10 +257,31 @@ public final class AdapterTb implements AutoCloseable {
 
     /** Programs a connection and enables it; waits for every write to be answered OKAY. */
     public void openConnection(ConnSetup s) {
+        openConnection(s, 0);
+    }
+
+    /** Where a connection's send buffer starts by default: on a 4 GiB line of its own. */
+    public static long defaultBufferVa(int conn) {
+        return 0x7f00_0000_0000L + ((long) conn << 32);
+    }
+
+    /**
+     * A send buffer whose first {@code lead} bytes sit below a 4 GiB line and the rest above it, so that VAs
+     * the adapter computes inside a block carry into bit 32 (its own range, clear of every default buffer).
+     */
+    public static long bufferVaAcross4G(int conn, long lead) {
+        if (lead < 1 || lead >= 1L << 32) {
+            throw new IllegalArgumentException("lead " + lead + " must be 1..2^32-1 bytes below the line");
+        }
+        return 0x7f80_0000_0000L + ((long) conn << 33) + (1L << 32) - lead;
+    }
+
+    /** As {@link #openConnection(ConnSetup)}, with the send buffer at {@code bufferVa} (0: {@link #defaultBufferVa}). */
+    public void openConnection(ConnSetup s, long bufferVa) {
         Conn c = new Conn(s);
         conns.put(s.conn(), c);
         h.senderConnection(s);
-        host.registerConn(s.conn(), s.mode(), 0x7f00_0000_0000L + ((long) s.conn() << 32));
+        host.registerConn(s.conn(), s.mode(), bufferVa != 0 ? bufferVa : defaultBufferVa(s.conn()));
         host.registerRegion(c.regionPa, REGION_BYTES);
         int before = csrResps.size() + csr.queued();
         int n = s.conn();

@@ -23,7 +23,17 @@ import vtoe.tb.stim.RunStreams;
  */
 public final class AdapterScenario {
     /** One connection's part; {@code bufferVa} is where its send buffer starts (0: the testbench's default). */
-    public record Part(ConnSetup setup, int bytes, int blockBytes, long pauseAt, long resumeAt, long bufferVa) {}
+    public record Part(ConnSetup setup, int bytes, int blockBytes, long pauseAt, long resumeAt, long bufferVa) {
+        /** Where the buffer's first byte sits in its page: 0 for the default buffer, which starts a page. */
+        public int pageOffset() {
+            return (int) (bufferVa & (HostStub.PAGE - 1));
+        }
+
+        /** The pages the buffer spans: frames the host hands it, in order. */
+        public int pages() {
+            return (int) ((pageOffset() + (long) bytes + HostStub.PAGE - 1) / HostStub.PAGE);
+        }
+    }
 
     public final long seed;
     public final AdapterTb.Timing timing;

@@ -179,6 +179,14 @@ public final class RandomCases {
         }
     }
 
+    private static byte[] sha256(byte[] b) {
+        try {
+            return java.security.MessageDigest.getInstance("SHA-256").digest(b);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** After a run with bad input on {@code victim}: every other connection's stream arrived intact, and no pin is left. */
     private static void othersIntactNoPinLeft(AdapterTb tb, AdapterScenario sc, int victim, SimRun run) {
         for (AdapterScenario.Part pt : sc.parts) {
@@ -194,8 +202,13 @@ public final class RandomCases {
 
     /** The bad input a {@link #faults} run injects into one connection (its victim). */
     public enum Fault {
-        HOST_FAULT, HOST_BAD_RESPONSE, DMA_READ_ERROR, RETRY_LIMIT, ACK_ABOVE
+        HOST_FAULT, HOST_BAD_RESPONSE, DMA_READ_ERROR, RETRY_LIMIT, ACK_ABOVE,
+        /** Not bad input: the driver disables the connection while it sends (an ordinary stop only). */
+        CSR_DISABLE
     }
+
+    /** One ordinary stop in {@value #DISABLE_ONE_IN} is the driver disabling the victim in mid-send rather than bad input. */
+    static final int DISABLE_ONE_IN = 4;
 
     /**
      * Random traffic with one bad input aimed at one connection, chosen among what its mode can
@@ -237,6 +250,10 @@ public final class RandomCases {
         if (ordinary) {
             List<Fault> stops = stopsOf(mode);
             drawn = stops.get(rng.nextInt(stops.size()));
+            // A stream of its own, so that the runs it leaves alone draw what they drew before.
+            if (new vtoe.tb.stim.RunStreams(run.seed()).stream("ordinary-disable").nextInt(DISABLE_ONE_IN) == 0) {
+                drawn = Fault.CSR_DISABLE;
+            }
         } else {
             List<Fault> possible = new java.util.ArrayList<>(List.of(Fault.RETRY_LIMIT, Fault.ACK_ABOVE, Fault.HOST_BAD_RESPONSE));
             if (!viaRetransmission) {
@@ -258,6 +275,8 @@ public final class RandomCases {
             }
         }
         Fault fault = drawn;
+        // When a CSR_DISABLE lands: from the first cycles of the send to well after a short stream has gone.
+        long disableAfter = 50 + new vtoe.tb.stim.RunStreams(run.seed()).stream("ordinary-disable-at").nextInt(30_000);
         int segments = Math.max(1, (victim.bytes() + victim.setup().mss() - 1) / victim.setup().mss());
         int k = rng.nextInt(Math.min(3, segments));
         int pagesBefore = 0;
@@ -265,9 +284,11 @@ public final class RandomCases {
             if (pt == victim) {
                 break;
             }
-            pagesBefore += (pt.bytes() + vtoe.tb.adapter.HostStub.PAGE - 1) / vtoe.tb.adapter.HostStub.PAGE;
+            pagesBefore += pt.pages();
         }
-        int badPage = pagesBefore + k * victim.setup().mss() / vtoe.tb.adapter.HostStub.PAGE;
+        // Segment k's first byte, counted from the start of the victim's first page (its buffer may start inside one).
+        long segAt = victim.pageOffset() + (long) k * victim.setup().mss();
+        int badPage = pagesBefore + (int) (segAt / vtoe.tb.adapter.HostStub.PAGE);
         boolean hostFault = fault == Fault.HOST_FAULT || fault == Fault.HOST_BAD_RESPONSE;
         // Which of the victim's host requests the fault hits: the k-th, or under PREPINNED the first, the
         // retransmission of its k-th frame, which the link loses.
@@ -277,13 +298,14 @@ public final class RandomCases {
         // Drawn from a stream of its own, so kept seeds draw everything else as before.
         int beatBytes = AdapterTb.elaboratedParams().dataBytes();
         org.apache.commons.rng.UniformRandomProvider beatRng = new vtoe.tb.stim.RunStreams(run.seed()).stream("fault-injection-beat");
-        long segOff = ((long) k * victim.setup().mss()) % vtoe.tb.adapter.HostStub.PAGE / beatBytes * beatBytes;
+        long segOff = segAt % vtoe.tb.adapter.HostStub.PAGE / beatBytes * beatBytes;
         long span = Math.max(1, Math.min(victim.setup().mss(), vtoe.tb.adapter.HostStub.PAGE - segOff) / beatBytes);
         long oneBeat = beatRng.nextBoolean() ? segOff + beatBytes * beatRng.nextLong(span) : -1;
         String errorAt = oneBeat < 0 ? "its whole page" : "one beat at page offset " + oneBeat;
         String describe = sc.describe() + (ordinary ? "\n    ordinary stop" : "") + "\n    fault: " + fault + " on connection " + v + " at its segment/page " + k
                 + (viaRetransmission && hostFault ? " (its frame " + k + " lost, the retransmission's host request faulted)" : "")
-                + " (mode " + victim.setup().modeName() + ")" + (fault == Fault.DMA_READ_ERROR ? ", failing read: " + errorAt : "");
+                + " (mode " + victim.setup().modeName() + ")" + (fault == Fault.DMA_READ_ERROR ? ", failing read: " + errorAt : "")
+                + (fault == Fault.CSR_DISABLE ? ", the driver disables it " + disableAfter + " cycles into the send" : "");
         FunctionalCoverage cov = new FunctionalCoverage();
         cov.timing(sc.timing);
         java.util.function.Function<vtoe.tb.adapter.HostStub, List<vtoe.cosim.AxiReadResponder.ErrorRange>> errors = h -> fault
@@ -357,16 +379,53 @@ public final class RandomCases {
                         ackAt[0] = tb.sched.now();
                     });
                 }
+                // The driver's CTRL write that disables the victim: the index of its answer among the CSR answers, once written.
+                int[] disableAnswer = {-1};
+                if (fault == Fault.CSR_DISABLE) {
+                    tb.sched.after(disableAfter, () -> {
+                        disableAnswer[0] = tb.csrResps.size() + tb.csr.queued();
+                        tb.csrWrite(v, vtoe.model.adapter.CsrMap.CTRL, vtoe.model.adapter.CsrMap.ctrl(false, mode));
+                    });
+                }
                 boolean stops = fault != Fault.ACK_ABOVE;
                 java.util.function.IntPredicate others = c -> c == v || tb.delivered(c);
                 tb.finish(() -> sc.parts.stream().allMatch(pt -> others.test(pt.setup().conn()))
-                        && (stops ? tb.events.stream().anyMatch(o -> o.txn().conn() == v) || tb.delivered(v) : tb.delivered(v))
+                        && (fault == Fault.CSR_DISABLE ? disableAnswer[0] >= 0 && tb.csrResps.size() > disableAnswer[0]
+                                : stops ? tb.events.stream().anyMatch(o -> o.txn().conn() == v) || tb.delivered(v) : tb.delivered(v))
                         && (fault != Fault.ACK_ABOVE || ackAt[0] != Long.MAX_VALUE && tb.sched.now() > ackAt[0] + 10_000)
                         && !tb.model.csu().busy(v) && tb.quiescent(), 40_000_000);
+                if (ordinary && fault != Fault.CSR_DISABLE) {
+                    // The driver disables the stopped connection, as it would before it reuses the number: a stop
+                    // request for a connection the unit has already stopped (or, had it finished, one that is idle).
+                    int answer = tb.csrResps.size() + tb.csr.queued();
+                    tb.csrWrite(v, vtoe.model.adapter.CsrMap.CTRL, vtoe.model.adapter.CsrMap.ctrl(false, mode));
+                    disableAnswer[0] = answer;
+                    tb.finish(() -> tb.csrResps.size() > answer && !tb.model.csu().busy(v) && tb.quiescent(), 1_000_000);
+                }
+                if (disableAnswer[0] >= 0 && !tb.csrResps.get(disableAnswer[0]).txn().ok()) {
+                    throw new AssertionError("disabling connection " + v + " was refused: " + tb.csrResps.get(disableAnswer[0]) + "\n"
+                            + run.context());
+                }
                 tb.teardown(v);
                 List<vtoe.model.txn.AdapterEvent> mine = tb.events.stream().map(Observed::txn).filter(e -> e.conn() == v).toList();
                 mine.forEach(cov::event);
-                if (stops && !mine.isEmpty()) {
+                if (fault == Fault.CSR_DISABLE) {
+                    // Disabled, not failed: at most the fetch cut short and doorbells rung for it afterwards, and what
+                    // arrived is exactly the start of what was sent.
+                    java.util.Set<Integer> allowed = java.util.Set.of(vtoe.model.txn.EventCode.CONN_DISABLED.code(),
+                            vtoe.model.txn.EventCode.DOORBELL_DISABLED.code());
+                    if (mine.stream().anyMatch(e -> !allowed.contains(e.code()))) {
+                        throw new AssertionError("connection " + v + ", disabled by its driver, reported " + mine + "\n" + run.context());
+                    }
+                    long got = tb.peer(v).receiver().bytesReceived();
+                    byte[] d = new byte[victim.bytes()];
+                    new vtoe.tb.stim.RunStreams(run.seed()).stream("payload-" + v).nextBytes(d);
+                    String prefix = java.util.HexFormat.of().formatHex(sha256(java.util.Arrays.copyOf(d, (int) got)));
+                    if (got > d.length || !prefix.equals(tb.peer(v).receiver().sha256())) {
+                        throw new AssertionError("connection " + v + " was disabled after " + got + " of " + d.length
+                                + " bytes arrived, and they are not the stream's first " + got + " bytes\n" + run.context());
+                    }
+                } else if (stops && !mine.isEmpty()) {
                     String want = fault.name();
                     if (!mine.get(0).eventCode().name().equals(want)) {
                         throw new AssertionError("connection " + v + " reported " + mine + " for injected " + fault + "\n" + run.context());

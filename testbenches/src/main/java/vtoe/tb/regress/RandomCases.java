@@ -126,6 +126,8 @@ public final class RandomCases {
         cov.timing(sc.timing);
         try (AdapterTb tb = new AdapterTb(run, sc.timing)) {
             tb.h.onTrace(cov::trace);
+            // Indices among the CSR answers of the accesses to a connection past the last, once made (below).
+            List<Integer> refused = new java.util.ArrayList<>();
             // The bad descriptor's stream offset: where the victim's delivered bytes must end (-1 until it is written).
             long[] badEnd = {-1};
             try {
@@ -151,6 +153,20 @@ public final class RandomCases {
                         tb.sched.after(st.after(), () -> tb.rx.send(st.frame(), tb.sched.now()));
                     }
                 }
+                // One run in two the driver also reads and writes a register of a connection past the last: numConns itself
+                // (whose low bits alias connection 0) or a little beyond. Both must be refused (its own stream).
+                org.apache.commons.rng.UniformRandomProvider csrRng = new vtoe.tb.stim.RunStreams(run.seed()).stream("bad-csr-conn");
+                boolean badCsr = csrRng.nextBoolean();
+                if (badCsr) {
+                    int past = tb.params.numConns() + (csrRng.nextBoolean() ? 0 : csrRng.nextInt(4));
+                    int reg = csrRng.nextInt(vtoe.model.adapter.CsrMap.SND_MAX + 1);
+                    tb.sched.after(100 + csrRng.nextInt(20_000), () -> {
+                        refused.add(tb.csrResps.size() + tb.csr.queued());
+                        tb.csr.push(vtoe.model.txn.CsrRequest.read(vtoe.model.adapter.CsrMap.conn(past, reg)));
+                        refused.add(tb.csrResps.size() + tb.csr.queued());
+                        tb.csr.push(vtoe.model.txn.CsrRequest.write(vtoe.model.adapter.CsrMap.conn(past, vtoe.model.adapter.CsrMap.MSS), 1460));
+                    });
+                }
                 if (badDesc == null) {
                     tb.finish(30_000_000);
                 } else {
@@ -167,8 +183,19 @@ public final class RandomCases {
                     }
                     othersIntactNoPinLeft(tb, sc, v, run);
                 }
+                if (badCsr) {
+                    // The accesses may come after the last byte (the end check has closed s_axis_rx by now, which a CSR
+                    // access does not need): clock on until both are answered.
+                    tb.finish(() -> refused.size() == 2 && tb.csrResps.size() > refused.get(1) && tb.quiescent(), 1_000_000);
+                }
             } catch (RuntimeException | AssertionError e) {
                 throw annotate(e, describe);
+            }
+            for (int i : refused) {
+                if (i >= tb.csrResps.size() || tb.csrResps.get(i).txn().ok()) {
+                    throw annotate(new AssertionError("a CSR access to a connection past the last was not refused: "
+                            + (i < tb.csrResps.size() ? tb.csrResps.get(i) : "no answer") + "\n" + run.context()), describe);
+                }
             }
             tb.events.stream().map(Observed::txn).forEach(cov::event);
             int victimConn = victim == null ? -1 : victim.setup().conn();

@@ -12,7 +12,8 @@ import vtoe.model.world.ConnSetup;
  * Frames an ordinary run's receive side may also carry, which the adapter must count and drop with no
  * other effect: runts shorter than the headers, IPv4 that is not TCP (a UDP datagram), and TCP
  * segments for a connection that are not plain ACKs (SYN, FIN or RST set, or ACK clear), which the
- * host's stack handles. Link corruption makes the other drop classes; these it never makes.
+ * host's stack handles, and plain ACKs from a connection's peer to another of our ports that shares the
+ * connection's low port bits. Link corruption makes the other drop classes; these it never makes.
  */
 final class StrayFrames {
     private StrayFrames() {}
@@ -44,6 +45,16 @@ final class StrayFrames {
                     l.add(new Stray(after, "not-an-ack", segment(s, flags[rng.nextInt(flags.length)]).encode()));
                 }
             }
+        }
+        // Drawn after the others, so that they stay what they were: one run in two also gets a plain ACK from a
+        // connection's peer to another port of ours whose low bits name the same connection (the adapter finds a
+        // connection by those bits, then must check the whole port: mutant M39 takes it).
+        if (rng.nextBoolean()) {
+            ConnSetup s = conns.get(rng.nextInt(conns.size()));
+            int port = s.ourPort() ^ 0x8000;
+            TcpFrame f = new TcpFrame(s.ourMac(), s.peerMac(), s.peerIp(), s.ourIp(), 0, 64, true, s.peerPort(), port, s.peerSeq(),
+                    s.iss() + rng.nextInt(4096), TcpFrame.ACK, 1000, Bytes.wrap(new byte[0]));
+            l.add(new Stray(200 + rng.nextInt(20_000), "other-port", f.encode()));
         }
         return l;
     }

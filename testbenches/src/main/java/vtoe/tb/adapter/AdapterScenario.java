@@ -60,6 +60,10 @@ public final class AdapterScenario {
         // One connection in two puts its send buffer across a 4 GiB line of VA, the line somewhere inside its bytes, so
         // that segment and retransmit VAs carry into bit 32 (mutant M18). A stream of its own: other draws keep their meaning.
         UniformRandomProvider vaWin = s.stream("adapter-va-window");
+        // One connection in eight gets a tiny MSS (1..8 bytes), so that frames of 55 to 62 bytes, on both sides of the
+        // 60-byte Ethernet minimum the framer pads to, are common rather than rare (mutant M43). Its own stream, drawn
+        // after the MSS: the other draws stay as they were.
+        UniformRandomProvider tiny = s.stream("adapter-tiny-mss");
         int n = 1 + shape.nextInt(4);
         int[] connNos = PermutationSampler.natural(p.numConns());
         PermutationSampler.shuffle(shape, connNos);
@@ -67,6 +71,9 @@ public final class AdapterScenario {
             int conn = connNos[i];
             int mode = shape.nextInt(3);
             int mss = (int) Biased.between(sizes, 1, p.slotBytes(), 64, 536, 1459, 1460, 1461);
+            if (tiny.nextInt(8) == 0) {
+                mss = 1 + tiny.nextInt(8);
+            }
             int iss = (int) Biased.between(sizes, Integer.MIN_VALUE, Integer.MAX_VALUE, -1, -2000, 0);
             // Enough segments to matter, few enough for a unit-test budget.
             int bytes = (int) Math.min(Biased.between(sizes, 1, 60_000L * scale, 1, mss - 1, mss, mss + 1, 4095, 4096, 4097, 8192),

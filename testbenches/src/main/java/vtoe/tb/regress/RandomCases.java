@@ -154,17 +154,29 @@ public final class RandomCases {
                     }
                 }
                 // One run in two the driver also reads and writes a register of a connection past the last: numConns itself
-                // (whose low bits alias connection 0) or a little beyond. Both must be refused (its own stream).
+                // (whose low bits alias connection 0) or a little beyond; and writes an RTO of 2^32 cycles or more (whose low
+                // 32 bits may be zero) to a connection it has not opened. All three must be refused (its own stream).
                 org.apache.commons.rng.UniformRandomProvider csrRng = new vtoe.tb.stim.RunStreams(run.seed()).stream("bad-csr-conn");
                 boolean badCsr = csrRng.nextBoolean();
                 if (badCsr) {
                     int past = tb.params.numConns() + (csrRng.nextBoolean() ? 0 : csrRng.nextInt(4));
                     int reg = csrRng.nextInt(vtoe.model.adapter.CsrMap.SND_MAX + 1);
+                    java.util.Set<Integer> open = new java.util.HashSet<>();
+                    sc.parts.forEach(pt -> open.add(pt.setup().conn()));
+                    int free = csrRng.nextInt(tb.params.numConns());
+                    while (open.contains(free)) {
+                        free = (free + 1) % tb.params.numConns();
+                    }
+                    int unused = free;
+                    long hugeRto = (1L + csrRng.nextInt(0xffff)) << 32 | (csrRng.nextBoolean() ? 0 : 1 + csrRng.nextInt(20_000));
                     tb.sched.after(100 + csrRng.nextInt(20_000), () -> {
                         refused.add(tb.csrResps.size() + tb.csr.queued());
                         tb.csr.push(vtoe.model.txn.CsrRequest.read(vtoe.model.adapter.CsrMap.conn(past, reg)));
                         refused.add(tb.csrResps.size() + tb.csr.queued());
                         tb.csr.push(vtoe.model.txn.CsrRequest.write(vtoe.model.adapter.CsrMap.conn(past, vtoe.model.adapter.CsrMap.MSS), 1460));
+                        refused.add(tb.csrResps.size() + tb.csr.queued());
+                        tb.csr.push(vtoe.model.txn.CsrRequest.write(vtoe.model.adapter.CsrMap.conn(unused, vtoe.model.adapter.CsrMap.RTO),
+                                hugeRto));
                     });
                 }
                 if (badDesc == null) {
@@ -186,7 +198,7 @@ public final class RandomCases {
                 if (badCsr) {
                     // The accesses may come after the last byte (the end check has closed s_axis_rx by now, which a CSR
                     // access does not need): clock on until both are answered.
-                    tb.finish(() -> refused.size() == 2 && tb.csrResps.size() > refused.get(1) && tb.quiescent(), 1_000_000);
+                    tb.finish(() -> refused.size() == 3 && tb.csrResps.size() > refused.get(2) && tb.quiescent(), 1_000_000);
                 }
             } catch (RuntimeException | AssertionError e) {
                 throw annotate(e, describe);

@@ -154,14 +154,19 @@ public final class AdapterScenario {
         long t0 = tb.dut.cycle();
         for (Part pt : parts) {
             int c = pt.setup().conn();
-            byte[] d = new byte[pt.bytes()];
-            new RunStreams(seed).stream("payload-" + c).nextBytes(d);
-            tb.send(c, d, pt.blockBytes());
+            tb.send(c, payload(pt), pt.blockBytes());
             if (pt.pauseAt() >= 0) {
                 tb.sched.at(t0 + pt.pauseAt(), () -> tb.peer(c).receiver().pause());
                 tb.sched.at(t0 + pt.resumeAt(), () -> tb.peer(c).receiver().resume());
             }
         }
+    }
+
+    /** The bytes a connection sends: the same on every call, from the run's stream "payload-<conn>". */
+    public byte[] payload(Part pt) {
+        byte[] d = new byte[pt.bytes()];
+        new RunStreams(seed).stream("payload-" + pt.setup().conn()).nextBytes(d);
+        return d;
     }
 
     public String describe() {

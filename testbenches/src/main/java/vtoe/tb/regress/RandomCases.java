@@ -126,7 +126,7 @@ public final class RandomCases {
         cov.timing(sc.timing);
         try (AdapterTb tb = new AdapterTb(run, sc.timing)) {
             tb.h.onTrace(cov::trace);
-            // Indices among the CSR answers of the accesses to a connection past the last, once made (below).
+            // Indices among the CSR answers of the accesses that must be refused, once made (below).
             List<Integer> refused = new java.util.ArrayList<>();
             // The bad descriptor's stream offset: where the victim's delivered bytes must end (-1 until it is written).
             long[] badEnd = {-1};
@@ -197,7 +197,7 @@ public final class RandomCases {
                 }
                 if (badCsr) {
                     // The accesses may come after the last byte (the end check has closed s_axis_rx by now, which a CSR
-                    // access does not need): clock on until both are answered.
+                    // access does not need): clock on until all three are answered.
                     tb.finish(() -> refused.size() == 3 && tb.csrResps.size() > refused.get(2) && tb.quiescent(), 1_000_000);
                 }
             } catch (RuntimeException | AssertionError e) {
@@ -205,7 +205,7 @@ public final class RandomCases {
             }
             for (int i : refused) {
                 if (i >= tb.csrResps.size() || tb.csrResps.get(i).txn().ok()) {
-                    throw annotate(new AssertionError("a CSR access to a connection past the last was not refused: "
+                    throw annotate(new AssertionError("a CSR access that must be refused (a connection past the last, or an RTO of 2^32 cycles or more) was not: "
                             + (i < tb.csrResps.size() ? tb.csrResps.get(i) : "no answer") + "\n" + run.context()), describe);
                 }
             }
@@ -457,8 +457,7 @@ public final class RandomCases {
                         throw new AssertionError("connection " + v + ", disabled by its driver, reported " + mine + "\n" + run.context());
                     }
                     long got = tb.peer(v).receiver().bytesReceived();
-                    byte[] d = new byte[victim.bytes()];
-                    new vtoe.tb.stim.RunStreams(run.seed()).stream("payload-" + v).nextBytes(d);
+                    byte[] d = sc.payload(victim);
                     String prefix = java.util.HexFormat.of().formatHex(sha256(java.util.Arrays.copyOf(d, (int) got)));
                     if (got > d.length || !prefix.equals(tb.peer(v).receiver().sha256())) {
                         throw new AssertionError("connection " + v + " was disabled after " + got + " of " + d.length

@@ -251,8 +251,18 @@ public final class AdapterTb implements AutoCloseable {
 
     // ---- the driver ----
 
-    public void csrWrite(int conn, int reg, long value) {
-        csr.push(CsrRequest.write(CsrMap.conn(conn, reg), value));
+    public int csrWrite(int conn, int reg, long value) {
+        return csrRequest(CsrRequest.write(CsrMap.conn(conn, reg), value));
+    }
+
+    /**
+     * Sends a CSR request; returns the index its answer will have in {@link #csrResps}. Every request gets exactly
+     * one answer, in order, so that is the number of requests sent before it (a request still in flight counts).
+     */
+    public int csrRequest(CsrRequest r) {
+        int at = (int) csr.pushed();
+        csr.push(r);
+        return at;
     }
 
     /** Programs a connection and enables it; waits for every write to be answered OKAY. */
@@ -283,7 +293,7 @@ public final class AdapterTb implements AutoCloseable {
         h.senderConnection(s);
         host.registerConn(s.conn(), s.mode(), bufferVa != 0 ? bufferVa : defaultBufferVa(s.conn()));
         host.registerRegion(c.regionPa, REGION_BYTES);
-        int before = csrResps.size() + csr.queued();
+        int before = (int) csr.pushed(); // the index of the first answer to come, as in csrRequest
         int n = s.conn();
         s.contextWrites(c.regionVa, c.regionPa, REGION_BYTES).forEach(csr::push);
         long want = csr.pushed();

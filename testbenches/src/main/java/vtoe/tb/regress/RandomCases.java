@@ -170,13 +170,9 @@ public final class RandomCases {
                     int unused = free;
                     long hugeRto = (1L + csrRng.nextInt(0xffff)) << 32 | (csrRng.nextBoolean() ? 0 : 1 + csrRng.nextInt(20_000));
                     tb.sched.after(100 + csrRng.nextInt(20_000), () -> {
-                        refused.add(tb.csrResps.size() + tb.csr.queued());
-                        tb.csr.push(vtoe.model.txn.CsrRequest.read(vtoe.model.adapter.CsrMap.conn(past, reg)));
-                        refused.add(tb.csrResps.size() + tb.csr.queued());
-                        tb.csr.push(vtoe.model.txn.CsrRequest.write(vtoe.model.adapter.CsrMap.conn(past, vtoe.model.adapter.CsrMap.MSS), 1460));
-                        refused.add(tb.csrResps.size() + tb.csr.queued());
-                        tb.csr.push(vtoe.model.txn.CsrRequest.write(vtoe.model.adapter.CsrMap.conn(unused, vtoe.model.adapter.CsrMap.RTO),
-                                hugeRto));
+                        refused.add(tb.csrRequest(vtoe.model.txn.CsrRequest.read(vtoe.model.adapter.CsrMap.conn(past, reg))));
+                        refused.add(tb.csrWrite(past, vtoe.model.adapter.CsrMap.MSS, 1460));
+                        refused.add(tb.csrWrite(unused, vtoe.model.adapter.CsrMap.RTO, hugeRto));
                     });
                 }
                 if (badDesc == null) {
@@ -422,8 +418,7 @@ public final class RandomCases {
                 int[] disableAnswer = {-1};
                 if (fault == Fault.CSR_DISABLE) {
                     tb.sched.after(disableAfter, () -> {
-                        disableAnswer[0] = tb.csrResps.size() + tb.csr.queued();
-                        tb.csrWrite(v, vtoe.model.adapter.CsrMap.CTRL, vtoe.model.adapter.CsrMap.ctrl(false, mode));
+                        disableAnswer[0] = tb.csrWrite(v, vtoe.model.adapter.CsrMap.CTRL, vtoe.model.adapter.CsrMap.ctrl(false, mode));
                     });
                 }
                 boolean stops = fault != Fault.ACK_ABOVE;
@@ -436,8 +431,7 @@ public final class RandomCases {
                 if (ordinary && fault != Fault.CSR_DISABLE) {
                     // The driver disables the stopped connection, as it would before it reuses the number: a stop
                     // request for a connection the unit has already stopped (or, had it finished, one that is idle).
-                    int answer = tb.csrResps.size() + tb.csr.queued();
-                    tb.csrWrite(v, vtoe.model.adapter.CsrMap.CTRL, vtoe.model.adapter.CsrMap.ctrl(false, mode));
+                    int answer = tb.csrWrite(v, vtoe.model.adapter.CsrMap.CTRL, vtoe.model.adapter.CsrMap.ctrl(false, mode));
                     disableAnswer[0] = answer;
                     tb.finish(() -> tb.csrResps.size() > answer && !tb.model.csu().busy(v) && tb.quiescent(), 1_000_000);
                 }

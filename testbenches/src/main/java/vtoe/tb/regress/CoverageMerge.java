@@ -91,11 +91,11 @@ public final class CoverageMerge {
         Path dat = covDir.resolve("coverage.dat");
         write(all, dat);
         CoverageWaivers waivers = CoverageWaivers.read(waiverFile);
-        CoverageWaivers.Result r = waivers.apply(all, SourceContext.fromDisk());
+        SourceContext ctx = SourceContext.fromDisk();
+        CoverageWaivers.Result r = waivers.apply(all, ctx);
         StringBuilder out = new StringBuilder(summary(r, waiverFile, waivers.entries().size()));
         Path uncovered = covDir.resolve("uncovered.txt");
         // Each point with the first line of the source text a waiver would match, so that a reviewer can judge it here.
-        SourceContext ctx = SourceContext.fromDisk();
         Files.write(uncovered, r.missed().stream().map(p -> {
             String text = ctx.of(p).strip();
             int nl = text.indexOf('\n');

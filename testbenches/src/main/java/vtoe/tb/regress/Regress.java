@@ -274,13 +274,13 @@ public final class Regress implements Callable<Integer> {
     }
 
     private void rerunWithWaves(List<ObjectNode> failed, Path dir) throws Exception {
-        java.util.concurrent.ConcurrentLinkedQueue<Run> todo = new java.util.concurrent.ConcurrentLinkedQueue<>();
+        List<Run> todo = new ArrayList<>();
         for (ObjectNode o : failed) {
             todo.add(new Run(o.get("index").asInt(), RandomCases.Case.valueOf(o.get("case").asText()),
                     SeedExtension.parse(o.get("seed").asText())));
         }
         System.out.println("re-running " + failed.size() + " failing seed(s) with waves ...");
-        feed(List.of(spawn(dir.resolve("worker-waves.jsonl"), null, true)), List.copyOf(todo), "waves-");
+        feed(List.of(spawn(dir.resolve("worker-waves.jsonl"), null, true)), todo, "waves-");
         for (ObjectNode o : failed) {
             String cls = RandomCases.Case.valueOf(o.get("case").asText()).testClass;
             String method = RandomCases.Case.valueOf(o.get("case").asText()).method;

@@ -51,9 +51,7 @@ final class StrayFrames {
         // connection by those bits, then must check the whole port: mutant M39 takes it).
         if (rng.nextBoolean()) {
             ConnSetup s = conns.get(rng.nextInt(conns.size()));
-            int port = s.ourPort() ^ 0x8000;
-            TcpFrame f = new TcpFrame(s.ourMac(), s.peerMac(), s.peerIp(), s.ourIp(), 0, 64, true, s.peerPort(), port, s.peerSeq(),
-                    s.iss() + rng.nextInt(4096), TcpFrame.ACK, 1000, Bytes.wrap(new byte[0]));
+            TcpFrame f = segment(s, TcpFrame.ACK, s.ourPort() ^ 0x8000, s.iss() + rng.nextInt(4096));
             l.add(new Stray(200 + rng.nextInt(20_000), "other-port", f.encode()));
         }
         return l;
@@ -61,7 +59,12 @@ final class StrayFrames {
 
     /** A well-formed segment from the connection's peer with these flags. */
     private static TcpFrame segment(ConnSetup s, int flags) {
-        return new TcpFrame(s.ourMac(), s.peerMac(), s.peerIp(), s.ourIp(), 0, 64, true, s.peerPort(), s.ourPort(), s.peerSeq(), s.iss(),
+        return segment(s, flags, s.ourPort(), s.iss());
+    }
+
+    /** The same, to port {@code dstPort} of ours, acknowledging {@code ack}. */
+    private static TcpFrame segment(ConnSetup s, int flags, int dstPort, int ack) {
+        return new TcpFrame(s.ourMac(), s.peerMac(), s.peerIp(), s.ourIp(), 0, 64, true, s.peerPort(), dstPort, s.peerSeq(), ack,
                 flags, 1000, Bytes.wrap(new byte[0]));
     }
 

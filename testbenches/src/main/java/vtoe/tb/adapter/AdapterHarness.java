@@ -93,6 +93,7 @@ public final class AdapterHarness implements AutoCloseable {
     /** Bus protocol checkers, on in every run (the ready/valid rules are checked natively). */
     public final vtoe.model.check.AxiReadChecker dmaChecker;
     public final vtoe.model.check.AxisFrameChecker txChecker;
+    private final vtoe.model.check.TxFairness fairness;
     /** The TCP sender rules (RFC 9293, 6298, 5681) on m_axis_tx and s_axis_rx; judged in {@link #checkEnd}. */
     public final vtoe.model.check.TcpSenderRules senderRules =
             vtoe.model.check.KnownSenderDeviations.apply(new vtoe.model.check.TcpSenderRules(SENDER_TOLERANCES));
@@ -130,7 +131,12 @@ public final class AdapterHarness implements AutoCloseable {
             this.dmaChecker = new vtoe.model.check.AxiReadChecker("m_dma_ar/s_dma_r", params.dataBytes(), params.maxBurstBeats(),
                     params.dmaIdBits());
             this.txChecker = new vtoe.model.check.AxisFrameChecker("m_axis_tx", params.dataBytes());
-            new StreamMonitor<>(dut, "s_dma_r", DmaReadBeat.class).subscribe(o -> dmaChecker.beat(o.txn(), o.endCycle()));
+            this.fairness = new vtoe.model.check.TxFairness(params.tags(), params.dataBytes());
+            new StreamMonitor<>(dut, "s_dma_r", DmaReadBeat.class).subscribe(o -> {
+                dmaChecker.beat(o.txn(), o.endCycle());
+                fairness.dmaBeat(o.txn().id(), o.txn().last(), o.endCycle());
+            });
+            new StreamMonitor<>(dut, "s_hostresp", HostResponse.class).subscribe(o -> fairness.hostResponse(o.txn(), o.endCycle()));
             csr = new StreamSource<>(dut, "s_csr", CsrRequest.class);
             doorbell = new StreamSource<>(dut, "s_doorbell", Doorbell.class);
             hostResp = new StreamSource<>(dut, "s_hostresp", HostResponse.class);
@@ -146,13 +152,17 @@ public final class AdapterHarness implements AutoCloseable {
             input("s_axis_rx", AxisBeat.class);
             // Outputs: the world reacts at once; the scoreboard and model in effective order.
             output("m_csr_resp", CsrResponse.class, timing.csrRespReady(), world::csrResponse);
-            output("m_hostreq", HostRequest.class, timing.hostReqReady(), world::hostRequest);
+            output("m_hostreq", HostRequest.class, timing.hostReqReady(), o -> {
+                fairness.hostRequest(o.txn(), o.endCycle());
+                world.hostRequest(o);
+            });
             output("m_release", Release.class, timing.releaseReady(), world::release);
             output("m_completion", Completion.class, timing.completionReady(), world::completion);
             output("m_event", AdapterEvent.class, timing.eventReady(), world::event);
             int arOrder = order("m_dma_ar");
             new StreamMonitor<>(dut, "m_dma_ar", DmaReadRequest.class).subscribe(o -> {
                 dmaChecker.request(o.txn(), o.endCycle());
+                fairness.dmaRead(o.txn(), o.endCycle());
                 world.dmaRead(o);
                 dispatch.add(o.endCycle(), arOrder, () -> {
                     lockstep.observe("m_dma_ar", o);
@@ -190,6 +200,7 @@ public final class AdapterHarness implements AutoCloseable {
             this.txFrames = new AxisFrameMonitor(dut, "m_axis_tx").subscribe(o -> {
                 pcap.write(o.endCycle() * 4, o.txn().bytes());
                 senderRules.fromSender(o.txn().bytes(), o.startCycle());
+                fairness.frame(o.txn().bytes(), o.startCycle(), o.endCycle());
                 world.txFrame(o);
                 dispatch.add(o.endCycle(), txOrder, () -> {
                     model.expectFrame(o.txn(), o.startCycle());
@@ -227,6 +238,13 @@ public final class AdapterHarness implements AutoCloseable {
     /** Tells the sender rules about a connection the owner programs (its configuration, never the RTL's). */
     public void senderConnection(vtoe.model.world.ConnSetup s) {
         senderRules.connection(vtoe.model.check.TcpSenderRules.Config.of(s, params));
+        fairness.connection(s.conn(), s.mode() == vtoe.model.adapter.CsrMap.MODE_PUSH, s.mode() != vtoe.model.adapter.CsrMap.MODE_PREPINNED,
+                s.ourPort(), s.peerPort());
+    }
+
+    /** Tells the fairness judge the sequence numbers of a block the owner posted. */
+    public void postedBlock(int conn, long va, long len, int seq) {
+        fairness.block(conn, va, len, Integer.toUnsignedLong(seq));
     }
 
     private int order(String port) {
@@ -310,11 +328,12 @@ public final class AdapterHarness implements AutoCloseable {
                     + "\n" + run.context());
         }
         senderRules.assertClean(run.context());
+        fairness.verdict(run.context());
     }
 
     public String diagnostics() {
         return "scoreboard: " + lockstep.pending() + ", dispatch pending " + dispatch.pending() + ", host events "
-                + sched.pending() + ", trace records " + traceRecords + "\n" + senderRules.summary() + "\n";
+                + sched.pending() + ", trace records " + traceRecords + "\n" + senderRules.summary() + "\n" + fairness.summary() + "\n";
     }
 
     public long traceRecords() {

@@ -326,6 +326,7 @@ public final class AdapterTb implements AutoCloseable {
             } else {
                 c.pending.addLast(new Descriptor(bva, 0, len, c.nextSeq, 0));
             }
+            h.postedBlock(conn, bva, len, c.nextSeq);
             c.nextSeq += len;
             c.blocksPosted++;
             off += len;

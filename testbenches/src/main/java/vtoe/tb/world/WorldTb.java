@@ -142,6 +142,8 @@ public final class WorldTb implements AutoCloseable {
         int before = world.driver().csrResponses().size();
         h.senderConnection(s);
         world.open(s);
+        // The driver's stream is contiguous in VA and sequence from the buffer's base: one block for the fairness judge.
+        h.postedBlock(s.conn(), world.driver().bufferBase(s.conn()), 1L << 40, s.iss());
         h.sched.runUntil(() -> world.driver().csrOutstanding() == 0, 100_000, this::diagnostics);
         for (CsrResponse r : world.driver().csrResponses().subList(before, world.driver().csrResponses().size())) {
             if (!r.ok()) {
@@ -162,6 +164,7 @@ public final class WorldTb implements AutoCloseable {
         int before = world.driver().csrResponses().size();
         h.senderConnection(s);
         world.open(s, p);
+        h.postedBlock(s.conn(), world.driver().bufferBase(s.conn()), 1L << 40, s.iss());
         h.sched.runUntil(() -> world.driver().csrOutstanding() == 0, 100_000, this::diagnostics);
         for (CsrResponse r : world.driver().csrResponses().subList(before, world.driver().csrResponses().size())) {
             if (!r.ok()) {

@@ -1,0 +1,326 @@
+package vtoe.model.check;
+
+import java.util.ArrayList;
+import java.util.ArrayDeque;
+import java.util.Comparator;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import vtoe.model.txn.Bytes;
+import vtoe.model.txn.DmaReadRequest;
+import vtoe.model.txn.HostRequest;
+import vtoe.model.txn.HostResponse;
+
+/**
+ * Judge of fairness between connections on m_axis_tx, from the adapter's ports alone. The design
+ * frames segments store-and-forward, one at a time, "across connections round-robin over ready
+ * segments", with at most {@code tags} segments in flight. A round robin over T slots serves every other
+ * slot at most once before a ready one, so once a segment is ready (all its bytes have reached the
+ * adapter and its connection's previous segment has left) at most T - 1 other frames may start before
+ * it, plus the one frame that may already have been chosen when it became ready: a bound of T. No
+ * scoreboard sees this: each compares one connection's frames in order, and a framer that always
+ * prefers the same slots (a fixed priority) still sends every connection's bytes intact, only late.
+ *
+ * <p>What the ports show, and how this judge reads it:
+ * <ul>
+ * <li>A segment is an m_hostreq {tag, conn, va, len}; its sequence number comes from the blocks the
+ *     owner posted ({@link #block}), never from the adapter.</li>
+ * <li>PUSH: its bytes are in when the last s_hostresp beat of its tag has gone in. TRANSLATE: when read
+ *     bursts on m_dma_ar/s_dma_r have covered every byte of the extents the host granted it (a burst
+ *     counts at its last beat, no earlier than its bytes arrive).</li>
+ * <li>Its frame is the connection's frame with its sequence number and length.</li>
+ * <li>A segment is ready at the later of its bytes being in and its connection's previous segment's
+ *     frame having ended; {@link #SLACK_CYCLES} more cycles allow for the adapter noticing either.</li>
+ * </ul>
+ * A segment is not judged when the ports cannot say when it became ready: PREPINNED connections (no
+ * m_hostreq), a host FAULT, extents shared with another segment in flight (a retransmission of bytes
+ * still being read), a previous segment that was dropped rather than framed, or a VA outside every
+ * posted block. Events are kept with their cycles and judged in cycle order at {@link #verdict}, so the
+ * order in which monitors report them does not matter.
+ */
+public final class TxFairness {
+    /** Cycles from a port event to the adapter acting on it: generous, since it only lowers the count. */
+    public static final long SLACK_CYCLES = 64;
+
+    private final int tags;
+    private final int dataBytes;
+    private final Map<Integer, Conn> conns = new HashMap<>();
+    private final List<Event> events = new ArrayList<>();
+    private long judged;
+    private long worst;
+    private String worstWhere = "";
+
+    private record Conn(int conn, boolean push, boolean judged, int ourPort, int peerPort, TreeMap<Long, long[]> blocks) {}
+
+    private record Event(long cycle, int order, Runnable apply) {}
+
+    private static final class Seg {
+        int tag;
+        int conn;
+        long seq = -1;
+        int len;
+        long reqCycle;
+        long dataDone = -1;
+        long frameStart = -1;
+        long frameEnd = -1;
+        boolean unjudged;
+        String why = "";
+        long covered;
+        final List<long[]> extents = new ArrayList<>();
+        Seg prev;
+    }
+
+    private final Map<Integer, Seg> byTag = new HashMap<>();
+    private final Map<Integer, Seg> lastOfConn = new HashMap<>();
+    private final Map<Integer, Deque<Object[]>> bursts = new HashMap<>();
+    private final List<Seg> segs = new ArrayList<>();
+    private final List<long[]> frames = new ArrayList<>(); // {start, conn, seq}
+
+    public TxFairness(int tags, int dataBytes) {
+        if (tags < 1 || dataBytes < 1) {
+            throw new IllegalArgumentException("tags and dataBytes must be positive: " + tags + ", " + dataBytes);
+        }
+        this.tags = tags;
+        this.dataBytes = dataBytes;
+    }
+
+    /** A connection as its owner programs it; PREPINNED ones ({@code hostRequests} false) are named in reports, not judged. */
+    public void connection(int conn, boolean push, boolean hostRequests, int ourPort, int peerPort) {
+        conns.put(conn, new Conn(conn, push, hostRequests, ourPort, peerPort, new TreeMap<>()));
+    }
+
+    /** The owner posted {@code len} bytes at {@code va} with sequence number {@code seq} on the connection. */
+    public void block(int conn, long va, long len, long seq) {
+        Conn c = conns.get(conn);
+        if (c != null) {
+            c.blocks.put(va, new long[] {len, seq & 0xffff_ffffL});
+        }
+    }
+
+    public void hostRequest(HostRequest r, long cycle) {
+        add(cycle, 0, () -> {
+            Seg s = new Seg();
+            s.tag = r.tag();
+            s.conn = r.conn();
+            s.len = r.len();
+            s.reqCycle = cycle;
+            Conn c = conns.get(r.conn());
+            if (c == null || !c.judged()) {
+                return;
+            }
+            Map.Entry<Long, long[]> b = c.blocks.floorEntry(r.va());
+            if (b == null || r.va() + r.len() > b.getKey() + b.getValue()[0]) {
+                s.unjudged = true;
+                s.why = "VA outside every posted block";
+            } else {
+                s.seq = (b.getValue()[1] + (r.va() - b.getKey())) & 0xffff_ffffL;
+            }
+            s.prev = lastOfConn.get(r.conn());
+            lastOfConn.put(r.conn(), s);
+            byTag.put(r.tag(), s);
+            segs.add(s);
+        });
+    }
+
+    public void hostResponse(HostResponse b, long cycle) {
+        add(cycle, 1, () -> {
+            Seg s = byTag.get(b.tag());
+            if (s == null) {
+                return;
+            }
+            if (b.status() != HostResponse.OK) {
+                s.unjudged = true;
+                s.why = "host FAULT";
+                return;
+            }
+            if (conns.get(s.conn).push()) {
+                if (b.last()) {
+                    s.dataDone = cycle;
+                }
+            } else {
+                s.extents.add(new long[] {b.pa(), b.len()});
+            }
+        });
+    }
+
+    public void dmaRead(DmaReadRequest ar, long cycle) {
+        add(cycle, 2, () -> {
+            long lo = ar.addr();
+            long hi = lo + (long) ar.beats() * dataBytes;
+            List<Seg> hit = new ArrayList<>();
+            for (Seg s : byTag.values()) {
+                if (s.dataDone < 0 && !conns.get(s.conn).push() && overlap(s, lo, hi) > 0) {
+                    hit.add(s);
+                }
+            }
+            if (hit.size() > 1) {
+                hit.forEach(s -> {
+                    s.unjudged = true;
+                    s.why = "a read burst shared with another segment";
+                });
+            }
+            bursts.computeIfAbsent(ar.id(), k -> new ArrayDeque<>()).addLast(new Object[] {lo, hi, hit});
+        });
+    }
+
+    public void dmaBeat(int id, boolean last, long cycle) {
+        if (!last) {
+            return;
+        }
+        add(cycle, 3, () -> {
+            Deque<Object[]> q = bursts.get(id);
+            if (q == null || q.isEmpty()) {
+                return; // a stray burst: the bus checker reports it
+            }
+            Object[] b = q.pollFirst();
+            @SuppressWarnings("unchecked")
+            List<Seg> hit = (List<Seg>) b[2];
+            for (Seg s : hit) {
+                s.covered += overlap(s, (Long) b[0], (Long) b[1]);
+                if (s.dataDone < 0 && s.covered >= s.len) {
+                    s.dataDone = cycle;
+                }
+            }
+        });
+    }
+
+    /** A frame on m_axis_tx, its first and last beats' cycles. */
+    public void frame(Bytes f, long start, long end) {
+        add(start, 4, () -> {
+            if (f.length() < 54 || (((f.get(12) & 0xff) << 8) | (f.get(13) & 0xff)) != 0x0800) {
+                return;
+            }
+            int ihl = (f.get(14) & 0x0f) * 4;
+            int total = ((f.get(16) & 0xff) << 8) | (f.get(17) & 0xff);
+            int t = 14 + ihl;
+            int src = ((f.get(t) & 0xff) << 8) | (f.get(t + 1) & 0xff);
+            int dst = ((f.get(t + 2) & 0xff) << 8) | (f.get(t + 3) & 0xff);
+            long seq = ((long) (f.get(t + 4) & 0xff) << 24) | ((f.get(t + 5) & 0xff) << 16) | ((f.get(t + 6) & 0xff) << 8)
+                    | (f.get(t + 7) & 0xff);
+            int doff = ((f.get(t + 12) & 0xff) >>> 4) * 4;
+            int len = total - ihl - doff;
+            Conn c = conns.values().stream().filter(k -> k.ourPort() == src && k.peerPort() == dst).findFirst().orElse(null);
+            frames.add(new long[] {start, c == null ? -1 : c.conn(), seq});
+            if (c == null || !c.judged()) {
+                return;
+            }
+            Seg m = null;
+            for (Seg s : byTag.values()) { // the tags in flight; of two with the same bytes, the older goes first
+                if (s.conn == c.conn() && s.frameStart < 0 && s.seq == seq && s.len == len && s.reqCycle < start
+                        && (m == null || s.reqCycle < m.reqCycle)) {
+                    m = s;
+                }
+            }
+            if (m != null) {
+                m.frameStart = start;
+                m.frameEnd = end;
+            }
+        });
+    }
+
+    private void add(long cycle, int order, Runnable r) {
+        events.add(new Event(cycle, order, r));
+    }
+
+    private static long overlap(Seg s, long lo, long hi) {
+        long n = 0;
+        for (long[] e : s.extents) {
+            n += Math.max(0, Math.min(hi, e[0] + e[1]) - Math.max(lo, e[0]));
+        }
+        return n;
+    }
+
+    /**
+     * Replays the events in cycle order and judges every segment whose readiness the ports show.
+     *
+     * @throws ProtocolError naming the first segment that more than {@code tags} frames overtook
+     */
+    public void verdict(String context) {
+        events.sort(Comparator.comparingLong(Event::cycle).thenComparingInt(Event::order));
+        events.forEach(e -> e.apply().run());
+        events.clear();
+        frames.sort(Comparator.comparingLong(f -> f[0]));
+        long[] starts = frames.stream().mapToLong(f -> f[0]).toArray();
+        List<Seg> all = new ArrayList<>(segs);
+        segs.clear();
+        for (Seg s : all) {
+            if (s.frameStart < 0 && byTag.get(s.tag) == s) {
+                segs.add(s); // still in flight: a later verdict judges it
+                continue;
+            }
+            if (s.unjudged || s.frameStart < 0 || s.dataDone < 0 || (s.prev != null && s.prev.frameEnd < 0)) {
+                continue;
+            }
+            long ready = Math.max(s.dataDone, s.prev == null ? 0 : s.prev.frameEnd) + SLACK_CYCLES;
+            if (ready >= s.frameStart) {
+                judged++;
+                continue;
+            }
+            int from = upper(starts, ready);
+            int to = lower(starts, s.frameStart);
+            long overtook = Math.max(0, to - from);
+            judged++;
+            if (overtook > worst) {
+                worst = overtook;
+                worstWhere = "tag " + s.tag + " conn " + s.conn + " seq " + s.seq;
+            }
+            if (overtook > tags) {
+                StringBuilder m = new StringBuilder("TX FAIRNESS: connection " + s.conn + "'s segment seq " + s.seq + " (" + s.len
+                        + " bytes, tag " + s.tag + ") was ready from cycle " + (ready - SLACK_CYCLES) + " (bytes in at " + s.dataDone
+                        + (s.prev != null ? ", previous frame ended at " + s.prev.frameEnd : "") + "), yet " + overtook
+                        + " other frames started after cycle " + ready + " and before it at cycle " + s.frameStart
+                        + "; a round robin over " + tags + " tags allows at most " + tags + ". Overtaking frames (cycle: conn/seq):");
+                for (int i = from; i < to && i < from + 40; i++) {
+                    m.append(' ').append(frames.get(i)[0]).append(": ").append(frames.get(i)[1]).append('/').append(frames.get(i)[2]);
+                }
+                throw new ProtocolError(m + "\n" + context);
+            }
+        }
+    }
+
+    // Index of the first start > v.
+    private static int upper(long[] a, long v) {
+        int lo = 0;
+        int hi = a.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid] <= v) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    // Index of the first start >= v.
+    private static int lower(long[] a, long v) {
+        int lo = 0;
+        int hi = a.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (a[mid] < v) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    /** Segments judged, and the most frames that overtook one of them (with where). */
+    public String summary() {
+        return "tx fairness: " + judged + " segments judged, at most " + worst + " frames overtook one (bound " + tags + ")"
+                + (worst > 0 ? " at " + worstWhere : "");
+    }
+
+    public long judged() {
+        return judged;
+    }
+
+    public long worst() {
+        return worst;
+    }
+}

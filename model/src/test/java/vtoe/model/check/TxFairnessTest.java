@@ -1,0 +1,203 @@
+package vtoe.model.check;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import vtoe.model.net.TcpFrame;
+import vtoe.model.txn.Bytes;
+import vtoe.model.txn.DmaReadRequest;
+import vtoe.model.txn.HostRequest;
+import vtoe.model.txn.HostResponse;
+
+/**
+ * The tx fairness judge on hand-made port events: a round robin passes, a segment overtaken by more
+ * frames than there are tags fails with its story, the order of reports does not matter, and segments
+ * whose readiness the ports do not show are left unjudged rather than guessed.
+ *
+ * <p>Run just this: {@code mvn -pl model test -Dtest=TxFairnessTest}
+ */
+class TxFairnessTest {
+    private static final int TAGS = 2;
+    private static final int MSS = 100;
+
+    /** Events as a harness would report them; {@link #feed} hands them to a judge in any order. */
+    private final List<java.util.function.Consumer<TxFairness>> events = new ArrayList<>();
+
+    private static TxFairness judge(boolean push) {
+        TxFairness j = new TxFairness(TAGS, 8);
+        for (int c = 0; c < 3; c++) {
+            j.connection(c, push, true, 1000 + c, 80);
+            j.block(c, va(c, 0), 1 << 20, 0);
+        }
+        return j;
+    }
+
+    private static long va(int conn, long offset) {
+        return 0x10_0000_0000L * (conn + 1) + offset;
+    }
+
+    private void request(int tag, int conn, int segment, long cycle) {
+        events.add(j -> j.hostRequest(new HostRequest(tag, conn, va(conn, (long) segment * MSS), MSS, HostRequest.SEND), cycle));
+    }
+
+    private void pushed(int tag, long cycle) {
+        events.add(j -> j.hostResponse(new HostResponse(tag, HostResponse.OK, null, 0, 0, true), cycle));
+    }
+
+    private void frame(int conn, int segment, long start) {
+        Bytes f = new TcpFrame(1, 2, 3, 4, 0, 64, true, 1000 + conn, 80, segment * MSS, 0, TcpFrame.ACK, 100,
+                Bytes.wrap(new byte[MSS])).encode();
+        events.add(j -> j.frame(f, start, start + 20));
+    }
+
+    private TxFairness feed(boolean push, boolean shuffled) {
+        TxFairness j = judge(push);
+        List<java.util.function.Consumer<TxFairness>> order = new ArrayList<>(events);
+        if (shuffled) {
+            Collections.shuffle(order, new Random(7));
+        }
+        order.forEach(e -> e.accept(j));
+        return j;
+    }
+
+    /** Connection 0 keeps one tag busy with back-to-back segments; connection 1's segment waits behind {@code others} of them. */
+    private void overtaken(int others) {
+        request(1, 1, 0, 10);
+        pushed(1, 50);
+        long t = 200;
+        for (int i = 0; i < others; i++) {
+            request(0, 0, i, t - 5);
+            pushed(0, t - 3);
+            frame(0, i, t);
+            t += 30;
+        }
+        frame(1, 0, t);
+    }
+
+    @Test
+    void aSegmentOvertakenByNoMoreFramesThanTagsPasses() {
+        overtaken(TAGS);
+        TxFairness j = feed(true, false);
+        j.verdict("ctx");
+        assertThat(j.judged()).isEqualTo(TAGS + 1);
+        assertThat(j.worst()).isEqualTo(TAGS);
+    }
+
+    @Test
+    void aSegmentOvertakenByMoreFramesThanTagsFailsWithTheFramesThatOvertookIt() {
+        overtaken(TAGS + 1);
+        TxFairness j = feed(true, false);
+        assertThatThrownBy(() -> j.verdict("seed: 0x1")).isInstanceOf(ProtocolError.class)
+                .hasMessageContaining("TX FAIRNESS: connection 1's segment seq 0")
+                .hasMessageContaining("3 other frames started")
+                .hasMessageContaining("at most 2")
+                .hasMessageContaining("seed: 0x1");
+    }
+
+    @Test
+    void theOrderInWhichMonitorsReportDoesNotChangeTheVerdict() {
+        overtaken(TAGS + 1);
+        TxFairness j = feed(true, true);
+        assertThatThrownBy(() -> j.verdict("")).isInstanceOf(ProtocolError.class).hasMessageContaining("3 other frames");
+    }
+
+    @Test
+    void framesThatStartWithinTheSlackOfReadinessDoNotCount() {
+        request(1, 1, 0, 10);
+        pushed(1, 190);
+        long t = 200; // the first three start within SLACK_CYCLES of cycle 190
+        for (int i = 0; i < TAGS + 1; i++) {
+            request(0, 0, i, t - 15);
+            pushed(0, t - 10);
+            frame(0, i, t);
+            t += 20;
+        }
+        frame(1, 0, t);
+        TxFairness j = feed(true, false);
+        j.verdict("");
+        assertThat(j.worst()).isLessThanOrEqualTo(TAGS);
+    }
+
+    @Test
+    void aSegmentIsReadyOnlyOnceItsConnectionsPreviousFrameHasEnded() {
+        // Connection 1's second segment has its bytes early, but its first segment leaves late: what overtook
+        // it before that was in-order waiting, not unfairness.
+        request(1, 1, 0, 10);
+        request(2, 1, 1, 11);
+        pushed(2, 20);
+        pushed(1, 30);
+        long t = 200;
+        for (int i = 0; i < TAGS + 1; i++) {
+            request(0, 0, i, t - 5);
+            pushed(0, t - 3);
+            frame(0, i, t);
+            t += 30;
+        }
+        frame(1, 0, t);
+        frame(1, 1, t + 30);
+        TxFairness j = new TxFairness(3, 8);
+        for (int c = 0; c < 3; c++) {
+            j.connection(c, true, true, 1000 + c, 80);
+            j.block(c, va(c, 0), 1 << 20, 0);
+        }
+        events.forEach(e -> e.accept(j));
+        j.verdict(""); // counted from its bytes alone, the second segment would have 4 frames ahead of it, over the bound of 3
+        assertThat(j.judged()).isEqualTo(TAGS + 3);
+        assertThat(j.worst()).isEqualTo(TAGS + 1);
+    }
+
+    @Test
+    void aFaultedSegmentIsNotJudged() {
+        overtaken(TAGS + 1);
+        events.add(j -> j.hostResponse(new HostResponse(1, HostResponse.FAULT, null, 0, 0, true), 40));
+        TxFairness j = feed(true, false);
+        j.verdict("");
+        assertThat(j.judged()).isEqualTo(TAGS + 1);
+    }
+
+    @Test
+    void translateSegmentsAreReadyWhenReadBurstsHaveCoveredTheirExtents() {
+        // Connection 1's 100 bytes: extents of 60 and 40 bytes, read in two bursts; ready at the second's last beat.
+        request(1, 1, 0, 10);
+        events.add(j -> j.hostResponse(new HostResponse(1, HostResponse.OK, null, 0x1000, 60, false), 12));
+        events.add(j -> j.hostResponse(new HostResponse(1, HostResponse.OK, null, 0x3000, 40, true), 13));
+        events.add(j -> j.dmaRead(new DmaReadRequest(3, 0x1000, 7), 20)); // 64 bytes
+        events.add(j -> j.dmaRead(new DmaReadRequest(3, 0x3000, 4), 21)); // 40 bytes
+        events.add(j -> j.dmaBeat(3, true, 30));
+        events.add(j -> j.dmaBeat(3, true, 100));
+        long t = 200;
+        for (int i = 0; i < TAGS + 1; i++) {
+            int seg = i;
+            long c = t;
+            request(0, 0, seg, c - 9);
+            events.add(j -> j.hostResponse(new HostResponse(0, HostResponse.OK, null, 0x8000 + seg * 0x1000L, MSS, true), c - 8));
+            events.add(j -> j.dmaRead(new DmaReadRequest(2, 0x8000 + seg * 0x1000L, 12), c - 7));
+            events.add(j -> j.dmaBeat(2, true, c - 2));
+            frame(0, seg, c);
+            t += 30;
+        }
+        frame(1, 0, t);
+        TxFairness j = feed(false, false);
+        assertThatThrownBy(() -> j.verdict("")).hasMessageContaining("bytes in at 100");
+    }
+
+    @Test
+    void aReadBurstSharedBetweenSegmentsLeavesBothUnjudged() {
+        request(1, 1, 0, 10);
+        request(0, 0, 0, 11);
+        events.add(j -> j.hostResponse(new HostResponse(1, HostResponse.OK, null, 0x1000, MSS, true), 12));
+        events.add(j -> j.hostResponse(new HostResponse(0, HostResponse.OK, null, 0x1000 + MSS, MSS, true), 13));
+        events.add(j -> j.dmaRead(new DmaReadRequest(3, 0x1000, 31), 20));
+        events.add(j -> j.dmaBeat(3, true, 60));
+        frame(0, 0, 300);
+        frame(1, 0, 400);
+        TxFairness j = feed(false, false);
+        j.verdict("");
+        assertThat(j.judged()).isZero();
+    }
+}

@@ -11,7 +11,7 @@ import vtoe.tb.junit.SimRun;
 
 /**
  * Seeded random end-to-end co-simulations of the adapter in its world ({@link vtoe.tb.world.WorldScenario}):
- * 1..4 connections in random modes over impaired links, RAM from tight to plenty with and without a
+ * 1..4 connections (one run in four 8..16) in random modes over impaired links, RAM from tight to plenty with and without a
  * memory hog, slow and jittery storage and host, bus backpressure everywhere; the TLM in lockstep.
  * Each run ends with the world's verdict: streams intact, no pin left, no page evicted while pinned,
  * no read outside a grant, virtual-memory invariants, nothing left on the scoreboard.

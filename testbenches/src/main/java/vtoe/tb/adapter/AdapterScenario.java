@@ -14,8 +14,8 @@ import vtoe.tb.stim.Biased;
 import vtoe.tb.stim.RunStreams;
 
 /**
- * A constrained-random run of the complete adapter: 1..4 connections on random connection numbers in
- * random modes; MSS, block sizes and windows at their edges (1, MSS-1, MSS, MSS+1, page sizes, 64 KiB);
+ * A constrained-random run of the complete adapter: 1..4 connections (one run in four a crowd of 8..16)
+ * on random connection numbers in random modes; MSS, block sizes and windows at their edges (1, MSS-1, MSS, MSS+1, page sizes, 64 KiB);
  * first sequence numbers near the 2^32 wrap; links with latency, loss (ACKs too), duplication,
  * reordering and corruption; host answer latency profiles up to 500 cycles and beyond; DMA latency
  * and reordering; backpressure on every stream; and, sometimes, a receiver that stops reading for a
@@ -65,6 +65,13 @@ public final class AdapterScenario {
         // after the MSS: the other draws stay as they were.
         UniformRandomProvider tiny = s.stream("adapter-tiny-mss");
         int n = 1 + shape.nextInt(4);
+        // One run in four is a crowd of 8..16 connections, so that many segments of different connections are ready
+        // at once: the framer's round robin over them (mutant M44) and timers of many connections falling into one
+        // timer-wheel slot (M34) then matter. A stream of its own, and the extra connections draw after the first n.
+        UniformRandomProvider crowd = s.stream("adapter-crowd");
+        if (crowd.nextInt(4) == 0) {
+            n = 8 + crowd.nextInt(9);
+        }
         int[] connNos = PermutationSampler.natural(p.numConns());
         PermutationSampler.shuffle(shape, connNos);
         for (int i = 0; i < n; i++) {
@@ -78,6 +85,9 @@ public final class AdapterScenario {
             // Enough segments to matter, few enough for a unit-test budget.
             int bytes = (int) Math.min(Biased.between(sizes, 1, 60_000L * scale, 1, mss - 1, mss, mss + 1, 4095, 4096, 4097, 8192),
                     250L * mss * scale);
+            if (n >= 8) {
+                bytes = Math.min(bytes, 16_384 * scale); // a crowd costs what a few connections do, not four times as much
+            }
             int block = (int) Biased.between(sizes, 1, 65536, Math.max(1, mss - 1), mss, mss + 1, 4095, 4096, 4097);
             int buffer = (int) Biased.between(win, 1, 65535, Math.min(65535, mss), Math.min(65535, 2 * mss), 8192);
             buffer = Math.max(buffer, Math.min(65535, mss)); // a window below one MSS only slows things down

@@ -74,6 +74,7 @@ public final class FunctionalCoverage {
         for (int n = 1; n <= 4; n++) {
             b.add("connections:" + n);
         }
+        b.add("connections:8-16"); // a crowd run: many connections' segments compete for the framer and the timer wheel
         b.add("seq-wrap");
         b.add("prepinned-drain");
         for (EventCode c : DESCRIPTOR_ERRORS) {
@@ -87,6 +88,9 @@ public final class FunctionalCoverage {
         modes.put(conn, mode);
         mss.put(conn, maxSegment);
         hit("connections:" + Math.min(4, modes.size()));
+        if (modes.size() >= 8) {
+            hit("connections:8-16");
+        }
     }
 
     /** Backpressure (or input pauses) was applied on this port in this run. */

@@ -64,6 +64,13 @@ public class SerialDescriptorFetch implements DescriptorFetch {
     private boolean readBad;
     /** Estimated cycle at which the RTL reaches its next step (Idle/Check). */
     private long t;
+    /**
+     * Coverage of the tie rule (a doorbell before a wake that arrived in the same cycle), which no check
+     * sees unless a test makes the two meet: see {@link #ties}. {@code lastDbStamp} is the arrival cycle
+     * of the last doorbell the Idle choice took.
+     */
+    private long ties;
+    private long lastDbStamp = -1;
 
     /** Read access to connection configuration (the CsrFile's cfg port). */
     @FunctionalInterface
@@ -111,6 +118,16 @@ public class SerialDescriptorFetch implements DescriptorFetch {
         return deferredCount;
     }
 
+    /**
+     * Idle choices that took a doorbell over a wake of the same arrival cycle: with both heads waiting, or
+     * with the wake heard after the doorbell was taken (the lockstep hears a cycle's wakes, from the trace,
+     * after that cycle's doorbells, so this model takes a doorbell at once where the RTL's Idle state
+     * saw both heads). Coverage only: a test of the tie rule asserts it is not zero.
+     */
+    public long ties() {
+        return ties;
+    }
+
     @Override
     public void doorbell(Doorbell d, long cycle) {
         waiting.addLast(new Pending(d.conn(), d.headVa(), cycle));
@@ -120,6 +137,9 @@ public class SerialDescriptorFetch implements DescriptorFetch {
 
     /** ConnStateUnit woke {@code c} (its ring has room again, or it stopped) in {@code cycle}. */
     public void wake(int c, long cycle) {
+        if (cycle == lastDbStamp) {
+            ties++;
+        }
         wakes.addLast(new Pending(c, 0, cycle));
         t = Math.max(t, cycle + 1);
         startNext();
@@ -148,6 +168,10 @@ public class SerialDescriptorFetch implements DescriptorFetch {
             boolean blocked = dbOwn && (parked[db.conn] || !deferred.get(db.conn).isEmpty());
             if (db != null && dbFirst && (!blocked || deferredCount < deferDepth)) {
                 waiting.pollFirst();
+                lastDbStamp = db.stamp;
+                if (wk != null && wk.stamp == db.stamp) {
+                    ties++;
+                }
                 t += 1;
                 if (blocked) {
                     deferred.get(db.conn).addLast(db.va);

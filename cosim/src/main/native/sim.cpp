@@ -330,7 +330,7 @@ void Sim::attachReadResponder(int arPort, int rPort, const std::vector<uint64_t>
 void Sim::responderDrive() {
     ReadResponder& s = *rsp_;
     const uint64_t inFlight = s.pending.size() + (s.active ? 1 : 0);
-    driveReady(ports_[s.arPort], inFlight < s.maxOutstanding && s.arPattern.at(cycle_));
+    driveReady(ports_[s.arPort], inFlight < s.maxOutstanding && s.arPattern.at(cycle_) && !s.dupInFlight);
     if (!s.rValid) {
         if (!s.active) {
             // In order: the oldest request once ready. Reordered: the ready request that became ready
@@ -379,13 +379,15 @@ void Sim::responderDrive() {
 void Sim::responderSample(PortRt& ar, PortRt& r, uint64_t& status) {
     ReadResponder& s = *rsp_;
     (void)status;
+    bool dupOf = false;
     if (s.rValid && api_->getReady(top_, s.rPort)) {
         record(r, r.validSince, s.rWords.data());
         s.rValid = false;
         if (s.beat++ == s.cur.len) {
             s.active = false;
+            if (s.cur.dup) s.dupInFlight = false;
             // Pattern bits say "answer again"; an empty pattern never duplicates.
-            if (s.duplicate.n != 0 && s.duplicate.at(s.completed)) s.pending.push_front({s.cur.id, s.cur.addr, s.cur.len, cycle_ + 1});
+            dupOf = s.duplicate.n != 0 && s.duplicate.at(s.completed);
             s.completed++;
         }
     }
@@ -395,6 +397,16 @@ void Sim::responderSample(PortRt& ar, PortRt& r, uint64_t& status) {
         const uint64_t* w = e + 2;
         const uint64_t lat = s.latencies[s.latIdx++ % s.latencies.size()];
         s.pending.push_back({w[s.arId], w[s.arAddr], w[s.arLen], cycle_ + (lat ? lat : 1)});
+    }
+    // The copy is made only while no other read of the id is outstanding (one accepted in this very cycle
+    // included), so that it is stray data and not a wrong answer to that read.
+    if (dupOf) {
+        bool idBusy = false;
+        for (const auto& q : s.pending) idBusy |= q.id == s.cur.id;
+        if (!idBusy) {
+            s.pending.push_front({s.cur.id, s.cur.addr, s.cur.len, cycle_ + 1, true});
+            s.dupInFlight = true;
+        }
     }
 }
 

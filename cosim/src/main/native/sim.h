@@ -97,12 +97,16 @@ struct ReadResponder {
     Pattern arPattern, rPattern;
     Pattern duplicate;  // bit k: burst k (in completion order) is answered a second time (a host bug)
     uint64_t completed = 0;
+    // A duplicate is stray data only while no read of its id is outstanding: one is made only then, and no new
+    // request is accepted until it has been sent (else the adapter would take it as the answer to a new read).
+    bool dupInFlight = false;
     struct ErrRange {
         uint64_t lo, hi, resp;
     };
     std::vector<ErrRange> errors;  // [lo, hi) answered with resp instead of data
     struct Req {
         uint64_t id, addr, len, readyAt;
+        bool dup = false;
     };
     std::deque<Req> pending;
     bool active = false;

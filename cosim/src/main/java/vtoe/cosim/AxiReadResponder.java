@@ -19,7 +19,9 @@ public final class AxiReadResponder {
 
     /**
      * @param duplicate bit k set: the k-th completed burst is answered a second time, right after
-     *                  (a host bug that produces stray data); {@link PausePattern#NONE} never does
+     *                  (a host bug that produces stray data), but only if no other read of its id is
+     *                  outstanding, and no request is accepted until the copy has been sent: so the copy is
+     *                  always stray data, never a wrong answer to a read; {@link PausePattern#NONE} never does
      */
     public record Config(long[] latencies, int maxOutstanding, boolean reorder, PausePattern arPause,
             PausePattern rPause, List<ErrorRange> errors, PausePattern duplicate) {

@@ -74,7 +74,16 @@ class ProtocolCheckersTest {
     @Test
     void strayDataAllowedOnlyWhenAsked() {
         axi.allowStrayData();
-        assertThatCode(() -> axi.beat(r(3, true), 5)).doesNotThrowAnyException();
+        assertThatCode(() -> axi.beat(r(3, false), 5)).doesNotThrowAnyException();
+        assertThatCode(() -> axi.beat(r(3, true), 6)).doesNotThrowAnyException();
+        assertThat(axi.strayBursts()).isEqualTo(1);
+    }
+
+    @Test
+    void withStrayDataAllowedAnOutstandingBurstIsStillChecked() {
+        axi.allowStrayData();
+        axi.request(new DmaReadRequest(1, 0x1000, 1), 1);
+        assertThatThrownBy(() -> axi.beat(r(1, true), 5)).hasMessageContaining("says last with 1 beat(s) of the burst still due");
     }
 
     static void send(AxisFrameChecker c, byte[] f, int cutAt, long[] keepOverride) {

@@ -94,6 +94,8 @@ public final class AdapterHarness implements AutoCloseable {
     public final vtoe.model.check.AxiReadChecker dmaChecker;
     public final vtoe.model.check.AxisFrameChecker txChecker;
     private final vtoe.model.check.TxFairness fairness;
+    private boolean hostStrays;
+    private long strayEvents;
     /** The TCP sender rules (RFC 9293, 6298, 5681) on m_axis_tx and s_axis_rx; judged in {@link #checkEnd}. */
     public final vtoe.model.check.TcpSenderRules senderRules =
             vtoe.model.check.KnownSenderDeviations.apply(new vtoe.model.check.TcpSenderRules(SENDER_TOLERANCES));
@@ -158,7 +160,15 @@ public final class AdapterHarness implements AutoCloseable {
             });
             output("m_release", Release.class, timing.releaseReady(), world::release);
             output("m_completion", Completion.class, timing.completionReady(), world::completion);
-            output("m_event", AdapterEvent.class, timing.eventReady(), world::event);
+            output("m_event", AdapterEvent.class, timing.eventReady(), o -> {
+                // Stray read data is the host bus's fault, not a connection's: its events are counted against the stray
+                // bursts the bus checker saw, not handed to the owner as a connection's events.
+                if (hostStrays && o.txn().code() == vtoe.model.txn.EventCode.DMA_STRAY_RESPONSE.code()) {
+                    strayEvents++;
+                } else {
+                    world.event(o);
+                }
+            });
             int arOrder = order("m_dma_ar");
             new StreamMonitor<>(dut, "m_dma_ar", DmaReadRequest.class).subscribe(o -> {
                 dmaChecker.request(o.txn(), o.endCycle());
@@ -329,6 +339,25 @@ public final class AdapterHarness implements AutoCloseable {
         }
         senderRules.assertClean(run.context());
         fairness.verdict(run.context());
+        if (hostStrays && strayEvents != dmaChecker.strayBursts()) {
+            throw new vtoe.model.check.ProtocolError("the host sent " + dmaChecker.strayBursts() + " stray read burst(s) on s_dma_r, and the "
+                    + "adapter raised " + strayEvents + " DMA_STRAY_RESPONSE event(s); it owes exactly one per burst\n" + run.context());
+        }
+    }
+
+    /**
+     * The host's read responder duplicates bursts on purpose (stray data, sent only while no read of the id is
+     * outstanding): the bus checker counts them instead of failing, and each must raise exactly one
+     * DMA_STRAY_RESPONSE event, which is kept from the owner.
+     */
+    public void hostSendsStrays() {
+        hostStrays = true;
+        dmaChecker.allowStrayData();
+    }
+
+    /** DMA_STRAY_RESPONSE events seen (with {@link #hostSendsStrays}). */
+    public long strayEvents() {
+        return strayEvents;
     }
 
     public String diagnostics() {

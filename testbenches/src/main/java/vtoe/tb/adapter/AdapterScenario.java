@@ -137,11 +137,29 @@ public final class AdapterScenario {
         LongSupplier host = () -> hostLat[k[0]++ % hostLat.length];
         UniformRandomProvider bp = s.stream("adapter-backpressure");
         var dma = new AxiReadResponder.Config(dmaLat, 1 + bp.nextInt(32), bp.nextBoolean(), pause(bp), pause(bp), List.of(),
-                PausePattern.NONE);
+                strays(s.stream("adapter-stray")));
         // One run in two puts host memory across 4 GiB (its own stream, so that other draws keep their meaning).
         long paBase = s.stream("adapter-pa-window").nextBoolean() ? AdapterTb.Timing.PA_ACROSS_4G : 0;
         this.timing = new AdapterTb.Timing(dma, host, pause(bp), pause(bp), pause(bp), pause(bp), pause(bp), pause(bp),
                 pause(bp), pause(bp), paBase);
+    }
+
+    /**
+     * One run in four: the host's read responder answers a few bursts twice (1 to 3 of every 64 to 511 completed
+     * bursts), sent only while no read of that id is outstanding, so the copy is stray data the adapter must drop with
+     * exactly one DMA_STRAY_RESPONSE event per burst (mutant M47 raised one per beat). Its own stream.
+     */
+    private static PausePattern strays(UniformRandomProvider r) {
+        if (r.nextInt(4) != 0) {
+            return PausePattern.NONE;
+        }
+        int length = 64 + r.nextInt(448);
+        long[] bits = new long[(length + 63) / 64];
+        for (int k = 1 + r.nextInt(3); k > 0; k--) {
+            int i = r.nextInt(length);
+            bits[i >> 6] |= 1L << (i & 63);
+        }
+        return new PausePattern(bits, length);
     }
 
     private static PausePattern pause(UniformRandomProvider r) {

@@ -75,6 +75,7 @@ public final class FunctionalCoverage {
             b.add("connections:" + n);
         }
         b.add("connections:8-16"); // a crowd run: many connections' segments compete for the framer and the timer wheel
+        b.add("dma-stray"); // the host sent stray read data, and the adapter dropped it with its events
         b.add("seq-wrap");
         b.add("prepinned-drain");
         for (EventCode c : DESCRIPTOR_ERRORS) {
@@ -90,6 +91,13 @@ public final class FunctionalCoverage {
         hit("connections:" + Math.min(4, modes.size()));
         if (modes.size() >= 8) {
             hit("connections:8-16");
+        }
+    }
+
+    /** The adapter raised {@code n} DMA_STRAY_RESPONSE events for stray read data the host sent (each checked against a burst). */
+    public void strays(long n) {
+        if (n > 0) {
+            hit("dma-stray");
         }
     }
 

@@ -206,6 +206,7 @@ public final class RandomCases {
                 }
             }
             tb.events.stream().map(Observed::txn).forEach(cov::event);
+            cov.strays(tb.h.strayEvents());
             int victimConn = victim == null ? -1 : victim.setup().conn();
             if (tb.events.stream().anyMatch(o -> o.txn().conn() != victimConn)) {
                 throw new AssertionError("events on connections without bad input: " + tb.events + "\n" + run.context());
@@ -442,6 +443,7 @@ public final class RandomCases {
                 tb.teardown(v);
                 List<vtoe.model.txn.AdapterEvent> mine = tb.events.stream().map(Observed::txn).filter(e -> e.conn() == v).toList();
                 mine.forEach(cov::event);
+                cov.strays(tb.h.strayEvents());
                 if (fault == Fault.CSR_DISABLE) {
                     // Disabled, not failed: at most the fetch cut short and doorbells rung for it afterwards, and what
                     // arrived is exactly the start of what was sent.
@@ -515,6 +517,7 @@ public final class RandomCases {
                 }
                 tb.finish(40_000_000);
                 tb.events.stream().map(Observed::txn).forEach(cov::event);
+                cov.strays(tb.h.strayEvents());
                 if (stop == null) {
                     if (!tb.events.isEmpty()) {
                         throw new AssertionError("events in a run without bad input: " + tb.events + "\n" + tb.h.run().context());

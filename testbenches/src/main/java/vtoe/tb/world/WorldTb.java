@@ -125,6 +125,9 @@ public final class WorldTb implements AutoCloseable {
                 s.attach(new PortShim.Context(world, h.sched, h.mem, -1));
             }
             AxiReadResponder.attach(h.dut, "m_dma_ar", "s_dma_r", timing.dma());
+            if (!timing.dma().duplicate().equals(vtoe.cosim.PausePattern.NONE)) {
+                h.hostSendsStrays();
+            }
             h.onTrace(r -> {
                 recentTrace.addLast(r);
                 if (recentTrace.size() > 24) {

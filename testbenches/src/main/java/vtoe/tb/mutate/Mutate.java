@@ -50,6 +50,10 @@ public final class Mutate implements Callable<Integer> {
     @Option(names = "--out", description = "output directory (default: ${DEFAULT-VALUE})")
     Path out = Path.of("target", "mutate");
 
+    @Option(names = "--directed", split = ",", description = "directed ITs (class names) that judge a mutant the random runs did not kill, "
+            + "e.g. DoorbellWakeTieIT; the baseline must pass them too")
+    List<String> directed = List.of();
+
     @Option(names = "--table", description = "only write table.md again from results.jsonl (no build, no run)")
     boolean tableOnly;
 
@@ -108,7 +112,8 @@ public final class Mutate implements Callable<Integer> {
         Path stamp = dir.resolve("baseline.json");
         ObjectMapper json = new ObjectMapper();
         JsonNode had = Files.exists(stamp) ? json.readTree(stamp.toFile()) : null;
-        String runsKey = cases + " x " + seeds + " seeds, master 0x" + Long.toHexString(m);
+        String runsKey = cases + " x " + seeds + " seeds, master 0x" + Long.toHexString(m) + (directed.isEmpty() ? "" : ", then " + directed);
+        DirectedRun directedRun = new DirectedRun(root, say);
         // The judges count as much as the design: a changed stimulus, model or checker runs the baseline again.
         String judges = new vtoe.tb.rtlcfg.BuildInputs(List.of(root.resolve("testbenches/target/classes/vtoe"),
                 root.resolve("model/target/classes/vtoe"), root.resolve("cosim/target/classes/vtoe")), List.of()).hash();
@@ -119,6 +124,13 @@ public final class Mutate implements Callable<Integer> {
         } else {
             say.printf("baseline: the un-mutated design, %d runs%n", runs.size());
             KillRun.Outcome o = killer.run("baseline", base.library(), runs, jobs, dir.resolve("baseline").resolve("runs"));
+            DirectedRun.Outcome d = directed.isEmpty() || o.killed() ? null
+                    : directedRun.run("baseline", base.library(), directed, dir.resolve("baseline").resolve("directed.log"));
+            if (d != null && d.killed()) {
+                say.printf("baseline FAILED directed %s: %s%nsee %s. The un-mutated design fails it: no mutant can be judged by it.%n", d.test(),
+                        d.firstMismatch(), dir.resolve("baseline").resolve("directed.log"));
+                return 2;
+            }
             if (o.killed()) {
                 say.printf("baseline FAILED: %s %s: %s%nREPRODUCE: %s%nThe un-mutated design fails the regression: no mutant can be judged. "
                         + "Fix that first.%n", o.failure().path("test").asText(), o.failure().path("seed").asText(),
@@ -179,7 +191,21 @@ public final class Mutate implements Callable<Integer> {
                 r.put("reproduce", f.path("reproduce").asText() + " -D" + vtoe.cosim.NativeLibrary.PROPERTY + "=" + b.library());
                 say.printf("%s: killed by %s seed %s after %d run(s): %s%n  REPRODUCE: %s%n", mu.id(), f.path("test").asText(),
                         f.path("seed").asText(), o.runs(), f.path("firstMismatch").asText(), r.get("reproduce").asText());
-            } else {
+            }
+            DirectedRun.Outcome d = o.killed() || directed.isEmpty() ? null
+                    : directedRun.run(mu.id(), b.library(), directed, builder.dir(mu).resolve("directed.log"));
+            if (d != null && d.killed()) {
+                r.put("verdict", MutationTable.KILLED);
+                r.put("case", "DIRECTED");
+                r.put("test", d.test());
+                r.put("seed", "");
+                r.put("firstMismatch", d.firstMismatch());
+                r.put("runsToKill", o.runs() + 1);
+                r.put("runSeconds", Math.round((o.seconds() + d.seconds()) * 10) / 10.0);
+                r.put("reproduce", "./scripts/test --only " + d.test() + " -D" + vtoe.cosim.NativeLibrary.PROPERTY + "=" + b.library());
+                say.printf("%s: survived %d random runs, killed by directed %s: %s%n  REPRODUCE: %s%n", mu.id(), o.runs(), d.test(),
+                        d.firstMismatch(), r.get("reproduce").asText());
+            } else if (!o.killed()) {
                 boolean eq = !mu.equivalence().isBlank();
                 r.put("verdict", eq ? MutationTable.EQUIVALENT : MutationTable.SURVIVED);
                 r.put("runs", o.runs());

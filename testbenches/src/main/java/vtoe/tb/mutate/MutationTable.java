@@ -97,7 +97,8 @@ final class MutationTable {
             String runs = "";
             String seed = "";
             if (verdict.equals(KILLED)) {
-                caught = o.path("case").asText() + ": " + shorten(o.path("firstMismatch").asText(), 110);
+                String by = o.path("case").asText().equals("DIRECTED") ? o.path("test").asText() : o.path("case").asText();
+                caught = by + ": " + shorten(o.path("firstMismatch").asText(), 110);
                 runs = o.path("runsToKill").asInt() + "/" + o.path("budget").asInt();
                 seed = "`" + o.path("seed").asText() + "`";
             } else if (verdict.equals(SURVIVED) || verdict.equals(EQUIVALENT)) {

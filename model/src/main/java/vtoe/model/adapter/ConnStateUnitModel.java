@@ -828,4 +828,9 @@ public final class ConnStateUnitModel {
     public int freeTags() {
         return freeTags.size();
     }
+
+    /** The timer wheel's mirror (for coverage counters). */
+    public TimerWheelModel wheel() {
+        return wheel;
+    }
 }

@@ -27,6 +27,10 @@ public final class TimerWheelModel {
     private long emptyFrom; // first cycle the walk has nothing left
     private long lastInsertAt = -1; // a slot does not open in a cycle that inserts
     private int entries;
+    // Openings of a non-empty slot put off by a cycle because an insertion took that cycle: the case a
+    // wheel that opened anyway would get wrong (its list then stays in the table, walked again a turn
+    // later; mutant M34). Coverage only: a test that means to reach it can show it did.
+    private long deferredOpenings;
 
     public TimerWheelModel(int numConns, int slotCycles, int slots) {
         this.g = slotCycles;
@@ -43,13 +47,17 @@ public final class TimerWheelModel {
     public void catchUp(long limit) {
         while (walk < 0) {
             long y = Math.max(cursor * g, emptyFrom);
-            if (y == lastInsertAt) {
+            boolean deferred = y == lastInsertAt;
+            if (deferred) {
                 y++; // only the latest insertion can fall on or after the next opening (one op per cycle)
             }
             if (y > limit) {
                 return;
             }
             int i = (int) (cursor & mask);
+            if (deferred && head[i] >= 0) {
+                deferredOpenings++;
+            }
             walk = head[i];
             head[i] = -1;
             filled.clear(i);
@@ -73,6 +81,11 @@ public final class TimerWheelModel {
     /** First cycle of the slot whose list is being walked. */
     public long slotTime() {
         return slotTime;
+    }
+
+    /** Openings of a non-empty slot put off by a cycle for an insertion in the cycle they were due. */
+    public long deferredOpenings() {
+        return deferredOpenings;
     }
 
     public boolean contains(int conn) {

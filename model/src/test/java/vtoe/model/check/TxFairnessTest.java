@@ -70,13 +70,20 @@ class TxFairnessTest {
         request(1, 1, 0, 10);
         pushed(1, 50);
         long t = 200;
-        for (int i = 0; i < others; i++) {
-            request(0, 0, i, t - 5);
-            pushed(0, t - 3);
+        frame(1, 0, pushedFrames(t, others, 30, 5));
+    }
+
+    /**
+     * Connection 0 sends {@code n} pushed segments back to back in tag 0, a frame every {@code step} cycles from
+     * {@code t}, each asked for {@code lead} cycles before its frame; returns the cycle after the last.
+     */
+    private long pushedFrames(long t, int n, int step, int lead) {
+        for (int i = 0; i < n; i++, t += step) {
+            request(0, 0, i, t - lead);
+            pushed(0, t - lead + 2);
             frame(0, i, t);
-            t += 30;
         }
-        frame(1, 0, t);
+        return t;
     }
 
     @Test
@@ -110,14 +117,8 @@ class TxFairnessTest {
     void framesThatStartWithinTheSlackOfReadinessDoNotCount() {
         request(1, 1, 0, 10);
         pushed(1, 190);
-        long t = 200; // the first three start within SLACK_CYCLES of cycle 190
-        for (int i = 0; i < TAGS + 1; i++) {
-            request(0, 0, i, t - 15);
-            pushed(0, t - 10);
-            frame(0, i, t);
-            t += 20;
-        }
-        frame(1, 0, t);
+        // The first three start within SLACK_CYCLES of cycle 190.
+        frame(1, 0, pushedFrames(200, TAGS + 1, 20, 15));
         TxFairness j = feed(true, false);
         j.verdict("");
         assertThat(j.worst()).isLessThanOrEqualTo(TAGS);
@@ -131,13 +132,7 @@ class TxFairnessTest {
         request(2, 1, 1, 11);
         pushed(2, 20);
         pushed(1, 30);
-        long t = 200;
-        for (int i = 0; i < TAGS + 1; i++) {
-            request(0, 0, i, t - 5);
-            pushed(0, t - 3);
-            frame(0, i, t);
-            t += 30;
-        }
+        long t = pushedFrames(200, TAGS + 1, 30, 5);
         frame(1, 0, t);
         frame(1, 1, t + 30);
         TxFairness j = new TxFairness(3, 8);

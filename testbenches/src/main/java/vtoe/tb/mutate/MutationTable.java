@@ -81,8 +81,12 @@ final class MutationTable {
         StringBuilder b = new StringBuilder();
         b.append(heading.strip()).append("\n\n");
         long boundary = catalogue.stream().filter(Mutant::boundary).count();
-        b.append(String.format("%d mutants (%d on error and boundary paths). Score: %d killed of %d%s.%n%n", catalogue.size(), boundary,
-                s[0], judged, judged == 0 ? "" : String.format(" = %.1f%%", 100.0 * s[0] / judged)));
+        long directed = catalogue.stream().map(m -> byId.get(m.id()))
+                .filter(o -> o != null && o.get("verdict").asText().equals(KILLED) && o.path("case").asText().equals("DIRECTED")).count();
+        b.append(String.format("%d mutants (%d on error and boundary paths). Score: %d killed of %d%s.%s%n%n", catalogue.size(), boundary,
+                s[0], judged, judged == 0 ? "" : String.format(" = %.1f%%", 100.0 * s[0] / judged),
+                directed == 0 || judged == 0 ? "" : String.format(" By the random regression alone (without the %d killed only by a directed IT): "
+                        + "%d of %d = %.1f%%.", directed, s[0] - directed, judged, 100.0 * (s[0] - directed) / judged)));
         b.append("| mutant | block | kind | what it breaks | verdict | caught by | runs to kill | seed | build / run |\n");
         b.append("|---|---|---|---|---|---|---|---|---|\n");
         for (Mutant m : catalogue) {
@@ -97,10 +101,10 @@ final class MutationTable {
             String runs = "";
             String seed = "";
             if (verdict.equals(KILLED)) {
-                String by = o.path("case").asText().equals("DIRECTED") ? o.path("test").asText() : o.path("case").asText();
-                caught = by + ": " + shorten(o.path("firstMismatch").asText(), 110);
-                runs = o.path("runsToKill").asInt() + "/" + o.path("budget").asInt();
-                seed = "`" + o.path("seed").asText() + "`";
+                boolean byIt = o.path("case").asText().equals("DIRECTED");
+                caught = (byIt ? o.path("test").asText() : o.path("case").asText()) + ": " + shorten(o.path("firstMismatch").asText(), 110);
+                runs = byIt ? "none in " + o.path("budget").asInt() + ", then the IT" : o.path("runsToKill").asInt() + "/" + o.path("budget").asInt();
+                seed = byIt ? "" : "`" + o.path("seed").asText() + "`";
             } else if (verdict.equals(SURVIVED) || verdict.equals(EQUIVALENT)) {
                 runs = "none in " + o.path("budget").asInt();
                 caught = verdict.equals(EQUIVALENT) ? "equivalent: " + shorten(m.equivalence(), 200) : "";

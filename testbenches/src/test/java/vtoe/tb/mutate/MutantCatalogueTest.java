@@ -107,6 +107,13 @@ class MutantCatalogueTest {
         String md = t.markdown(List.of(a, b, c, d), "# heading");
         assertThat(md).contains("Score: 1 killed of 2 = 50.0%").contains("| M01 | A | functional | one | killed | FETCH: event mismatch | 3/80 |")
                 .contains("| M03 | A | error/boundary | three | stillborn | scalac refused it |").contains("| M04 | A | error/boundary | four | not run |");
+        assertThat(md).doesNotContain("random regression alone");
+        // A kill by a directed IT counts in the score, and the regression's own score is given beside it.
+        t.put(json.createObjectNode().put("id", "M02").put("verdict", "killed").put("case", "DIRECTED").put("test", "TieIT")
+                .put("firstMismatch", "LOCKSTEP MISMATCH").put("runsToKill", 81).put("budget", 80).put("seed", ""));
+        assertThat(t.markdown(List.of(a, b, c, d), "# heading")).contains("Score: 2 killed of 2 = 100.0%")
+                .contains("By the random regression alone (without the 1 killed only by a directed IT): 1 of 2 = 50.0%.")
+                .contains("| M02 | A | error/boundary | two | killed | TieIT: LOCKSTEP MISMATCH | none in 80, then the IT |  |");
     }
 
     @Test

@@ -10,7 +10,6 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import vtoe.model.net.TcpFrame;
 import vtoe.model.txn.Bytes;
-import vtoe.model.txn.DmaReadRequest;
 import vtoe.model.txn.HostRequest;
 import vtoe.model.txn.HostResponse;
 
@@ -29,9 +28,9 @@ class TxFairnessTest {
     private final List<java.util.function.Consumer<TxFairness>> events = new ArrayList<>();
 
     private static TxFairness judge(boolean push) {
-        TxFairness j = new TxFairness(TAGS, 8);
+        TxFairness j = new TxFairness(TAGS);
         for (int c = 0; c < 3; c++) {
-            j.connection(c, push, true, 1000 + c, 80);
+            j.connection(c, push, 1000 + c, 80);
             j.block(c, va(c, 0), 1 << 20, 0);
         }
         return j;
@@ -135,9 +134,9 @@ class TxFairnessTest {
         long t = pushedFrames(200, TAGS + 1, 30, 5);
         frame(1, 0, t);
         frame(1, 1, t + 30);
-        TxFairness j = new TxFairness(3, 8);
+        TxFairness j = new TxFairness(3);
         for (int c = 0; c < 3; c++) {
-            j.connection(c, true, true, 1000 + c, 80);
+            j.connection(c, true, 1000 + c, 80);
             j.block(c, va(c, 0), 1 << 20, 0);
         }
         events.forEach(e -> e.accept(j));
@@ -156,43 +155,19 @@ class TxFairnessTest {
     }
 
     @Test
-    void translateSegmentsAreReadyWhenReadBurstsHaveCoveredTheirExtents() {
-        // Connection 1's 100 bytes: extents of 60 and 40 bytes, read in two bursts; ready at the second's last beat.
-        request(1, 1, 0, 10);
-        events.add(j -> j.hostResponse(new HostResponse(1, HostResponse.OK, null, 0x1000, 60, false), 12));
-        events.add(j -> j.hostResponse(new HostResponse(1, HostResponse.OK, null, 0x3000, 40, true), 13));
-        events.add(j -> j.dmaRead(new DmaReadRequest(3, 0x1000, 7), 20)); // 64 bytes
-        events.add(j -> j.dmaRead(new DmaReadRequest(3, 0x3000, 4), 21)); // 40 bytes
-        events.add(j -> j.dmaBeat(3, true, 30));
-        events.add(j -> j.dmaBeat(3, true, 100));
-        long t = 200;
-        for (int i = 0; i < TAGS + 1; i++) {
-            int seg = i;
-            long c = t;
-            request(0, 0, seg, c - 9);
-            events.add(j -> j.hostResponse(new HostResponse(0, HostResponse.OK, null, 0x8000 + seg * 0x1000L, MSS, true), c - 8));
-            events.add(j -> j.dmaRead(new DmaReadRequest(2, 0x8000 + seg * 0x1000L, 12), c - 7));
-            events.add(j -> j.dmaBeat(2, true, c - 2));
-            frame(0, seg, c);
-            t += 30;
+    void onlyPushSegmentsAreJudgedButEveryFrameCountsAsAnOthersFrame() {
+        overtaken(TAGS + 1);
+        TxFairness translate = feed(false, false);
+        translate.verdict("");
+        assertThat(translate.judged()).isZero();
+        // A PUSH connection overtaken by a TRANSLATE connection's frames: those frames count.
+        TxFairness mixed = new TxFairness(TAGS);
+        mixed.connection(0, false, 1000, 80);
+        mixed.connection(1, true, 1001, 80);
+        for (int c = 0; c < 2; c++) {
+            mixed.block(c, va(c, 0), 1 << 20, 0);
         }
-        frame(1, 0, t);
-        TxFairness j = feed(false, false);
-        assertThatThrownBy(() -> j.verdict("")).hasMessageContaining("bytes in at 100");
-    }
-
-    @Test
-    void aReadBurstSharedBetweenSegmentsLeavesBothUnjudged() {
-        request(1, 1, 0, 10);
-        request(0, 0, 0, 11);
-        events.add(j -> j.hostResponse(new HostResponse(1, HostResponse.OK, null, 0x1000, MSS, true), 12));
-        events.add(j -> j.hostResponse(new HostResponse(0, HostResponse.OK, null, 0x1000 + MSS, MSS, true), 13));
-        events.add(j -> j.dmaRead(new DmaReadRequest(3, 0x1000, 31), 20));
-        events.add(j -> j.dmaBeat(3, true, 60));
-        frame(0, 0, 300);
-        frame(1, 0, 400);
-        TxFairness j = feed(false, false);
-        j.verdict("");
-        assertThat(j.judged()).isZero();
+        events.forEach(e -> e.accept(mixed));
+        assertThatThrownBy(() -> mixed.verdict("")).hasMessageContaining("connection 1's segment seq 0").hasMessageContaining("3 other frames");
     }
 }

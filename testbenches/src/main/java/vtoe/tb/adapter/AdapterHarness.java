@@ -133,11 +133,8 @@ public final class AdapterHarness implements AutoCloseable {
             this.dmaChecker = new vtoe.model.check.AxiReadChecker("m_dma_ar/s_dma_r", params.dataBytes(), params.maxBurstBeats(),
                     params.dmaIdBits());
             this.txChecker = new vtoe.model.check.AxisFrameChecker("m_axis_tx", params.dataBytes());
-            this.fairness = new vtoe.model.check.TxFairness(params.tags(), params.dataBytes());
-            new StreamMonitor<>(dut, "s_dma_r", DmaReadBeat.class).subscribe(o -> {
-                dmaChecker.beat(o.txn(), o.endCycle());
-                fairness.dmaBeat(o.txn().id(), o.txn().last(), o.endCycle());
-            });
+            this.fairness = new vtoe.model.check.TxFairness(params.tags());
+            new StreamMonitor<>(dut, "s_dma_r", DmaReadBeat.class).subscribe(o -> dmaChecker.beat(o.txn(), o.endCycle()));
             new StreamMonitor<>(dut, "s_hostresp", HostResponse.class).subscribe(o -> fairness.hostResponse(o.txn(), o.endCycle()));
             csr = new StreamSource<>(dut, "s_csr", CsrRequest.class);
             doorbell = new StreamSource<>(dut, "s_doorbell", Doorbell.class);
@@ -172,7 +169,6 @@ public final class AdapterHarness implements AutoCloseable {
             int arOrder = order("m_dma_ar");
             new StreamMonitor<>(dut, "m_dma_ar", DmaReadRequest.class).subscribe(o -> {
                 dmaChecker.request(o.txn(), o.endCycle());
-                fairness.dmaRead(o.txn(), o.endCycle());
                 world.dmaRead(o);
                 dispatch.add(o.endCycle(), arOrder, () -> {
                     lockstep.observe("m_dma_ar", o);
@@ -248,8 +244,7 @@ public final class AdapterHarness implements AutoCloseable {
     /** Tells the sender rules about a connection the owner programs (its configuration, never the RTL's). */
     public void senderConnection(vtoe.model.world.ConnSetup s) {
         senderRules.connection(vtoe.model.check.TcpSenderRules.Config.of(s, params));
-        fairness.connection(s.conn(), s.mode() == vtoe.model.adapter.CsrMap.MODE_PUSH, s.mode() != vtoe.model.adapter.CsrMap.MODE_PREPINNED,
-                s.ourPort(), s.peerPort());
+        fairness.connection(s.conn(), s.mode() == vtoe.model.adapter.CsrMap.MODE_PUSH, s.ourPort(), s.peerPort());
     }
 
     /** Tells the fairness judge the sequence numbers of a block the owner posted. */

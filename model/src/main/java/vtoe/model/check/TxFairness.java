@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import vtoe.model.net.ParseResult;
+import vtoe.model.net.TcpFrame;
 import vtoe.model.txn.Bytes;
 import vtoe.model.txn.HostRequest;
 import vtoe.model.txn.HostResponse;
@@ -34,8 +36,9 @@ import vtoe.model.txn.HostResponse;
  * engine holds nothing more for its tag, which the ports do not show: in FaultRandomIT 0x108184b3f2ca7580
  * a 1-byte TRANSLATE segment left 2,900 cycles and 26 frames of others after the only read burst covering
  * it had ended, not yet explained), a host FAULT, a previous segment that was dropped rather than
- * framed, or a VA outside every posted block; their frames still count as frames of others. Events are kept with their cycles and judged in cycle order at {@link #verdict}, so the
- * order in which monitors report them does not matter.
+ * framed, or a VA outside every posted block; their frames still count as frames of others. Events are kept
+ * with their cycles and judged in cycle order at {@link #verdict}, so the order in which monitors report
+ * them does not matter. Frames are decoded with {@link TcpFrame#parse}; one it rejects still counts.
  */
 public final class TxFairness {
     /** Cycles from a port event to the adapter acting on it: generous, since it only lowers the count. */
@@ -93,16 +96,16 @@ public final class TxFairness {
 
     public void hostRequest(HostRequest r, long cycle) {
         add(cycle, 0, () -> {
+            Conn c = conns.get(r.conn());
+            if (c == null || !c.judged()) {
+                return;
+            }
             Seg s = new Seg();
             s.tag = r.tag();
             s.conn = r.conn();
             s.len = r.len();
             s.kind = r.kind();
             s.reqCycle = cycle;
-            Conn c = conns.get(r.conn());
-            if (c == null || !c.judged()) {
-                return;
-            }
             Map.Entry<Long, long[]> b = c.blocks.floorEntry(r.va());
             if (b == null || r.va() + r.len() > b.getKey() + b.getValue()[0]) {
                 s.unjudged = true; // a VA outside every posted block
@@ -134,19 +137,16 @@ public final class TxFairness {
     /** A frame on m_axis_tx, its first and last beats' cycles. */
     public void frame(Bytes f, long start, long end) {
         add(start, 4, () -> {
-            if (f.length() < 54 || (((f.get(12) & 0xff) << 8) | (f.get(13) & 0xff)) != 0x0800) {
+            ParseResult r = TcpFrame.parse(f);
+            if (!r.ok()) {
+                frames.add(new long[] {start, -1, -1}); // still a frame that went ahead of others (the sender rules name its fault)
                 return;
             }
-            int ihl = (f.get(14) & 0x0f) * 4;
-            int total = ((f.get(16) & 0xff) << 8) | (f.get(17) & 0xff);
-            int t = 14 + ihl;
-            int src = ((f.get(t) & 0xff) << 8) | (f.get(t + 1) & 0xff);
-            int dst = ((f.get(t + 2) & 0xff) << 8) | (f.get(t + 3) & 0xff);
-            long seq = ((long) (f.get(t + 4) & 0xff) << 24) | ((f.get(t + 5) & 0xff) << 16) | ((f.get(t + 6) & 0xff) << 8)
-                    | (f.get(t + 7) & 0xff);
-            int doff = ((f.get(t + 12) & 0xff) >>> 4) * 4;
-            int len = total - ihl - doff;
-            Conn c = conns.values().stream().filter(k -> k.ourPort() == src && k.peerPort() == dst).findFirst().orElse(null);
+            TcpFrame t = r.frame();
+            long seq = Integer.toUnsignedLong(t.seq());
+            int len = t.payload().length();
+            Conn c = conns.values().stream().filter(k -> k.ourPort() == t.srcPort() && k.peerPort() == t.dstPort()).findFirst()
+                    .orElse(null);
             frames.add(new long[] {start, c == null ? -1 : c.conn(), seq});
             if (c == null || !c.judged()) {
                 return;

@@ -15,11 +15,12 @@ import vtoe.tb.stim.RunStreams;
 
 /**
  * A constrained-random run of the complete adapter: 1..4 connections (one run in four a crowd of 8..16)
- * on random connection numbers in random modes; MSS, block sizes and windows at their edges (1, MSS-1, MSS, MSS+1, page sizes, 64 KiB);
- * first sequence numbers near the 2^32 wrap; links with latency, loss (ACKs too), duplication,
- * reordering and corruption; host answer latency profiles up to 500 cycles and beyond; DMA latency
- * and reordering; backpressure on every stream; and, sometimes, a receiver that stops reading for a
- * while so the window closes and reopens. Each agent draws from its own stream of the run's seed.
+ * on random connection numbers in random modes; MSS, block sizes and windows at their edges (1, MSS-1,
+ * MSS, MSS+1, page sizes, 64 KiB); first sequence numbers near the 2^32 wrap; links with latency, loss
+ * (ACKs too), duplication, reordering and corruption; host answer latency profiles up to 500 cycles and
+ * beyond; DMA latency and reordering, and in one run in four stray read data; backpressure on every
+ * stream; and, sometimes, a receiver that stops reading for a while so the window closes and reopens.
+ * Each agent draws from its own stream of the run's seed.
  */
 public final class AdapterScenario {
     /** One connection's part; {@code bufferVa} is where its send buffer starts (0: the testbench's default). */

@@ -5,7 +5,6 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -39,9 +38,9 @@ final class DirectedRun {
         long t0 = System.nanoTime();
         Files.createDirectories(log.getParent());
         for (String t : tests) {
-            List<String> cmd = new ArrayList<>(List.of("mvn", "-B", "-o", "verify", "-pl", "testbenches", "-am", "-Dtest=none", "-Dit.test=" + t,
+            List<String> cmd = List.of("mvn", "-B", "-o", "verify", "-pl", "testbenches", "-am", "-Dtest=none", "-Dit.test=" + t,
                     "-Dsurefire.failIfNoSpecifiedTests=false", "-Dfailsafe.failIfNoSpecifiedTests=false",
-                    "-D" + vtoe.cosim.NativeLibrary.PROPERTY + "=" + library));
+                    "-D" + vtoe.cosim.NativeLibrary.PROPERTY + "=" + library);
             out.printf("%s: directed %s%n", label, t);
             Process p = new ProcessBuilder(cmd).directory(root.toFile()).redirectErrorStream(true).redirectOutput(log.toFile()).start();
             int rc = p.waitFor();

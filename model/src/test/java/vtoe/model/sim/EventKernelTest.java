@@ -71,4 +71,69 @@ class EventKernelTest {
         assertThat(k.runUntil(() -> false, 100)).isTrue();
         assertThat(k.now()).isEqualTo(20);
     }
+
+    /**
+     * Against a reference (every event sorted by cycle, phase and scheduling order) with what the
+     * wheel has to get right: events scheduled from events, near (in the wheel) and far (in the heap
+     * beside it) at the same cycle, keys that wrap around the wheel, and an action for the current
+     * cycle given from its end phase.
+     */
+    @Test
+    void wheelAndHeapTogetherKeepTheOrderOfAReference() {
+        for (long seed = 1; seed <= 20; seed++) {
+            EventKernel k = new EventKernel();
+            long seed0 = seed;
+            Random r = new Random(seed);
+            List<long[]> scheduled = new ArrayList<>(); // {key, seq}
+            List<Long> ran = new ArrayList<>();
+            long[] seqs = {0};
+            Runnable[] spawn = new Runnable[1];
+            spawn[0] = () -> {
+                int children = r.nextInt(3);
+                for (int c = 0; c < children && seqs[0] < 30_000; c++) {
+                    long delay = switch (r.nextInt(5)) {
+                        case 0 -> 0;
+                        case 1 -> r.nextInt(8);
+                        case 2 -> r.nextInt(EventKernel.WHEEL / 2 + 50);
+                        case 3 -> EventKernel.WHEEL / 2 - 1 + r.nextInt(3); // the wheel's last cycle and just beyond
+                        default -> r.nextInt(200_000);
+                    };
+                    boolean end = r.nextBoolean();
+                    long id = seqs[0]++;
+                    long cycle = k.now() + delay;
+                    scheduled.add(new long[] {cycle << 1 | (end ? 1 : 0), id});
+                    Runnable a = () -> {
+                        assertThat(k.now()).as("seed %d: event %d's cycle", seed0, id).isEqualTo(cycle);
+                        ran.add(id);
+                        spawn[0].run();
+                    };
+                    if (end) {
+                        k.atEndOf(cycle, a);
+                    } else {
+                        k.at(cycle, a);
+                    }
+                }
+            };
+            for (int i = 0; i < 40; i++) {
+                spawn[0].run();
+            }
+            k.runAll();
+            assertThat(k.pending()).isZero();
+            assertThat(ran).as("seed %d: every event ran once", seed).hasSameSizeAs(scheduled);
+            // Replay: an event's position must follow every event that was pending with a smaller (key, seq) when it ran.
+            long[] keyOf = new long[scheduled.size()];
+            for (long[] e : scheduled) {
+                keyOf[(int) e[1]] = e[0];
+            }
+            for (int i = 1; i < ran.size(); i++) {
+                long a = ran.get(i - 1);
+                long b = ran.get(i);
+                long ka = keyOf[(int) a];
+                long kb = keyOf[(int) b];
+                // Keys never go back, except an action for the current cycle given from its end phase, which runs next.
+                boolean ok = ka < kb || ka == kb && a < b || kb == (ka & ~1L) && (ka & 1) == 1 && b > a;
+                assertThat(ok).as("seed %d: event %d (key %d) ran after %d (key %d)", seed, b, kb, a, ka).isTrue();
+            }
+        }
+    }
 }

@@ -18,22 +18,38 @@ import vtoe.model.txn.Bytes;
 class RangeStagingTest {
     @Test
     void holdsWhatAByteArrayWould() {
-        Random r = new Random(0x57a9);
+        holdsWhatAByteArrayWould(new Random(0x57a9), 0);
+    }
+
+    /**
+     * Mostly the way a segment's reads come, in order from the slot's start over the segment before,
+     * and now and then anywhere: the prefix the reads extend and the pieces under it must still read
+     * as the bytes would.
+     */
+    @Test
+    void readsInOrderOverThePreviousSegmentHoldWhatAByteArrayWould() {
+        holdsWhatAByteArrayWould(new Random(0x5e9), 80);
+    }
+
+    /** Random puts; {@code inOrder} percent of them start at the slot's start or where the previous one ended. */
+    private static void holdsWhatAByteArrayWould(Random r, int inOrder) {
         int slot = 2048;
         RangeStaging s = new RangeStaging(2);
         long[] ref = new long[slot];
         java.util.Arrays.fill(ref, -1);
+        int next = 0;
         for (int i = 0; i < 4000; i++) {
-            int at = r.nextInt(slot);
+            int at = r.nextInt(100) >= inOrder ? r.nextInt(slot) : r.nextInt(4) == 0 || next >= slot ? 0 : next;
             int n = 1 + r.nextInt(Math.min(600, slot - at));
             long off = r.nextInt(1 << 20);
             Bytes src = Bytes.of(Content.of(7, off, n + 16));
             int from = r.nextInt(16);
             s.put(1, at, src, from, n);
+            next = at + n;
             for (int k = 0; k < n; k++) {
                 ref[at + k] = off + from + k;
             }
-            int len = 1 + r.nextInt(slot);
+            int len = r.nextBoolean() ? 1 + r.nextInt(slot) : Math.max(1, next - r.nextInt(8));
             Content got = s.payload(1, len).content();
             assertThat(got.length()).isEqualTo(len);
             int k = 0;

@@ -1,6 +1,7 @@
 package vtoe.model.check;
 
 import java.util.ArrayDeque;
+import java.util.function.Supplier;
 import vtoe.model.check.TcpSenderRules.Rule;
 import vtoe.model.net.TcpFrame;
 
@@ -219,7 +220,7 @@ final class SenderState {
     // ---- data segments from the sender ----
 
     /** A data segment whose header was judged readable and checksummed, first beat at cycle {@code c}. */
-    void fromSender(WireSegment w, long c, String summary) {
+    void fromSender(WireSegment w, long c, Supplier<String> summary) {
         forgetAcknowledged(c);
         if (rto != null && rto.next >= max) {
             rto = null; // the pass has caught up with everything sent
@@ -298,7 +299,7 @@ final class SenderState {
         sent.forgetBelow(unaKnown);
     }
 
-    private void judgeRetransmission(long s, long e, long c, boolean probe, String summary) {
+    private void judgeRetransmission(long s, long e, long c, boolean probe, Supplier<String> summary) {
         TcpSenderRules.Tally t = rules.tally();
         if (probe) {
             t.probes++;
@@ -426,7 +427,7 @@ final class SenderState {
     }
 
     /** The first retransmission of a timeout pass: counted against maxRetries. */
-    private void timeoutRetransmission(long c, String summary) {
+    private void timeoutRetransmission(long c, Supplier<String> summary) {
         lastTimeoutRetxCycle = c;
         lastTimeoutRetxUna = una;
         if (passes > cfg.maxRetries() && !retryLimitReported) {

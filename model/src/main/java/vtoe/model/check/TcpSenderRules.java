@@ -1,12 +1,12 @@
 package vtoe.model.check;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.PriorityQueue;
+import java.util.function.Supplier;
 import vtoe.model.AdapterParams;
 import vtoe.model.net.ParseResult;
 import vtoe.model.net.TcpFrame;
@@ -299,8 +299,15 @@ public final class TcpSenderRules {
 
     private final Tolerances tol;
     private final Map<Tuple, SenderState> conns = new LinkedHashMap<>();
-    private final PriorityQueue<Event> pending = new PriorityQueue<>(Comparator.comparingLong(Event::cycle)
-            .thenComparing(e -> !e.fromSender()).thenComparingLong(Event::order));
+    // By cycle, the sender's frames first, then in the order handed over. Written out, not chained with
+    // thenComparing: the chain boxed a Boolean per comparison, on every frame and ACK of a run.
+    private final PriorityQueue<Event> pending = new PriorityQueue<>((a, b) -> {
+        int c = Long.compare(a.cycle(), b.cycle());
+        if (c == 0) {
+            c = Boolean.compare(!a.fromSender(), !b.fromSender());
+        }
+        return c != 0 ? c : Long.compare(a.order(), b.order());
+    });
     private final Tally tally = new Tally();
     private final List<Violation> violations = new ArrayList<>();
     private final List<Violation> reported = new ArrayList<>();
@@ -483,7 +490,9 @@ public final class TcpSenderRules {
                     + " the sender takes from the connection's context."));
             return;
         }
-        String summary = summary(w, st);
+        // Formatted only for a violation: the rules judge every frame of a run, and a string per frame was a twentieth of a payload-free run.
+        long seqAt = st.unwrap(w.seq());
+        Supplier<String> summary = () -> summary(w, st, seqAt);
         List<String> problems = header(w, st.cfg);
         if (!problems.isEmpty()) {
             violation(Rule.HEADER, st, cycle, summary, "has " + problems.size() + " wrong field(s): " + String.join("; ", problems)
@@ -575,7 +584,12 @@ public final class TcpSenderRules {
     }
 
     private static String summary(WireSegment w, SenderState st) {
-        String seq = st == null ? Long.toString(w.seq() & 0xffffffffL) : st.rel(st.unwrap(w.seq()));
+        return summary(w, st, st == null ? 0 : st.unwrap(w.seq()));
+    }
+
+    /** The frame in a line, {@code seqAt} being its sequence number unwrapped when it was judged. */
+    private static String summary(WireSegment w, SenderState st, long seqAt) {
+        String seq = st == null ? Long.toString(w.seq() & 0xffffffffL) : st.rel(seqAt);
         return "seq " + seq + " len " + w.payloadLength() + " flags " + TcpFrame.flagLetters(w.flags()) + " ack "
                 + (w.ack() & 0xffffffffL) + " win " + w.window() + " (" + w.frameLength() + "-byte frame" + (st == null ? ", "
                         + w.tuple() : "") + ")";
@@ -589,6 +603,10 @@ public final class TcpSenderRules {
 
     void violation(Rule rule, SenderState st, long cycle, String frame, String message) {
         record(new Violation(rule, st.name, cycle, frame, message));
+    }
+
+    void violation(Rule rule, SenderState st, long cycle, Supplier<String> frame, String message) {
+        violation(rule, st, cycle, frame.get(), message);
     }
 
     private void record(Violation v) {

@@ -6,7 +6,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 import vtoe.model.AdapterParams;
 import vtoe.model.check.LockstepMismatchError;
@@ -76,11 +75,11 @@ public final class ConnStateUnitModel {
     }
     private final Deque<AckInfo> acks = new ArrayDeque<>();
     private final Map<Integer, Deque<PendingFault>> faults = new HashMap<>();
-    private final List<TreeMap<Long, Boolean>> activeHistory = new ArrayList<>();
+    private final List<ValueHistory> activeHistory = new ArrayList<>();
     /** snd.una per connection after each op that changed it, for the framer's look-up at its latch cycle. */
-    private final List<TreeMap<Long, Integer>> unaHistory = new ArrayList<>();
+    private final List<ValueHistory> unaHistory = new ArrayList<>();
     /** The retransmission epoch per connection after each op that changed it (the framer's look-up too). */
-    private final List<TreeMap<Long, Integer>> epochHistory = new ArrayList<>();
+    private final List<ValueHistory> epochHistory = new ArrayList<>();
     private final long timerSlack;
     private final Deque<TraceRecord> recent = new ArrayDeque<>();
     private long records;
@@ -124,15 +123,10 @@ public final class ConnStateUnitModel {
         this.ringMask = 2 * p.retained() - 1;
         for (int c = 0; c < p.numConns(); c++) {
             st[c] = new ConnState();
-            TreeMap<Long, Boolean> h = new TreeMap<>();
-            h.put(Long.MIN_VALUE, false);
-            activeHistory.add(h);
-            TreeMap<Long, Integer> u = new TreeMap<>();
-            u.put(Long.MIN_VALUE, 0);
-            unaHistory.add(u);
-            TreeMap<Long, Integer> ep = new TreeMap<>();
-            ep.put(Long.MIN_VALUE, 0);
-            epochHistory.add(ep);
+            activeHistory.add(new ValueHistory(0, Integer.MAX_VALUE, 0));
+            // The framer asks about its latch cycle, a frame's length behind at most: past 4096 changes, keep 100k cycles.
+            unaHistory.add(new ValueHistory(0, 4096, 100_000));
+            epochHistory.add(new ValueHistory(0, 4096, 100_000));
         }
         for (int t = 0; t < p.tags(); t++) {
             freeTags.addLast(t);
@@ -198,17 +192,17 @@ public final class ConnStateUnitModel {
 
     /** Whether the connection was active as seen by logic reading the RTL's registers in {@code cycle}. */
     public boolean activeAt(int conn, long cycle) {
-        return activeHistory.get(conn).lowerEntry(cycle).getValue();
+        return activeHistory.get(conn).before(cycle) != 0;
     }
 
     /** The connection's snd.una as the RTL's state memory held it during {@code cycle} (what the framer reads). */
     public int unaAt(int conn, long cycle) {
-        return unaHistory.get(conn).lowerEntry(cycle).getValue();
+        return unaHistory.get(conn).before(cycle);
     }
 
     /** The connection's retransmission epoch as the RTL's state memory held it during {@code cycle}. */
     public int epochAt(int conn, long cycle) {
-        return epochHistory.get(conn).lowerEntry(cycle).getValue();
+        return epochHistory.get(conn).before(cycle);
     }
 
     public boolean busy(int conn) {
@@ -308,28 +302,10 @@ public final class ConnStateUnitModel {
             wheel.insert(c, wheelKey(st[c], rt), rt); // as the RTL: from now, for a put-back too
         }
         // st[c], not s: OPEN replaces the state. Only changes are kept: activeAt looks up the last one before a cycle.
-        TreeMap<Long, Boolean> h = activeHistory.get(c);
-        Map.Entry<Long, Boolean> last = h.lastEntry();
-        if (last.getValue() != st[c].active() || last.getKey() == t) {
-            h.put(t, st[c].active());
-        }
-        remember(unaHistory.get(c), t, st[c].sndUna);
-        remember(epochHistory.get(c), t, st[c].epoch);
+        activeHistory.get(c).remember(t, st[c].active() ? 1 : 0);
+        unaHistory.get(c).remember(t, st[c].sndUna);
+        epochHistory.get(c).remember(t, st[c].epoch);
         reindex(c);
-    }
-
-    /** Keeps {@code v} as the value from cycle {@code t} on, if it changed. */
-    private static void remember(TreeMap<Long, Integer> h, long t, int v) {
-        if (h.lastEntry().getValue() != v || h.lastKey() == t) {
-            h.put(t, v);
-            if (h.size() > 4096) {
-                // The framer asks about its latch cycle, a frame's length behind at most: keep 100k cycles and the entry before.
-                Long keepFrom = h.floorKey(t - 100_000);
-                if (keepFrom != null) {
-                    h.headMap(keepFrom, false).clear();
-                }
-            }
-        }
     }
 
     /** Brings the connection indexes up to date with {@code st[c]}. */

@@ -1,7 +1,6 @@
 package vtoe.model.adapter;
 
 import java.util.Arrays;
-import java.util.BitSet;
 
 /**
  * The RTL's {@code vtoe.rtl.TimerWheel} and ConnStateUnit's walk of it, mirrored exactly: the same
@@ -17,7 +16,9 @@ public final class TimerWheelModel {
     private final int slotShift;
     private final int mask;
     private final int[] head; // per slot index: first connection of its list, -1 empty
-    private final BitSet filled; // slot indices whose list is not empty (for nextStep)
+    // Slot indices whose list is not empty (for nextStep). Words of our own, not a BitSet: a BitSet's clear rescans
+    // its words for the highest one in use, and the walk clears a bit every slot period (3% of a payload-free run).
+    private final long[] filled;
     private final int[] next; // per connection: the next of its list, -1 the last
     private final boolean[] in; // per connection: in a list or in the walk
     private long cursor; // number of the next slot to open
@@ -38,7 +39,7 @@ public final class TimerWheelModel {
         this.mask = slots - 1;
         this.head = new int[slots];
         Arrays.fill(head, -1);
-        this.filled = new BitSet(slots);
+        this.filled = new long[(slots + 63) / 64];
         this.next = new int[numConns];
         this.in = new boolean[numConns];
     }
@@ -60,7 +61,7 @@ public final class TimerWheelModel {
             }
             walk = head[i];
             head[i] = -1;
-            filled.clear(i);
+            filled[i >>> 6] &= ~(1L << i);
             openedAt = y;
             slotTime = cursor * g;
             cursor++;
@@ -132,7 +133,7 @@ public final class TimerWheelModel {
         int i = (int) (key & mask);
         next[conn] = head[i];
         head[i] = conn;
-        filled.set(i);
+        filled[i >>> 6] |= 1L << i;
         in[conn] = true;
         entries++;
         lastInsertAt = t;
@@ -147,14 +148,32 @@ public final class TimerWheelModel {
             return Math.max(now + 1, openedAt + 2);
         }
         int from = (int) (cursor & mask);
-        int i = filled.nextSetBit(from);
+        int i = nextFilled(from);
         if (i < 0) {
-            i = filled.nextSetBit(0);
+            i = nextFilled(0);
         }
         if (i < 0) {
             return Long.MAX_VALUE;
         }
         long n = cursor + ((i - from) & mask); // the next slot number at that index
         return Math.max(now + 1, Math.max(n * g, emptyFrom) + 2);
+    }
+
+    /** The first filled slot index at or after {@code from}, -1 if none. */
+    private int nextFilled(int from) {
+        int w = from >>> 6;
+        if (w >= filled.length) {
+            return -1;
+        }
+        long bits = filled[w] & (-1L << from);
+        while (true) {
+            if (bits != 0) {
+                return (w << 6) + Long.numberOfTrailingZeros(bits);
+            }
+            if (++w == filled.length) {
+                return -1;
+            }
+            bits = filled[w];
+        }
     }
 }

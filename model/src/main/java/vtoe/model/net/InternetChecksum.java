@@ -31,6 +31,9 @@ public final class InternetChecksum {
         if (!data.materialised()) {
             return addPayloadFree(sum, data, from, to, offset);
         }
+        if (to - from <= 64) {
+            return addBytes(sum, data, from, to, offset); // a header: no buffer to wrap around it
+        }
         long s = sum;
         int i = from;
         if ((offset & 1) != 0 && i < to) {
@@ -51,6 +54,22 @@ public final class InternetChecksum {
         return s;
     }
 
+    /** Adds real bytes {@code data[from, to)} one word at a time (a header's worth, where setting up a buffer costs more than it saves). */
+    private static long addBytes(long sum, Bytes data, int from, int to, long offset) {
+        long s = sum;
+        int i = from;
+        if ((offset & 1) != 0 && i < to) {
+            s += data.get(i++) & 0xff;
+        }
+        for (; i + 2 <= to; i += 2) {
+            s += (data.get(i) & 0xff) << 8 | data.get(i + 1) & 0xff;
+        }
+        if (i < to) {
+            s += (data.get(i) & 0xff) << 8;
+        }
+        return s;
+    }
+
     /**
      * A payload-free form: its real bytes as usual, its content by {@link vtoe.model.payload.Content#checksumSum}.
      * A frame's payload starts at an even offset of the TCP segment and is summed whole (the framer,
@@ -61,8 +80,7 @@ public final class InternetChecksum {
         int m1 = m0 + data.content().length();
         long s = sum;
         if (from < m0) {
-            Bytes head = data.slice(from, Math.min(to, m0));
-            s = add(s, head, 0, head.length(), offset);
+            s = addBytes(s, data, from, Math.min(to, m0), offset); // the head's bytes, read in place
         }
         if (from <= m0 && to >= m1) {
             if (((offset + m0 - from) & 1) != 0) {
@@ -74,8 +92,7 @@ public final class InternetChecksum {
         }
         if (to > m1) {
             int lo = Math.max(from, m1);
-            Bytes tail = data.slice(lo, to);
-            s = add(s, tail, 0, tail.length(), offset + lo - from);
+            s = addBytes(s, data, lo, to, offset + lo - from);
         }
         return s;
     }

@@ -112,6 +112,7 @@ public final class Driver {
         final BitSet freeSlots = new BitSet();
         final Deque<Block> toPin = new ArrayDeque<>(); // PREPINNED blocks not yet pinned
         final Deque<Block> toPost = new ArrayDeque<>();
+        // Keyed by slotKey(descriptor VA): VAs 32 bytes apart, as Long keys, fell into a few hash buckets (turned into trees).
         final Map<Long, Integer> slotSize = new HashMap<>();
         long freeTarget; // pages below may be unmapped once no pin or request holds them
         long pinnedAhead;
@@ -420,7 +421,7 @@ public final class Driver {
             long next = i + 1 < chain.size() ? c.regionVa + 32L * slots.get(i + 1) : 0;
             long va = c.regionVa + 32L * slots.get(i);
             mem.write(c.regionPa + 32L * slots.get(i), chain.get(i).withNext(next).encode());
-            c.slotSize.put(va, chain.get(i).size());
+            c.slotSize.put(slotKey(va), chain.get(i).size());
         }
         descriptorsPosted += chain.size();
         long head = c.regionVa + 32L * slots.get(0);
@@ -557,6 +558,11 @@ public final class Driver {
      * just before the ACK retired it, and its request can reach the host after the completion. A
      * request for pages freed after the lag is a violation (and is answered FAULT).
      */
+    /** A descriptor VA as a key that hashes well: its low bits, all zero for a slot, rotated out of the way (one to one). */
+    private static long slotKey(long descVa) {
+        return Long.rotateRight(descVa, 5);
+    }
+
     public void completion(Completion o) {
         onCpu(service.completion(), () -> {
             completions++;
@@ -565,7 +571,7 @@ public final class Driver {
                 violations.add(o + " for a connection that is not open");
                 return;
             }
-            Integer size = c.slotSize.remove(o.descVa());
+            Integer size = c.slotSize.remove(slotKey(o.descVa()));
             if (size == null) {
                 violations.add(o + " names a descriptor slot that holds no posted descriptor");
                 return;

@@ -10,8 +10,10 @@ public enum Op {
         this.code = code;
     }
 
+    private static final Op[] ALL = values(); // values() copies the array, and every trace record is decoded
+
     public static Op of(int code) {
-        for (Op o : values()) {
+        for (Op o : ALL) {
             if (o.code == code) {
                 return o;
             }

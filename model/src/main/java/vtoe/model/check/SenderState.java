@@ -59,7 +59,7 @@ final class SenderState {
     private long max;
     private long edge;
     private long maxWnd; // the largest window the peer offered (RFC 1122 4.2.3.4's Max(SND.WND))
-    private String edgeFrom;
+    private Supplier<String> edgeFrom; // where the window's edge came from, said only in a violation's message
     private long lastWnd;
     private boolean zeroWindow;
     private long zeroWindowUntil = Long.MIN_VALUE;
@@ -68,7 +68,7 @@ final class SenderState {
 
     private boolean timerRunning;
     private long timerStart;
-    private String timerStartedBy = "";
+    private Supplier<String> timerStartedBy = () -> ""; // what started the timer, said only in a violation's message
     /** Timeout passes begun since the timer was last (re)started: the sender's backoff. */
     private int passes;
     /** The earliest the timer can expire next, licensing timeout pass {@code passes + 1}. */
@@ -119,7 +119,7 @@ final class SenderState {
         this.max = start;
         this.unaKnown = start;
         this.edge = start + cfg.peerWindow();
-        this.edgeFrom = "the initial peer window " + cfg.peerWindow();
+        this.edgeFrom = () -> "the initial peer window " + cfg.peerWindow();
         this.lastWnd = cfg.peerWindow();
         this.maxWnd = cfg.peerWindow();
         this.zeroWindow = cfg.peerWindow() == 0;
@@ -159,8 +159,9 @@ final class SenderState {
         maxWnd = Math.max(maxWnd, wnd);
         if (ack + wnd > edge) {
             edge = ack + wnd;
-            edgeFrom = "the ACK at cycle " + a + " (ack " + rel(ack) + ", window " + wnd
-                    + (cfg.sndWindShift() == 0 ? "" : " = field " + f.window() + " << " + cfg.sndWindShift()) + ")";
+            int field = f.window();
+            edgeFrom = () -> "the ACK at cycle " + a + " (ack " + rel(ack) + ", window " + wnd
+                    + (cfg.sndWindShift() == 0 ? "" : " = field " + field + " << " + cfg.sndWindShift()) + ")";
         }
         if (wnd == 0) {
             zeroWindow = true;
@@ -196,7 +197,7 @@ final class SenderState {
         if (una >= max) {
             timerRunning = false; // RFC 6298 (5.2)
         } else {
-            startTimer(a, "the ACK of new data at cycle " + a); // (5.3)
+            startTimer(a, () -> "the ACK of new data at cycle " + a); // (5.3)
         }
     }
 
@@ -204,7 +205,7 @@ final class SenderState {
      * (5.1), (5.3): the timer runs from {@code at} with the configured RTO. An ACK of new data also
      * ends the backoff: the configured RTO stands for the value RFC 6298 recomputes from new samples.
      */
-    private void startTimer(long at, String why) {
+    private void startTimer(long at, Supplier<String> why) {
         timerRunning = true;
         timerStart = at;
         timerStartedBy = why;
@@ -258,7 +259,7 @@ final class SenderState {
         if (e > edge && !probe) {
             rules.violation(Rule.WINDOW, this, c, summary, "sends up to " + rel(e) + ", " + (e - edge) + " byte(s) beyond the peer's"
                     + " window: the highest right edge (ACK + window) received before this frame began is " + rel(edge)
-                    + ", from " + edgeFrom + " (RFC 9293 3.8.6: send only within SND.UNA + SND.WND; the one exception is a"
+                    + ", from " + edgeFrom.get() + " (RFC 9293 3.8.6: send only within SND.UNA + SND.WND; the one exception is a"
                     + " one-byte probe into a zero window, 3.8.6.1). Check the sender's usable-window computation.");
         }
         long diff = sent.firstDifference(s, w.payload());
@@ -291,7 +292,7 @@ final class SenderState {
         }
         if (!timerRunning && e > una) {
             // (5.1); the sender may have armed it when it decided to send, up to timerLeadCycles earlier.
-            startTimer(c - tol.timerLeadCycles(), "the data frame at cycle " + c + (tol.timerLeadCycles() == 0 ? ""
+            startTimer(c - tol.timerLeadCycles(), () -> "the data frame at cycle " + c + (tol.timerLeadCycles() == 0 ? ""
                     : " (counted from cycle " + (c - tol.timerLeadCycles()) + ", timerLeadCycles earlier)"));
         }
         max = Math.max(max, e);
@@ -403,7 +404,7 @@ final class SenderState {
         if (!timerRunning) {
             why.append(", and no retransmission timer is running");
         } else {
-            why.append(", and the retransmission timer, started by ").append(timerStartedBy)
+            why.append(", and the retransmission timer, started by ").append(timerStartedBy.get())
                     .append(passes > 0 ? " and backed off by " + passes + " timeout(s) since" : "")
                     .append(", cannot expire before cycle ").append(nextExpiry).append(" (RFC 6298 5.1, 5.3, 5.5)");
         }

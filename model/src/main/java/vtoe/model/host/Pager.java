@@ -468,11 +468,15 @@ public final class Pager {
         int freeCount = 0;
         int owned = 0;
         int reserved = 0;
-        Set<Integer> inFreeList = new HashSet<>();
+        boolean[] inFreeList = new boolean[frames]; // not a Set<Integer>: a run's end checks every frame of a large RAM
         for (int f : free) {
-            if (!inFreeList.add(f)) {
+            if (f < 0 || f >= frames) {
+                throw new IllegalStateException("frame %d on the free list is not one of the %d frames".formatted(f, frames));
+            }
+            if (inFreeList[f]) {
                 throw new IllegalStateException("frame %d is on the free list twice".formatted(f));
             }
+            inFreeList[f] = true;
         }
         for (int f = 0; f < frames; f++) {
             int roles = (isFree[f] ? 1 : 0) + (owner[f] != null ? 1 : 0) + (reservedFor[f] != null ? 1 : 0);
@@ -480,7 +484,7 @@ public final class Pager {
                 throw new IllegalStateException("frame %d (PA 0x%x) must be exactly one of free/owned/reserved, but free=%s owner=%s reservedFor=%s"
                         .formatted(f, framePa(f), isFree[f], owner[f], reservedFor[f]));
             }
-            if (isFree[f] != inFreeList.contains(f)) {
+            if (isFree[f] != inFreeList[f]) {
                 throw new IllegalStateException("frame %d: free flag %s disagrees with the free list".formatted(f, isFree[f]));
             }
             if (isFree[f]) {

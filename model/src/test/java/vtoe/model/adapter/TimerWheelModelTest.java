@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import net.jqwik.api.Assume;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -106,7 +107,10 @@ class TimerWheelModelTest {
     void aDueTimerIsFoundInTheSlotAfterItsDeadline(@ForAll long seed, @ForAll @IntRange(min = 1, max = 200) int conns) {
         int g = 16;
         Run r = run(seed, conns, g, 64, 200_000, 3000);
-        assertThat(r.served()).as("expiries").isNotEmpty();
+        // A run may serve nothing: with one connection, its timer restarted (1% of its ops) more often than its RTO
+        // lets it fall due (seed 23040, 1 connection, found by jqwik). Such a try proves nothing about serving, so it
+        // does not count; jqwik fails the property if too many tries are discarded.
+        Assume.that(!r.served().isEmpty());
         for (Served s : r.served()) {
             assertThat(s.slotTime()).as("slot of %s", s).isLessThanOrEqualTo(s.deadline() + g);
         }

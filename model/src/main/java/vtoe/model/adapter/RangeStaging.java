@@ -40,9 +40,16 @@ public final class RangeStaging implements StagingBuffer {
         if (n <= 0) {
             return;
         }
-        Bytes piece = from == 0 && n == src.length() ? src : src.slice(from, from + n);
         Content p = prefix[tag];
         int prefixLen = p == null ? 0 : p.length();
+        if (p != null && at == prefixLen && !src.materialised()) {
+            int f = from - src.contentAt();
+            if (f >= 0 && f + n <= src.content().length()) {
+                prefix[tag] = p.appendRange(src.content(), f, f + n); // the common case, without a slice of src
+                return;
+            }
+        }
+        Bytes piece = from == 0 && n == src.length() ? src : src.slice(from, from + n);
         if (at == prefixLen && contentOnly(piece)) {
             prefix[tag] = p == null ? piece.content() : p.concat(piece.content());
             return;

@@ -98,6 +98,21 @@ public final class Content {
         return ofSpans(out, flips + next.flips);
     }
 
+    /**
+     * This content followed by bytes [from, to) of {@code src}: {@code concat(src.slice(from, to))}, without
+     * building the slice when both end in one span each (a DMA burst that continues a segment's staging).
+     */
+    public Content appendRange(Content src, int from, int to) {
+        if (spans.length == 1 && src.spans.length == 1 && from >= 0 && to <= src.length && from < to) {
+            Span s = spans[0];
+            Span o = src.spans[0];
+            if (o.stream() == s.stream() && o.offset() + from == s.offset() + s.length()) {
+                return new Content(new Span[] {new Span(s.stream(), s.offset(), s.length() + to - from)}, flips + src.flips);
+            }
+        }
+        return concat(src.slice(from, to));
+    }
+
     /** The content with bit {@code bit} flipped (counted from its first byte's most significant bit, as on the wire). */
     public Content flip(long bit) {
         // The bit's weight in its 16-bit checksum word (content starts at an even offset of the segment).

@@ -38,20 +38,24 @@ class RangeStagingTest {
         long[] ref = new long[slot];
         java.util.Arrays.fill(ref, -1);
         int next = 0;
+        long nextOff = 0;
         for (int i = 0; i < 4000; i++) {
             int at = r.nextInt(100) >= inOrder ? r.nextInt(slot) : r.nextInt(4) == 0 || next >= slot ? 0 : next;
             int n = 1 + r.nextInt(Math.min(600, slot - at));
-            long off = r.nextInt(1 << 20);
-            Bytes src = Bytes.of(Content.of(7, off, n + 16));
             int from = r.nextInt(16);
+            // In order, mostly the stream's next bytes too, as a segment's reads are: the prefix then grows in place.
+            long off = at == next && at > 0 && r.nextBoolean() ? nextOff - from : r.nextInt(1 << 20);
+            Bytes src = Bytes.of(Content.of(7, off, n + 16));
             s.put(1, at, src, from, n);
             next = at + n;
+            nextOff = off + from + n;
             for (int k = 0; k < n; k++) {
                 ref[at + k] = off + from + k;
             }
             int len = r.nextBoolean() ? 1 + r.nextInt(slot) : Math.max(1, next - r.nextInt(8));
             Content got = s.payload(1, len).content();
             assertThat(got.length()).isEqualTo(len);
+            assertThat(got.corrupted()).as("after put %d", i).isFalse();
             int k = 0;
             for (Span sp : got.spans()) {
                 for (int j = 0; j < sp.length(); j++, k++) {

@@ -194,6 +194,45 @@ class DriverTest {
         assertThat(vm.pinnedPages()).isZero();
     }
 
+    /** The granted-range rule in PREPINNED: a read inside a pinned piece passes, one beyond it or after its release does not. */
+    @Test
+    void prepinnedReadsAreCheckedAgainstThePiecesStillPinned() {
+        d.open(ConnSetup.of(1, CsrMap.MODE_PREPINNED));
+        d.send(1, data(4096));
+        d.send(1, data(3000));
+        k.runAll();
+        List<Descriptor> pieces = new ArrayList<>();
+        for (Doorbell b : bells) {
+            for (int i = 0; ; i++) {
+                Descriptor x = descriptor(b, i);
+                pieces.add(x);
+                if (x.next() == 0) {
+                    break;
+                }
+            }
+        }
+        assertThat(pieces).hasSizeGreaterThanOrEqualTo(2);
+        int db = p.dataBytes();
+        for (Descriptor x : pieces) {
+            long first = x.pa() & -db;
+            long lastWord = (x.pa() + x.size() - 1) & -db;
+            d.dmaRead(new DmaReadRequest(1, first, 0)); // the piece's first word
+            d.dmaRead(new DmaReadRequest(2, lastWord, 0)); // its last word
+            d.dmaRead(new DmaReadRequest(3, first, (int) ((lastWord - first) / db))); // all of it
+        }
+        assertThat(d.violations()).as("reads inside pinned pieces").isEmpty();
+        Descriptor last = pieces.get(pieces.size() - 1);
+        long beyond = (last.pa() + last.size() + db - 1 & -db) + 64 * db; // past the last piece's frame bytes
+        d.dmaRead(new DmaReadRequest(1, beyond, 0));
+        assertThat(d.violations()).hasSize(1);
+        Descriptor firstPiece = pieces.get(0);
+        d.release(new Release(0, 1, firstPiece.va(), firstPiece.size(), true));
+        k.runAll();
+        d.dmaRead(new DmaReadRequest(1, firstPiece.pa() & -db, 0));
+        assertThat(d.violations()).as("a read of a released piece").hasSize(2);
+        assertThat(d.violations()).allMatch(v -> v.contains("reads outside every granted range"));
+    }
+
     @Test
     void ledgerViolationsAreRecordedNotTolerated() {
         d.open(ConnSetup.of(1, CsrMap.MODE_TRANSLATE));

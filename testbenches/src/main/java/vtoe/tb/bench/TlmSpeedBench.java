@@ -20,6 +20,8 @@ final class TlmSpeedBench {
     private TlmSpeedBench() {}
 
     static final int[] ALL_MODES = {CsrMap.MODE_PUSH, CsrMap.MODE_TRANSLATE, CsrMap.MODE_PREPINNED};
+    /** Seconds of runs the profile of the slowest row samples. */
+    static final double PROFILE_SECONDS = 10;
     static final double TARGET_RATIO = 100;
     static final double TARGET_GOODPUT = 0.05;
 
@@ -180,7 +182,17 @@ final class TlmSpeedBench {
             System.out.printf("tlm speed: %s %s: RTL %.2f s, TLM %.3f s, payload-free TLM %.3f s, goodput %.3f vs %.3f vs %.3f%n", s.name(),
                     modeName(s.modes()[0]), rw, tw, fw, mean(rg), mean(tg), mean(fg));
         }
-        write(md, rows, seeds, reps, warmRuns);
+        // Where the payload-free TLM's time goes on its slowest row, the one a speed-up has to lift.
+        int slowest = 0;
+        for (int i = 1; i < rows.size(); i++) {
+            if (rows.get(i).freeRatio() < rows.get(slowest).freeRatio()) {
+                slowest = i;
+            }
+        }
+        TlmProfile.Shares prof = TlmProfile.of(all.get(slowest), p, PROFILE_SECONDS);
+        String profiled = rows.get(slowest).scenario() + " " + rows.get(slowest).mode();
+        System.out.printf("tlm speed: profiled %s: %d samples%n", profiled, prof.samples());
+        write(md, rows, seeds, reps, warmRuns, profiled, prof);
         md.append("The machine's load average (1 minute) was ").append(loadBefore).append(" when this section started and ")
                 .append(loadAverage()).append(" when it ended: on a shared machine, wall-clock speeds move with the other jobs; ")
                 .append("the RTL and the TLM runs of a row are taken minutes apart, so a row's ratio carries that noise too.\n\n");
@@ -224,7 +236,8 @@ final class TlmSpeedBench {
         }
     }
 
-    private static void write(StringBuilder md, List<Row> rows, int seeds, int reps, long warmRuns) {
+    private static void write(StringBuilder md, List<Row> rows, int seeds, int reps, long warmRuns, String profiled,
+            TlmProfile.Shares prof) {
         md.append("## Standalone TLM speed against the RTL co-simulation (issue 7, benchmark 5; issue 16, part 2)\n\n");
         md.append("Simulated payload bytes per wall-clock second, the same scenario on the RTL co-simulation (Verilated RTL ")
                 .append("with the TLM in lockstep, `WorldTb`) and on the standalone TLM (`StandaloneWorld`): same world model, ")
@@ -285,6 +298,13 @@ final class TlmSpeedBench {
                 .append("byte at the framer, the sender rules and the receiver, the copies into pages, staging and frames. The ")
                 .append("payload-free TLM does none of that per byte; what is left is per segment (the adapter model, the ")
                 .append("sender rules, the event kernel).\n\n");
+        md.append("Where the payload-free TLM's time goes on its slowest row, ").append(profiled).append(": the JDK's sampling ")
+                .append(String.format("profiler (JFR) over %.0f s of its runs after the measurements, %d samples of the thread ", prof.seconds(),
+                        prof.samples()))
+                .append("running them, each given to the first part of the model found on its stack (`TlmProfile`).\n\n")
+                .append("| part | share of samples |\n|---|---:|\n");
+        prof.byPart().forEach((part, share) -> md.append(String.format("| %s | %.1f%% |%n", part, 100 * share)));
+        md.append("\n");
     }
 
     static double mean(double[] v) {

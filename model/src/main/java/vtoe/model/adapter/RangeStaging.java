@@ -41,8 +41,7 @@ public final class RangeStaging implements StagingBuffer {
             return;
         }
         Content p = prefix[tag];
-        int prefixLen = p == null ? 0 : p.length();
-        if (p != null && at == prefixLen && !src.materialised()) {
+        if (p != null && at == p.length() && !src.materialised()) {
             int f = from - src.contentAt();
             if (f >= 0 && f + n <= src.content().length()) {
                 prefix[tag] = p.appendRange(src.content(), f, f + n); // the common case, without a slice of src
@@ -50,10 +49,6 @@ public final class RangeStaging implements StagingBuffer {
             }
         }
         Bytes piece = from == 0 && n == src.length() ? src : src.slice(from, from + n);
-        if (at == prefixLen && contentOnly(piece)) {
-            prefix[tag] = p == null ? piece.content() : p.concat(piece.content());
-            return;
-        }
         flush(tag);
         if (at == 0 && contentOnly(piece)) {
             prefix[tag] = piece.content();

@@ -485,7 +485,7 @@ public final class TcpSenderRules {
         }
         SenderState st = conns.get(new Tuple(w.srcIp(), w.srcPort(), w.dstIp(), w.dstPort()));
         if (st == null) {
-            record(new Violation(Rule.HEADER, w.tuple(), cycle, summary(w, null), "belongs to no registered connection"
+            record(new Violation(Rule.HEADER, w.tuple(), cycle, summary(w, null, 0), "belongs to no registered connection"
                     + nearest(w) + " (RFC 9293 2.2: a pair of sockets identifies a connection). Check the addresses and ports"
                     + " the sender takes from the connection's context."));
             return;
@@ -583,11 +583,7 @@ public final class TcpSenderRules {
         return best == null ? " (" + conns.size() + " registered)" : "; nearest is " + best.name;
     }
 
-    private static String summary(WireSegment w, SenderState st) {
-        return summary(w, st, st == null ? 0 : st.unwrap(w.seq()));
-    }
-
-    /** The frame in a line, {@code seqAt} being its sequence number unwrapped when it was judged. */
+    /** The frame in a line, {@code seqAt} being its sequence number unwrapped when it was judged ({@code st} null: none). */
     private static String summary(WireSegment w, SenderState st, long seqAt) {
         String seq = st == null ? Long.toString(w.seq() & 0xffffffffL) : st.rel(seqAt);
         return "seq " + seq + " len " + w.payloadLength() + " flags " + TcpFrame.flagLetters(w.flags()) + " ack "

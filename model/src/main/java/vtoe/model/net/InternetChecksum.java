@@ -45,13 +45,7 @@ public final class InternetChecksum {
             long v = b.getLong(i);
             s += (v >>> 48) + (v >>> 32 & 0xffff) + (v >>> 16 & 0xffff) + (v & 0xffff);
         }
-        for (; i + 2 <= to; i += 2) {
-            s += (data.get(i) & 0xff) << 8 | data.get(i + 1) & 0xff;
-        }
-        if (i < to) {
-            s += (data.get(i) & 0xff) << 8;
-        }
-        return s;
+        return addBytes(s, data, i, to, 0); // the last words and byte, data[i] a high byte
     }
 
     /** Adds real bytes {@code data[from, to)} one word at a time (a header's worth, where setting up a buffer costs more than it saves). */

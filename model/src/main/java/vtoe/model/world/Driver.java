@@ -556,6 +556,11 @@ public final class Driver {
         });
     }
 
+    /** A descriptor VA as a key that hashes well: its low bits, all zero for a slot, rotated out of the way (one to one). */
+    private static long slotKey(long descVa) {
+        return Long.rotateRight(descVa, 5);
+    }
+
     // ---- m_completion ----
 
     /**
@@ -564,11 +569,6 @@ public final class Driver {
      * just before the ACK retired it, and its request can reach the host after the completion. A
      * request for pages freed after the lag is a violation (and is answered FAULT).
      */
-    /** A descriptor VA as a key that hashes well: its low bits, all zero for a slot, rotated out of the way (one to one). */
-    private static long slotKey(long descVa) {
-        return Long.rotateRight(descVa, 5);
-    }
-
     public void completion(Completion o) {
         onCpu(service.completion(), () -> {
             completions++;
@@ -667,7 +667,7 @@ public final class Driver {
             Grant g = grants.get(ar.id() - 1);
             if (g != null) {
                 for (Extent e : g.extents) {
-                    if (lo >= (e.pa() & -d) && hi <= (e.pa() + e.len() + d - 1 & -d)) {
+                    if (covers(e.pa(), e.len(), lo, hi, d)) {
                         return;
                     }
                 }
@@ -675,20 +675,25 @@ public final class Driver {
             // Pieces are disjoint in PA, so one that holds the read starts below lo + d and, going down, ends fall.
             for (Map.Entry<Long, Piece> en = piecesByPa.lowerEntry(lo + d); en != null; en = piecesByPa.lowerEntry(en.getKey())) {
                 Piece pc = en.getValue();
+                if (covers(pc.pa, pc.len, lo, hi, d)) {
+                    return;
+                }
                 if (hi > (pc.pa + pc.len + d - 1 & -d)) {
                     break;
                 }
-                if (lo >= (pc.pa & -d)) {
-                    return;
-                }
             }
             for (Piece pc : pinnedPieces.values()) {
-                if (lo >= (pc.pa & -d) && hi <= (pc.pa + pc.len + d - 1 & -d)) {
+                if (covers(pc.pa, pc.len, lo, hi, d)) {
                     return;
                 }
             }
         }
         violations.add(ar + " reads outside every granted range");
+    }
+
+    /** Whether the beats [lo, hi) lie within the {@code d}-byte words that PA range [pa, pa + len) touches. */
+    private static boolean covers(long pa, long len, long lo, long hi, long d) {
+        return lo >= (pa & -d) && hi <= (pa + len + d - 1 & -d);
     }
 
     // ---- queries ----

@@ -1,9 +1,8 @@
 package vtoe.model.adapter;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import vtoe.model.AdapterParams;
 import vtoe.model.check.LockstepMismatchError;
 import vtoe.model.check.OutputSink;
@@ -26,8 +25,8 @@ public final class TxFramerModel {
     private final HostHandshakeModel hh;
     private final StagingBuffer staging;
     private final OutputSink out;
-    private final List<List<Integer>> perConn = new ArrayList<>();
-    private final Set<Integer> framed = new HashSet<>();
+    private final List<ArrayDeque<Integer>> perConn = new ArrayList<>();
+    private final boolean[] framed; // per tag: its frame has gone out (or is going) since its job
     private final java.util.function.Supplier<String> context;
     private long frames;
 
@@ -40,14 +39,15 @@ public final class TxFramerModel {
         this.staging = staging;
         this.out = out;
         this.context = context;
+        this.framed = new boolean[p.tags()];
         for (int c = 0; c < p.numConns(); c++) {
-            perConn.add(new ArrayList<>());
+            perConn.add(new ArrayDeque<>());
         }
     }
 
     public void job(Job j) {
-        perConn.get(j.conn()).add(j.tag());
-        framed.remove(j.tag());
+        perConn.get(j.conn()).addLast(j.tag());
+        framed[j.tag()] = false;
     }
 
     /** The connection a frame belongs to: the low bits of its source (our) port. */
@@ -76,7 +76,7 @@ public final class TxFramerModel {
         }
         Integer tag = null;
         for (int t : perConn.get(conn)) {
-            if (framed.contains(t) || mustDrop(t, conn, latch)) {
+            if (framed[t] || mustDrop(t, conn, latch)) {
                 continue;
             }
             tag = t;
@@ -95,7 +95,7 @@ public final class TxFramerModel {
 
     /** Builds the frame of a complete tag latched at {@code latch} and marks it framed (the standalone TLM's framer). */
     public Frame frame(int tag, long latch) {
-        framed.add(tag);
+        framed[tag] = true;
         frames++;
         Job j = hh.entry(tag).job;
         int conn = j.conn();
@@ -108,9 +108,10 @@ public final class TxFramerModel {
         return new Frame(f.encode());
     }
 
-    /** The connection's tags in segment order, not yet handed back. */
-    public List<Integer> tags(int conn) {
-        return java.util.Collections.unmodifiableList(perConn.get(conn));
+    /** The oldest of the connection's tags not yet handed back (-1: none). */
+    public int oldestTag(int conn) {
+        Integer t = perConn.get(conn).peekFirst();
+        return t == null ? -1 : t;
     }
 
     /** Whether a tag's segment must be dropped rather than sent (it failed, its connection stopped, it was acknowledged or overtaken). */
@@ -119,18 +120,18 @@ public final class TxFramerModel {
     }
 
     public void tagDone(int tag, int conn, boolean sent, long t) {
-        List<Integer> l = perConn.get(conn);
-        if (l.isEmpty() || l.get(0) != tag) {
+        ArrayDeque<Integer> l = perConn.get(conn);
+        if (l.isEmpty() || l.peekFirst() != tag) {
             throw fail(t, "TAG_DONE of tag " + tag + " out of order: connection " + conn + "'s tags in segment order are " + l);
         }
-        if (sent != framed.contains(tag)) {
+        if (sent != framed[tag]) {
             throw fail(t, "TAG_DONE says tag " + tag + (sent ? " was sent, but no frame carried it" : " was dropped, but its frame went out"));
         }
         if (!sent && !mustDrop(tag, conn, t)) {
             throw fail(t, "tag " + tag + " of connection " + conn + " was dropped although it did not fail and the connection is active");
         }
-        l.remove(0);
-        framed.remove(tag);
+        l.pollFirst();
+        framed[tag] = false;
         HostHandshakeModel.Entry e = hh.entry(tag);
         Job j = e.job;
         if (e.hasGrant) {

@@ -15,6 +15,8 @@ import vtoe.model.txn.Bytes;
  */
 final class SentBytes {
     private final TreeMap<Long, Bytes> pieces = new TreeMap<>();
+    // No piece ends past it: new data (most of a run's segments) is recognised without a look into the tree.
+    private long highest = Long.MIN_VALUE;
 
     /**
      * The first sequence number in {@code [seq, seq + data.length())} whose byte differs from the one
@@ -22,6 +24,9 @@ final class SentBytes {
      * not compared).
      */
     long firstDifference(long seq, Bytes data) {
+        if (seq >= highest) {
+            return -1;
+        }
         long end = seq + data.length();
         Map.Entry<Long, Bytes> e = pieces.floorEntry(seq);
         Long from = e != null && e.getKey() + e.getValue().length() > seq ? e.getKey() : pieces.ceilingKey(seq);
@@ -53,6 +58,14 @@ final class SentBytes {
     /** Records the parts of {@code [seq, seq + data.length())} not sent before. */
     void record(long seq, Bytes data) {
         long end = seq + data.length();
+        if (seq >= highest) {
+            if (end > seq) {
+                pieces.put(seq, data.slice(0, data.length()));
+                highest = end;
+            }
+            return;
+        }
+        highest = Math.max(highest, end);
         long at = seq;
         Map.Entry<Long, Bytes> before = pieces.floorEntry(seq);
         if (before != null) {

@@ -5,7 +5,6 @@ import java.util.EnumMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.function.Supplier;
 import vtoe.model.AdapterParams;
 import vtoe.model.net.ParseResult;
@@ -292,22 +291,12 @@ public final class TcpSenderRules {
 
     private record Tuple(int ourIp, int ourPort, int peerIp, int peerPort) {}
 
-    private record Event(long cycle, boolean fromSender, long order, Bytes frame) {}
-
     /** Violations kept per list; the rest are only counted (a broken sender breaks a rule on every frame). */
     static final int KEPT = 200;
 
     private final Tolerances tol;
     private final Map<Tuple, SenderState> conns = new LinkedHashMap<>();
-    // By cycle, the sender's frames first, then in the order handed over. Written out, not chained with
-    // thenComparing: the chain boxed a Boolean per comparison, on every frame and ACK of a run.
-    private final PriorityQueue<Event> pending = new PriorityQueue<>((a, b) -> {
-        int c = Long.compare(a.cycle(), b.cycle());
-        if (c == 0) {
-            c = Boolean.compare(!a.fromSender(), !b.fromSender());
-        }
-        return c != 0 ? c : Long.compare(a.order(), b.order());
-    });
+    private final ReorderQueue pending = new ReorderQueue();
     private final Tally tally = new Tally();
     private final List<Violation> violations = new ArrayList<>();
     private final List<Violation> reported = new ArrayList<>();
@@ -354,7 +343,7 @@ public final class TcpSenderRules {
     }
 
     public void fromSender(Bytes frame, long cycle) {
-        offer(new Event(cycle, true, order++, frame));
+        offer(cycle, true, frame);
     }
 
     /** A frame the sender took in, whose last beat it accepted at {@code cycle}. */
@@ -363,7 +352,7 @@ public final class TcpSenderRules {
     }
 
     public void toSender(Bytes frame, long cycle) {
-        offer(new Event(cycle, false, order++, frame));
+        offer(cycle, false, frame);
     }
 
     /** Every violation of a rule that fails runs, the first {@value #KEPT}. */
@@ -426,31 +415,35 @@ public final class TcpSenderRules {
 
     // ---- judging, in cycle order ----
 
-    private void offer(Event e) {
-        if (e.cycle() < judgedUpTo) {
-            record(new Violation(Rule.INPUT_ORDER, "-", e.cycle(), (e.fromSender() ? "from the sender" : "to the sender") + ", "
-                    + e.frame().length() + " bytes", "was handed over after frames up to cycle " + judgedUpTo + " had been judged;"
+    private void offer(long cycle, boolean fromSender, Bytes frame) {
+        if (cycle < judgedUpTo) {
+            record(new Violation(Rule.INPUT_ORDER, "-", cycle, (fromSender ? "from the sender" : "to the sender") + ", "
+                    + frame.length() + " bytes", "was handed over after frames up to cycle " + judgedUpTo + " had been judged;"
                     + " the harness hands frames over more than reorderCycles (" + tol.reorderCycles() + ") out of order. Raise it."));
         }
-        pending.add(e);
-        newest = Math.max(newest, e.cycle());
-        while (!pending.isEmpty() && (tol.reorderCycles() == 0 || pending.peek().cycle() < newest - tol.reorderCycles())) {
-            judge(pending.poll());
+        pending.add(cycle, fromSender, order++, frame);
+        newest = Math.max(newest, cycle);
+        while (!pending.isEmpty() && (tol.reorderCycles() == 0 || pending.firstCycle() < newest - tol.reorderCycles())) {
+            judgeFirst();
         }
     }
 
     private void flush() {
         while (!pending.isEmpty()) {
-            judge(pending.poll());
+            judgeFirst();
         }
     }
 
-    private void judge(Event e) {
-        judgedUpTo = Math.max(judgedUpTo, e.cycle());
-        if (e.fromSender()) {
-            judgeSender(e.frame(), e.cycle());
+    private void judgeFirst() {
+        long cycle = pending.firstCycle();
+        boolean fromSender = pending.firstFromSender();
+        Bytes frame = pending.firstFrame();
+        pending.removeFirst();
+        judgedUpTo = Math.max(judgedUpTo, cycle);
+        if (fromSender) {
+            judgeSender(frame, cycle);
         } else {
-            judgePeer(e.frame(), e.cycle());
+            judgePeer(frame, cycle);
         }
     }
 

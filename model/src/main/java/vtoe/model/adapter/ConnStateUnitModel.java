@@ -197,12 +197,12 @@ public final class ConnStateUnitModel {
 
     /** The connection's snd.una as the RTL's state memory held it during {@code cycle} (what the framer reads). */
     public int unaAt(int conn, long cycle) {
-        return unaHistory.get(conn).before(cycle);
+        return (int) unaHistory.get(conn).before(cycle);
     }
 
     /** The connection's retransmission epoch as the RTL's state memory held it during {@code cycle}. */
     public int epochAt(int conn, long cycle) {
-        return epochHistory.get(conn).before(cycle);
+        return (int) epochHistory.get(conn).before(cycle);
     }
 
     public boolean busy(int conn) {

@@ -1,7 +1,6 @@
 package vtoe.model.adapter;
 
 import java.util.Arrays;
-import java.util.TreeMap;
 import vtoe.model.AdapterParams;
 import vtoe.model.check.OutputSink;
 import vtoe.model.txn.CsrRequest;
@@ -54,20 +53,17 @@ public final class CsrFileModel {
     private final DescriptorFetch fetch;
     private final OutputSink out;
     private Hooks hooks = Hooks.NONE;
-    @SuppressWarnings("unchecked")
-    private final TreeMap<Long, Long>[] rcvHistory;
+    private final ValueHistory[] rcvHistory; // every frame looks up its latch cycle's
 
-    @SuppressWarnings("unchecked")
     public CsrFileModel(AdapterParams p, DescriptorFetch fetch, OutputSink out) {
         this.p = p;
         this.cfg = new ConnCfg[p.numConns()];
         Arrays.fill(cfg, ConnCfg.RESET); // the RTL's reset sweep
         this.fetch = fetch;
         this.out = out;
-        this.rcvHistory = new TreeMap[p.numConns()];
+        this.rcvHistory = new ValueHistory[p.numConns()];
         for (int i = 0; i < p.numConns(); i++) {
-            rcvHistory[i] = new TreeMap<>();
-            rcvHistory[i].put(Long.MIN_VALUE, 0L);
+            rcvHistory[i] = new ValueHistory(0, Integer.MAX_VALUE, 0);
         }
     }
 
@@ -81,7 +77,7 @@ public final class CsrFileModel {
 
     /** RCV (window << 32 | ack number) as a frame latched at {@code cycle} saw it. */
     public long rcvAt(int conn, long cycle) {
-        return rcvHistory[conn].floorEntry(cycle).getValue();
+        return rcvHistory[conn].before(cycle + 1); // the last write taking effect at or before the cycle
     }
 
     public void request(CsrRequest r, long cycle) {
@@ -204,7 +200,7 @@ public final class CsrFileModel {
                 }
                 cfg[conn] = c.with("rcvNxt", d & 0xffffffffL).with("rcvWnd", (d >>> 32) & 0xffff);
                 // Written at the end of this cycle: frames latched from the next cycle on see it.
-                rcvHistory[conn].put(cycle + 1, d & 0xffff_ffff_ffffL);
+                rcvHistory[conn].remember(cycle + 1, d & 0xffff_ffff_ffffL);
                 yield new CsrResponse(rd, okay);
             }
             case CsrMap.STATUS, CsrMap.SND_UNA, CsrMap.SND_NXT, CsrMap.SND_MAX -> new CsrResponse(

@@ -12,7 +12,7 @@ import java.util.Arrays;
  */
 final class ValueHistory {
     private long[] at = new long[16];
-    private int[] value = new int[16];
+    private long[] value = new long[16];
     private int size;
     private final int trimAbove;
     private final long keepCycles;
@@ -21,7 +21,7 @@ final class ValueHistory {
      * Starts with {@code initial} since forever; once more than {@code trimAbove} changes are kept, drops
      * those older than {@code keepCycles} before the latest, keeping the one in force then.
      */
-    ValueHistory(int initial, int trimAbove, long keepCycles) {
+    ValueHistory(long initial, int trimAbove, long keepCycles) {
         at[0] = Long.MIN_VALUE;
         value[0] = initial;
         size = 1;
@@ -30,17 +30,17 @@ final class ValueHistory {
     }
 
     /** Keeps {@code v} as the value from cycle {@code t} on, if it changed. */
-    void remember(long t, int v) {
+    void remember(long t, long v) {
         int last = size - 1;
         if (at[last] == t) {
             value[last] = v;
             return;
         }
-        if (value[last] == v) {
+        if (t < at[last]) {
+            insert(t, v); // never from the unit or the CSR file, which record in cycle order
             return;
         }
-        if (t < at[last]) {
-            insert(t, v); // never from the unit, which records in cycle order
+        if (value[last] == v) {
             return;
         }
         if (size == at.length) {
@@ -61,7 +61,7 @@ final class ValueHistory {
     }
 
     /** The value during {@code cycle}: the last change before it. */
-    int before(long cycle) {
+    long before(long cycle) {
         int i = floor(cycle - 1);
         if (i < 0) {
             throw new IllegalStateException("no value kept from before cycle " + cycle + " (kept from cycle " + at[0] + " on)");
@@ -86,7 +86,7 @@ final class ValueHistory {
         return found;
     }
 
-    private void insert(long t, int v) {
+    private void insert(long t, long v) {
         int i = floor(t);
         if (i >= 0 && at[i] == t) {
             value[i] = v;

@@ -12,6 +12,21 @@ public final class Fingerprint {
     private static final long P = (1L << 61) - 1;
     private static final long R = 0x1d2c_3b4a_5968_7f0eL % P;
     private static final long INV_R_MINUS_1 = pow(R - 1, P - 2);
+    // R^(b << 8k) for each byte b of an exponent, k = 0..7: R^e in at most 8 products instead of about
+    // 2 log2(e) (every frame's payload is fingerprinted on a payload-free run, at offsets up to 2^30).
+    private static final long[][] R_POW = new long[8][256];
+
+    static {
+        long base = R; // R^(2^(8k))
+        for (int k = 0; k < 8; k++) {
+            long x = 1;
+            for (int b = 0; b < 256; b++) {
+                R_POW[k][b] = x;
+                x = mul(x, base);
+            }
+            base = x;
+        }
+    }
 
     private Fingerprint() {}
 
@@ -21,8 +36,8 @@ public final class Fingerprint {
             return 0;
         }
         long g = mix(stream);
-        long rOff = pow(R, offset);
-        long geo = mul((pow(R, length) - 1 + P) % P, INV_R_MINUS_1);
+        long rOff = powR(offset);
+        long geo = mul((powR(length) - 1 + P) % P, INV_R_MINUS_1);
         return mul(g, mul(rOff, geo));
     }
 
@@ -61,6 +76,21 @@ public final class Fingerprint {
         long r = (lo & P) + ((lo >>> 61) | (hi << 3));
         r = (r & P) + (r >>> 61);
         return r >= P ? r - P : r;
+    }
+
+    /** R^e for e >= 0 (the tables' way; {@link #pow} gives the same). */
+    static long powR(long e) {
+        if (e <= 0) {
+            return 1; // as pow
+        }
+        long r = 1;
+        for (int k = 0; e != 0; k++, e >>>= 8) {
+            int b = (int) (e & 0xff);
+            if (b != 0) {
+                r = mul(r, R_POW[k][b]);
+            }
+        }
+        return r;
     }
 
     static long pow(long base, long e) {

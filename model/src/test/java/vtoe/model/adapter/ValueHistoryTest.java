@@ -50,7 +50,7 @@ class ValueHistoryTest {
                     assertThatThrownBy(() -> vh.before(asked)).as("seed %d: cycle %d was trimmed", seed, q)
                             .isInstanceOf(IllegalStateException.class).hasMessageContaining("no value kept");
                 } else {
-                    assertThat(vh.before(q)).as("seed %d, change %d: the value during cycle %d", seed, i, q).isEqualTo(e.getValue());
+                    assertThat(vh.before(q)).as("seed %d, change %d: the value during cycle %d", seed, i, q).isEqualTo((long) e.getValue());
                 }
             }
         }
@@ -62,8 +62,8 @@ class ValueHistoryTest {
         vh.remember(10, 1);
         vh.remember(10, 2);
         vh.remember(12, 2); // no change: nothing kept
-        assertThat(vh.before(10)).isEqualTo(7);
-        assertThat(vh.before(11)).isEqualTo(2);
-        assertThat(vh.before(13)).isEqualTo(2);
+        assertThat(vh.before(10)).isEqualTo(7L);
+        assertThat(vh.before(11)).isEqualTo(2L);
+        assertThat(vh.before(13)).isEqualTo(2L);
     }
 }

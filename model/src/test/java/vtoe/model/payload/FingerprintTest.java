@@ -41,4 +41,16 @@ class FingerprintTest {
             assertThat(c.flip(bit).checksumSum() % 0xffff).isNotEqualTo(c.checksumSum() % 0xffff);
         }
     }
+
+    @Test
+    void theTablesPowerIsTheSquareAndMultiplyOne() {
+        java.util.Random r = new java.util.Random(7);
+        for (long e : new long[] {-1, 0, 1, 2, 255, 256, 257, 65535, 65536, 1L << 30, (1L << 40) + 3, Long.MAX_VALUE}) {
+            assertThat(Fingerprint.powR(e)).as("R^%d", e).isEqualTo(Fingerprint.pow(0x1d2c_3b4a_5968_7f0eL % ((1L << 61) - 1), e));
+        }
+        for (int i = 0; i < 2000; i++) {
+            long e = r.nextLong() >>> r.nextInt(64);
+            assertThat(Fingerprint.powR(e)).as("R^%d", e).isEqualTo(Fingerprint.pow(0x1d2c_3b4a_5968_7f0eL % ((1L << 61) - 1), e));
+        }
+    }
 }

@@ -36,7 +36,7 @@ public final class AckParserModel {
     }
 
     private static int w(Bytes f, int i) {
-        return b(f, i) << 8 | b(f, i + 1);
+        return f.u16(i);
     }
 
     private static int l(Bytes f, int i) {

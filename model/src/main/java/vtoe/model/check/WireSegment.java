@@ -109,7 +109,7 @@ record WireSegment(int frameLength, long dstMac, long srcMac, int ethertype, int
     }
 
     private static int u16(Bytes b, int at) {
-        return u8(b, at) << 8 | u8(b, at + 1);
+        return b.u16(at);
     }
 
     private static int s32(Bytes b, int at) {

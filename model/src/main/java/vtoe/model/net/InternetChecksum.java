@@ -56,7 +56,7 @@ public final class InternetChecksum {
             s += data.get(i++) & 0xff;
         }
         for (; i + 2 <= to; i += 2) {
-            s += (data.get(i) & 0xff) << 8 | data.get(i + 1) & 0xff;
+            s += data.u16(i);
         }
         if (i < to) {
             s += (data.get(i) & 0xff) << 8;

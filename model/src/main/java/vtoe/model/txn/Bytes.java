@@ -149,6 +149,17 @@ public final class Bytes {
         return tail[t];
     }
 
+    /**
+     * The big-endian 16-bit word at {@code i} (bytes i and i + 1): one look at the form for both bytes,
+     * for the header fields and checksums read on every frame.
+     */
+    public int u16(int i) {
+        if (mid == null || i + 1 < b.length) {
+            return (b[i] & 0xff) << 8 | b[i + 1] & 0xff;
+        }
+        return (get(i) & 0xff) << 8 | get(i + 1) & 0xff;
+    }
+
     /** Copies {@code n} bytes from {@code from} into {@code dst} at {@code off}. */
     public void copyTo(int from, byte[] dst, int off, int n) {
         if (mid != null) {

@@ -27,12 +27,19 @@ public final class RangeStaging implements StagingBuffer {
     // reads arrive in order from its start, so each extends this prefix by a concatenation, where replacing the
     // previous segment's pieces one read at a time was a tenth of a payload-free run. Null: no prefix.
     private final Content[] prefix;
+    // Per slot, bytes that continue the prefix's one span and their flipped weight, not yet folded into it: a
+    // burst that continues the segment only counts here, where a new Content per burst was a tenth of the run's
+    // allocations. Read the prefix through prefix(tag), which folds them in.
+    private final int[] more;
+    private final long[] moreFlips;
 
     public RangeStaging(int tags) {
         for (int t = 0; t < tags; t++) {
             slots.add(new ArrayList<>(4));
         }
         prefix = new Content[tags];
+        more = new int[tags];
+        moreFlips = new long[tags];
     }
 
     @Override
@@ -41,10 +48,17 @@ public final class RangeStaging implements StagingBuffer {
             return;
         }
         Content p = prefix[tag];
-        if (p != null && at == p.length() && !src.materialised()) {
+        if (p != null && at == p.length() + more[tag] && !src.materialised()) {
             int f = from - src.contentAt();
-            if (f >= 0 && f + n <= src.content().length()) {
-                prefix[tag] = p.appendRange(src.content(), f, f + n); // the common case, without a slice of src
+            Content c = src.content();
+            if (f >= 0 && f + n <= c.length()) {
+                // The common case, without a slice of src: a read that continues the segment, in order.
+                if (p.continuedBy(more[tag], c, f, f + n)) {
+                    more[tag] += n;
+                    moreFlips[tag] += c.flips();
+                } else {
+                    prefix[tag] = prefix(tag).appendRange(c, f, f + n);
+                }
                 return;
             }
         }
@@ -59,7 +73,7 @@ public final class RangeStaging implements StagingBuffer {
 
     /** Folds the slot's prefix into its pieces. */
     private void flush(int tag) {
-        Content p = prefix[tag];
+        Content p = prefix(tag);
         if (p != null) {
             prefix[tag] = null;
             putPiece(slots.get(tag), 0, Bytes.of(p));
@@ -137,7 +151,7 @@ public final class RangeStaging implements StagingBuffer {
         if (len == 0) {
             return Bytes.of();
         }
-        Content p = prefix[tag];
+        Content p = prefix(tag);
         if (p != null && p.length() >= len) {
             return Bytes.of(p.slice(0, len)); // the segment's reads, in order from its start
         }
@@ -167,6 +181,16 @@ public final class RangeStaging implements StagingBuffer {
             c = join(c, Content.of(Span.ZEROS, at, len - at));
         }
         return Bytes.of(c);
+    }
+
+    /** The slot's prefix with the bytes that continue it folded in (null: none). */
+    private Content prefix(int tag) {
+        if (more[tag] != 0) {
+            prefix[tag] = prefix[tag].lengthened(more[tag], moreFlips[tag]);
+            more[tag] = 0;
+            moreFlips[tag] = 0;
+        }
+        return prefix[tag];
     }
 
     private static boolean contentOnly(Bytes b) {

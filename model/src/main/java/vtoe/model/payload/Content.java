@@ -47,6 +47,38 @@ public final class Content {
         return List.of(spans);
     }
 
+    /**
+     * Whether bytes [from, to) of {@code src} continue this content's one span in its stream, so that
+     * {@link #appendRange} would just lengthen that span (a DMA burst continuing a segment's staging).
+     */
+    public boolean continuedBy(Content src, int from, int to) {
+        return continuedBy(0, src, from, to);
+    }
+
+    /** {@link #continuedBy} of this content lengthened by {@code extra} bytes (without building it). */
+    public boolean continuedBy(int extra, Content src, int from, int to) {
+        if (spans.length != 1 || src.spans.length != 1 || from < 0 || to > src.length || from >= to) {
+            return false;
+        }
+        Span s = spans[0];
+        Span o = src.spans[0];
+        return o.stream() == s.stream() && o.offset() + from == s.offset() + s.length() + extra;
+    }
+
+    /** The weight of the bits flipped in this content (what {@link #appendRange} adds up). */
+    public long flips() {
+        return flips;
+    }
+
+    /** This content's one span {@code n} bytes longer, with {@code moreFlips} more flipped weight: n bytes appended by {@link #continuedBy}. */
+    public Content lengthened(int n, long moreFlips) {
+        if (spans.length != 1 || n < 0) {
+            throw new IllegalArgumentException("only a content of one span can be lengthened, by n >= 0 bytes: " + this + " by " + n);
+        }
+        Span s = spans[0];
+        return new Content(new Span[] {new Span(s.stream(), s.offset(), s.length() + n)}, flips + moreFlips);
+    }
+
     public boolean corrupted() {
         return flips != 0;
     }
@@ -103,14 +135,7 @@ public final class Content {
      * building the slice when both end in one span each (a DMA burst that continues a segment's staging).
      */
     public Content appendRange(Content src, int from, int to) {
-        if (spans.length == 1 && src.spans.length == 1 && from >= 0 && to <= src.length && from < to) {
-            Span s = spans[0];
-            Span o = src.spans[0];
-            if (o.stream() == s.stream() && o.offset() + from == s.offset() + s.length()) {
-                return new Content(new Span[] {new Span(s.stream(), s.offset(), s.length() + to - from)}, flips + src.flips);
-            }
-        }
-        return concat(src.slice(from, to));
+        return continuedBy(src, from, to) ? lengthened(to - from, src.flips) : concat(src.slice(from, to));
     }
 
     /** The content with bit {@code bit} flipped (counted from its first byte's most significant bit, as on the wire). */

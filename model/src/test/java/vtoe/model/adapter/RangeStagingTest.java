@@ -18,7 +18,7 @@ import vtoe.model.txn.Bytes;
 class RangeStagingTest {
     @Test
     void holdsWhatAByteArrayWould() {
-        holdsWhatAByteArrayWould(new Random(0x57a9), 0);
+        holdsWhatAByteArrayWould(new Random(0x57a9), 0, 1);
     }
 
     /**
@@ -28,11 +28,57 @@ class RangeStagingTest {
      */
     @Test
     void readsInOrderOverThePreviousSegmentHoldWhatAByteArrayWould() {
-        holdsWhatAByteArrayWould(new Random(0x5e9), 80);
+        holdsWhatAByteArrayWould(new Random(0x5e9), 80, 1);
     }
 
-    /** Random puts; {@code inOrder} percent of them start at the slot's start or where the previous one ended. */
-    private static void holdsWhatAByteArrayWould(Random r, int inOrder) {
+    /** The same, read only now and then, so that many reads continue the segment between two reads of it (as a frame's do). */
+    @Test
+    void readsInOrderReadNowAndThenHoldWhatAByteArrayWould() {
+        holdsWhatAByteArrayWould(new Random(0x5ea), 90, 6);
+    }
+
+    /** A read at the segment's end of stream bytes that do not follow it (they repeat some) is not taken as continuing it. */
+    @Test
+    void aReadRepeatingStreamBytesDoesNotContinueTheSegment() {
+        RangeStaging s = new RangeStaging(1);
+        s.put(0, 0, Bytes.of(Content.of(7, 1000, 128)), 0, 128);
+        s.put(0, 128, Bytes.of(Content.of(7, 1128, 128)), 0, 128);
+        s.put(0, 256, Bytes.of(Content.of(7, 1128, 128)), 0, 128);
+        assertThat(s.payload(0, 384).content().spans()).containsExactly(new Span(7, 1000, 256), new Span(7, 1128, 128));
+    }
+
+    /** A corrupted read among reads that continue the segment: the payload carries its flipped bit, as concatenating them would. */
+    @Test
+    void aCorruptedReadAmongInOrderReadsIsCarriedIntoThePayload() {
+        for (int bad = 0; bad < 12; bad++) {
+            RangeStaging s = new RangeStaging(1);
+            Content want = null;
+            long off = 1000;
+            int at = 0;
+            for (int i = 0; i < 12; i++) {
+                int n = 128;
+                Content src = Content.of(7, off - 3, n + 6);
+                if (i == bad) {
+                    src = src.flip(8 * 3 + 17);
+                }
+                s.put(0, at, Bytes.of(src), 3, n);
+                want = want == null ? Bytes.of(src).slice(3, 3 + n).content() : want.appendRange(src, 3, 3 + n);
+                at += n;
+                off += n;
+            }
+            Content got = s.payload(0, at).content();
+            assertThat(got.corrupted()).as("read %d corrupted", bad).isTrue();
+            assertThat(got.checksumSum()).as("read %d corrupted", bad).isEqualTo(want.checksumSum());
+            assertThat(got.spans()).as("read %d corrupted", bad).isEqualTo(want.spans());
+            assertThat(s.payload(0, at).content().checksumSum()).as("read again").isEqualTo(want.checksumSum());
+        }
+    }
+
+    /**
+     * Random puts; {@code inOrder} percent of them start at the slot's start or where the previous one
+     * ended; the slot is read after one put in {@code readEvery} on average.
+     */
+    private static void holdsWhatAByteArrayWould(Random r, int inOrder, int readEvery) {
         int slot = 2048;
         RangeStaging s = new RangeStaging(2);
         long[] ref = new long[slot];
@@ -51,6 +97,9 @@ class RangeStagingTest {
             nextOff = off + from + n;
             for (int k = 0; k < n; k++) {
                 ref[at + k] = off + from + k;
+            }
+            if (r.nextInt(readEvery) != 0) {
+                continue;
             }
             int len = r.nextBoolean() ? 1 + r.nextInt(slot) : Math.max(1, next - r.nextInt(8));
             Content got = s.payload(1, len).content();

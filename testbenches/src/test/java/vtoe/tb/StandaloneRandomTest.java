@@ -15,7 +15,8 @@ import vtoe.tb.world.WorldScenario;
 /**
  * The standalone TLM (no RTL) in the random worlds of {@link WorldScenario}: the same scenarios the
  * co-simulation runs, judged by the same verdict, and every decision the standalone ConnStateUnit
- * makes passes through the checks the lockstep holds the RTL to.
+ * makes passes through the checks the lockstep holds the RTL to (and its cheap look at whether the
+ * next cycle has an op agrees with the op it decides).
  *
  * <p>Run just this: {@code ./scripts/test --only StandaloneRandomTest}; more seeds: {@code -Dseeds=500}.
  */
@@ -40,7 +41,7 @@ class StandaloneRandomTest {
         WorldScenario sc = new WorldScenario(p, run.seed());
         StandaloneWorld w = new StandaloneWorld(p, sc.world, StandaloneAdapter.Timing.defaults(), new RunStreams(run.seed())::stream,
                 run::context);
-        w.adapter.deliverPerBeat(perBeat);
+        w.adapter.deliverPerBeat(perBeat).checkLookahead(true); // the look at the next cycle agrees with decide in every op
         try {
             for (var pt : sc.adapter.parts) {
                 w.open(pt.setup());

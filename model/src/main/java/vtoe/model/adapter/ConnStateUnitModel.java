@@ -692,6 +692,31 @@ public final class ConnStateUnitModel {
         return null;
     }
 
+    /**
+     * Whether {@link #decide} would give an op for cycle {@code t}, without building it (no record, no
+     * trial ACK or expiry on a copy of the state): the standalone TLM asks this after every op, to
+     * know whether to step the next cycle. The same conditions as decide's, in its order.
+     */
+    public boolean hasOp(long t, int doneTag) {
+        if (!drainQ.isEmpty() || doneTag >= 0 || !retireQ.isEmpty() || !ctl.isEmpty() || !acks.isEmpty() || !descs.isEmpty()) {
+            return true;
+        }
+        if (pendingFaults != 0) {
+            for (Deque<PendingFault> q : faults.values()) {
+                if (!q.isEmpty()) {
+                    return true;
+                }
+            }
+        }
+        long rt = t - traceOffset;
+        wheel.catchUp(rt - 1);
+        if (wheel.stepReady(rt)) {
+            return true;
+        }
+        Integer h = sendQ.peekFirst();
+        return h != null && (!Segmenter.eligible(st[h]) || !freeTags.isEmpty());
+    }
+
     private static TraceRecord rec(Op op, int conn, int tag, int seq, int len, long aux, long t) {
         return new TraceRecord(op.code, conn, tag, seq, len, aux, t);
     }

@@ -101,6 +101,7 @@ public final class StandaloneAdapter implements AdapterPorts {
     private long inFlight; // deliveries scheduled and not yet made
     private boolean fresh; // a tag became complete this cycle
     private boolean perBeat; // one event per beat, as before batching (to check batching changes nothing)
+    private boolean checkLookahead; // after every op, hasOp against decide (for tests)
 
     public StandaloneAdapter(AdapterParams p, Timeline t, PhysicalMemory mem, Timing timing, Supplier<String> context) {
         this(p, t, PayloadMemory.of(mem), StagingBuffer.bytes(p.tags(), p.slotBytes()), timing, context);
@@ -150,6 +151,12 @@ public final class StandaloneAdapter implements AdapterPorts {
      */
     public StandaloneAdapter deliverPerBeat(boolean on) {
         this.perBeat = on;
+        return this;
+    }
+
+    /** After every op, checks that the cheap look at the next cycle ({@code hasOp}) agrees with {@code decide}: slower, for tests. */
+    public StandaloneAdapter checkLookahead(boolean on) {
+        this.checkLookahead = on;
         return this;
     }
 
@@ -469,7 +476,11 @@ public final class StandaloneAdapter implements AdapterPorts {
             did = true;
         }
         // Step again next cycle only if there will be something to do then; an input arriving then wakes it anyway.
-        if (fresh || (did && (perBeat || canFrame(now + 1) || decide(now + 1) != null))) {
+        if (checkLookahead && did && hasOp(now + 1) != (decide(now + 1) != null)) {
+            throw new IllegalStateException("ConnStateUnitModel.hasOp and decide disagree about cycle " + (now + 1) + ": decide gives "
+                    + decide(now + 1) + "\n" + diagnostics());
+        }
+        if (fresh || (did && (perBeat || canFrame(now + 1) || hasOp(now + 1)))) {
             schedule(now + 1);
             return;
         }
@@ -498,6 +509,12 @@ public final class StandaloneAdapter implements AdapterPorts {
             d = null;
         }
         return model.csu().decide(c, d == null ? -1 : d.tag, d == null ? 0 : d.conn, d != null && d.sent);
+    }
+
+    /** Whether {@link #decide} would give an op for cycle {@code c}, without building it. */
+    private boolean hasOp(long c) {
+        Done d = done.peekFirst();
+        return model.csu().hasOp(c, d != null && d.readyAt + 1 <= c ? d.tag : -1);
     }
 
     /** Whether the framer could latch a segment for cycle {@code c} if nothing arrives before (no side effects). */

@@ -362,11 +362,16 @@ public final class StandaloneAdapter implements AdapterPorts {
 
     /**
      * Wakes ConnStateUnit after an input for {@code tag} if it changed something it or the framer look
-     * at: the tag is complete (or failed) now. An extent still waiting for its data does not.
+     * at: the tag failed (a fault for the unit to apply now), or it is complete, which only the framer
+     * looks at and from the next cycle on ({@link #frameOne}), so the step comes then: a step in this
+     * cycle would find nothing to do (a third of a stream's steps did). An extent still waiting for its
+     * data changes nothing.
      */
     private void kickFor(int tag) {
-        if (perBeat || tag < 0 || tag >= p.tags() || model.hostHandshake().complete(tag) || model.hostHandshake().failed(tag)) {
+        if (perBeat || tag < 0 || tag >= p.tags() || model.hostHandshake().failed(tag)) {
             kick();
+        } else if (model.hostHandshake().complete(tag)) {
+            schedule(t.now() + 1);
         }
     }
 
@@ -576,7 +581,12 @@ public final class StandaloneAdapter implements AdapterPorts {
             framesSent++;
             out.txFrame(f.bytes());
             done.addLast(new Done(tag, c, true, end + unpin));
-            kick();
+            // The unit takes the tag back from the cycle after readyAt; until then the frame's end changes nothing it looks at.
+            if (perBeat) {
+                kick();
+            } else {
+                schedule(end + unpin + 1);
+            }
         });
     }
 

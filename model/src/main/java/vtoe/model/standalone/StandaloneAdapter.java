@@ -363,14 +363,15 @@ public final class StandaloneAdapter implements AdapterPorts {
     /**
      * Wakes ConnStateUnit after an input for {@code tag} if it changed something it or the framer look
      * at: the tag failed (a fault for the unit to apply now), or it is complete, which only the framer
-     * looks at and from the next cycle on ({@link #frameOne}), so the step comes then: a step in this
-     * cycle would find nothing to do (a third of a stream's steps did). An extent still waiting for its
-     * data changes nothing.
+     * looks at and from the next cycle on ({@link #frameOne}), so the step comes then, and only if the
+     * framer is free: a busy one looks for complete tags itself once the unit has taken its tag back
+     * (the step of that TAG_DONE asks {@link #canFrame}). A step that could only find nothing to do
+     * was a third of a stream's. An extent still waiting for its data changes nothing.
      */
     private void kickFor(int tag) {
         if (perBeat || tag < 0 || tag >= p.tags() || model.hostHandshake().failed(tag)) {
             kick();
-        } else if (model.hostHandshake().complete(tag)) {
+        } else if (!framerBusy && model.hostHandshake().complete(tag)) {
             schedule(t.now() + 1);
         }
     }

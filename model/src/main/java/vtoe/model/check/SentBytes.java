@@ -1,7 +1,6 @@
 package vtoe.model.check;
 
-import java.util.Map;
-import java.util.TreeMap;
+import java.util.Arrays;
 import vtoe.model.txn.Bytes;
 
 /**
@@ -12,10 +11,19 @@ import vtoe.model.txn.Bytes;
  * <p>One piece per first transmission, never merged: a piece is what one segment added, and pieces do
  * not overlap. Pieces wholly below what the checker knows is acknowledged are dropped, so the store
  * holds about one window.
+ *
+ * <p>The pieces lie in arrays sorted by sequence number, written out rather than a {@code TreeMap}:
+ * a stream's new data is appended and its acknowledged data leaves from the front, which the arrays
+ * do without a node or a boxed key per segment (the map's inserts were a sixtieth of a payload-free
+ * run); a piece in a gap, from a sender that skipped a range and came back, is inserted in place.
  */
 final class SentBytes {
-    private final TreeMap<Long, Bytes> pieces = new TreeMap<>();
-    // No piece ends past it: new data (most of a run's segments) is recognised without a look into the tree.
+    private long[] start = new long[64];
+    private int[] len = new int[64];
+    private Bytes[] data = new Bytes[64];
+    private int lo; // the live pieces are [lo, hi)
+    private int hi;
+    // No piece ends past it: new data (most of a run's segments) is recognised without a search.
     private long highest = Long.MIN_VALUE;
 
     /**
@@ -23,23 +31,22 @@ final class SentBytes {
      * sent before, or -1 if every byte that was sent before is the same (bytes never sent before are
      * not compared).
      */
-    long firstDifference(long seq, Bytes data) {
+    long firstDifference(long seq, Bytes d) {
         if (seq >= highest) {
             return -1;
         }
-        long end = seq + data.length();
-        Map.Entry<Long, Bytes> e = pieces.floorEntry(seq);
-        Long from = e != null && e.getKey() + e.getValue().length() > seq ? e.getKey() : pieces.ceilingKey(seq);
-        if (from == null) {
-            return -1;
+        long end = seq + d.length();
+        int i = floor(seq);
+        if (i < lo || start[i] + len[i] <= seq) {
+            i++; // the first piece that starts after seq
         }
-        for (Map.Entry<Long, Bytes> p : pieces.subMap(from, true, end, false).entrySet()) {
-            long lo = Math.max(seq, p.getKey());
-            long hi = Math.min(end, p.getKey() + p.getValue().length());
-            if (lo < hi) {
-                int k = p.getValue().mismatch((int) (lo - p.getKey()), data, (int) (lo - seq), (int) (hi - lo));
+        for (; i < hi && start[i] < end; i++) {
+            long a = Math.max(seq, start[i]);
+            long b = Math.min(end, start[i] + len[i]);
+            if (a < b) {
+                int k = data[i].mismatch((int) (a - start[i]), d, (int) (a - seq), (int) (b - a));
                 if (k >= 0) {
-                    return lo + k;
+                    return a + k;
                 }
             }
         }
@@ -48,55 +55,100 @@ final class SentBytes {
 
     /** The byte first sent at {@code seq} for messages (its value, or which stream byte it was), or "nothing". */
     String byteAt(long seq) {
-        Map.Entry<Long, Bytes> e = pieces.floorEntry(seq);
-        if (e == null || e.getKey() + e.getValue().length() <= seq) {
+        int i = floor(seq);
+        if (i < lo || start[i] + len[i] <= seq) {
             return "nothing";
         }
-        return e.getValue().describeAt((int) (seq - e.getKey()));
+        return data[i].describeAt((int) (seq - start[i]));
     }
 
-    /** Records the parts of {@code [seq, seq + data.length())} not sent before. */
-    void record(long seq, Bytes data) {
-        long end = seq + data.length();
+    /** Records the parts of {@code [seq, seq + d.length())} not sent before. */
+    void record(long seq, Bytes d) {
+        long end = seq + d.length();
         if (seq >= highest) {
             if (end > seq) {
-                pieces.put(seq, data.slice(0, data.length()));
+                insert(hi, seq, d.slice(0, d.length()));
                 highest = end;
             }
             return;
         }
         highest = Math.max(highest, end);
         long at = seq;
-        Map.Entry<Long, Bytes> before = pieces.floorEntry(seq);
-        if (before != null) {
-            at = Math.max(at, before.getKey() + before.getValue().length());
+        int i = floor(seq);
+        if (i >= lo) {
+            at = Math.max(at, start[i] + len[i]);
         }
+        int j = i + 1; // the first piece that starts after seq, so at or after at
         while (at < end) {
-            Long next = pieces.ceilingKey(at);
-            long gapEnd = next == null ? end : Math.min(end, next);
+            long gapEnd = j < hi ? Math.min(end, start[j]) : end;
             if (gapEnd > at) {
-                pieces.put(at, data.slice((int) (at - seq), (int) (gapEnd - seq)));
+                j = insert(j, at, d.slice((int) (at - seq), (int) (gapEnd - seq))) + 1;
             }
-            if (next == null || next >= end) {
+            if (j >= hi || start[j] >= end) {
                 break;
             }
-            Bytes n = pieces.get(next);
-            at = next + n.length();
+            at = start[j] + len[j];
+            j++;
         }
     }
 
     /** Forgets the pieces that lie wholly below {@code seq}. */
     void forgetBelow(long seq) {
-        while (!pieces.isEmpty()) {
-            Map.Entry<Long, Bytes> first = pieces.firstEntry();
-            if (first.getKey() + first.getValue().length() > seq) {
-                return;
-            }
-            pieces.pollFirstEntry();
+        while (lo < hi && start[lo] + len[lo] <= seq) {
+            data[lo++] = null;
         }
     }
 
     int pieces() {
-        return pieces.size();
+        return hi - lo;
+    }
+
+    /** The index of the last piece starting at or before {@code seq}, lo - 1 if none. */
+    private int floor(long seq) {
+        int a = lo;
+        int b = hi - 1;
+        int found = lo - 1;
+        while (a <= b) {
+            int m = (a + b) >>> 1;
+            if (start[m] <= seq) {
+                found = m;
+                a = m + 1;
+            } else {
+                b = m - 1;
+            }
+        }
+        return found;
+    }
+
+    /**
+     * Puts a piece at index {@code at} (lo <= at <= hi), the pieces from there on moving up by one;
+     * returns where it went (the arrays may have been compacted).
+     */
+    private int insert(int at, long s, Bytes d) {
+        if (hi == start.length) {
+            int n = hi - lo;
+            int shift = lo;
+            if (n * 2 > start.length) {
+                start = Arrays.copyOf(start, start.length * 2);
+                len = Arrays.copyOf(len, len.length * 2);
+                data = Arrays.copyOf(data, data.length * 2);
+            }
+            // Move the live pieces down to index 0 (the front has left as the stream was acknowledged).
+            System.arraycopy(start, lo, start, 0, n);
+            System.arraycopy(len, lo, len, 0, n);
+            System.arraycopy(data, lo, data, 0, n);
+            Arrays.fill(data, n, hi, null);
+            lo = 0;
+            hi = n;
+            at -= shift;
+        }
+        System.arraycopy(start, at, start, at + 1, hi - at);
+        System.arraycopy(len, at, len, at + 1, hi - at);
+        System.arraycopy(data, at, data, at + 1, hi - at);
+        start[at] = s;
+        len[at] = d.length();
+        data[at] = d;
+        hi++;
+        return at;
     }
 }

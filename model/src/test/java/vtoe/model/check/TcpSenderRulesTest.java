@@ -494,6 +494,20 @@ class TcpSenderRulesTest {
         assertThat(only(Rule.SEQUENCE_GAP).message()).contains("starts at +1000", "[+0, +1000) were skipped");
     }
 
+    /**
+     * The skipped bytes sent afterwards, wholly below the later segment, are judged like any other
+     * segment below the highest sent: a retransmission, here without a cause (the checker once threw there).
+     */
+    @Test
+    void theSkippedBytesSentAfterwardsAreJudged() {
+        send(10, 0, 500);
+        send(200, 1000, 500);
+        send(400, 500, 400);
+        assertThat(r.violations()).extracting(TcpSenderRules.Violation::rule).containsExactly(Rule.SEQUENCE_GAP, Rule.NO_CAUSE);
+        assertThat(r.violations().get(0).message()).contains("[+500, +1000) were skipped");
+        assertThat(r.violations().get(1).message()).contains("resends [+500, +900)");
+    }
+
     @Test
     void timingOutMoreOftenThanMaxRetries() {
         send(10, 0, 1000);

@@ -76,7 +76,14 @@ public final class RangeStaging implements StagingBuffer {
         Content p = prefix(tag);
         if (p != null) {
             prefix[tag] = null;
-            putPiece(slots.get(tag), 0, Bytes.of(p));
+            List<Piece> m = slots.get(tag);
+            if (m.isEmpty() || m.get(m.size() - 1).end() <= p.length()) {
+                // It covers every piece (a segment as long as the last, or longer): what putPiece would leave, without its walk.
+                m.clear();
+                m.add(new Piece(0, Bytes.of(p)));
+                return;
+            }
+            putPiece(m, 0, Bytes.of(p));
         }
     }
 

@@ -103,21 +103,10 @@ final class SentBytes {
         return hi - lo;
     }
 
-    /** The index of the last piece starting at or before {@code seq}, lo - 1 if none. */
+    /** The index of the last piece starting at or before {@code seq}, lo - 1 if none (starts are distinct). */
     private int floor(long seq) {
-        int a = lo;
-        int b = hi - 1;
-        int found = lo - 1;
-        while (a <= b) {
-            int m = (a + b) >>> 1;
-            if (start[m] <= seq) {
-                found = m;
-                a = m + 1;
-            } else {
-                b = m - 1;
-            }
-        }
-        return found;
+        int k = Arrays.binarySearch(start, lo, hi, seq);
+        return k >= 0 ? k : -k - 2;
     }
 
     /**

@@ -106,10 +106,24 @@ final class ScaleBench {
         double idleBig = rtlBigIdle();
         write(md, conns, bytes, pngRef, reps, rtlConns);
         md.append(String.format("Idle, the Verilated adapter alone (native loop, no Java per cycle) clocks %.0f cycles/s with %d "
-                + "connections%s.%n%n", idle, rtlConns, Double.isNaN(idleBig) ? ""
-                        : String.format(" and %.0f with %d: %.0fx slower for every cycle, busy or not, while the TLM's work per "
-                                + "segment hardly changes with the connections it holds", idleBig, bigConns, idle / idleBig)));
+                + "connections%s.%n%n", idle, rtlConns, Double.isNaN(idleBig) ? "" : String.format(" and %.0f with %d (%s)", idleBig,
+                        bigConns, idleComparison(idle / idleBig))));
         plot(conns, bytes, png);
+    }
+
+    /**
+     * How the larger build's idle speed compares, {@code ratio} being the smaller build's cycles/s over the
+     * larger's; within 15%, about the run-to-run noise of this machine, it is called the same speed.
+     */
+    static String idleComparison(double ratio) {
+        if (ratio > 1.15) {
+            return String.format("%.1fx slower for every cycle, busy or not, while the TLM's work per segment hardly changes with the "
+                    + "connections it holds", ratio);
+        }
+        if (ratio < 1 / 1.15) {
+            return String.format("%.1fx faster per cycle", 1 / ratio);
+        }
+        return "within 15% of it per cycle, about this machine's run-to-run noise";
     }
 
     private static String wall(WorldPair.Run r) {

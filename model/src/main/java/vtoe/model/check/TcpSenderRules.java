@@ -9,6 +9,7 @@ import java.util.function.Supplier;
 import vtoe.model.AdapterParams;
 import vtoe.model.net.ParseResult;
 import vtoe.model.net.TcpFrame;
+import vtoe.model.sim.KeyedHeap;
 import vtoe.model.txn.Bytes;
 import vtoe.model.world.ConnSetup;
 
@@ -296,7 +297,8 @@ public final class TcpSenderRules {
 
     private final Tolerances tol;
     private final Map<Tuple, SenderState> conns = new LinkedHashMap<>();
-    private final ReorderQueue pending = new ReorderQueue();
+    // By cycle, the sender's frames first (key cycle * 2, a frame to the sender cycle * 2 + 1), then in the order handed over.
+    private final KeyedHeap<Bytes> pending = new KeyedHeap<>();
     private final Tally tally = new Tally();
     private final List<Violation> violations = new ArrayList<>();
     private final List<Violation> reported = new ArrayList<>();
@@ -421,9 +423,9 @@ public final class TcpSenderRules {
                     + frame.length() + " bytes", "was handed over after frames up to cycle " + judgedUpTo + " had been judged;"
                     + " the harness hands frames over more than reorderCycles (" + tol.reorderCycles() + ") out of order. Raise it."));
         }
-        pending.add(cycle, fromSender, order++, frame);
+        pending.add(cycle << 1 | (fromSender ? 0 : 1), order++, frame);
         newest = Math.max(newest, cycle);
-        while (!pending.isEmpty() && (tol.reorderCycles() == 0 || pending.firstCycle() < newest - tol.reorderCycles())) {
+        while (!pending.isEmpty() && (tol.reorderCycles() == 0 || (pending.firstKey() >> 1) < newest - tol.reorderCycles())) {
             judgeFirst();
         }
     }
@@ -435,9 +437,9 @@ public final class TcpSenderRules {
     }
 
     private void judgeFirst() {
-        long cycle = pending.firstCycle();
-        boolean fromSender = pending.firstFromSender();
-        Bytes frame = pending.firstFrame();
+        long cycle = pending.firstKey() >> 1;
+        boolean fromSender = (pending.firstKey() & 1) == 0;
+        Bytes frame = pending.first();
         pending.removeFirst();
         judgedUpTo = Math.max(judgedUpTo, cycle);
         if (fromSender) {

@@ -38,10 +38,7 @@ public final class EventKernel implements Timeline {
     private int nodes;
 
     // The heap beside it: (key, seq) ordered, seq unique.
-    private long[] keys = new long[64];
-    private long[] seqs = new long[64];
-    private Runnable[] actions = new Runnable[64];
-    private int size;
+    private final KeyedHeap<Runnable> heap = new KeyedHeap<>();
 
     private long now;
     private long seq;
@@ -75,7 +72,7 @@ public final class EventKernel implements Timeline {
     }
 
     public int pending() {
-        return size + inWheel;
+        return heap.size() + inWheel;
     }
 
     /** Events run so far (a measure of the kernel's work, for benchmarks). */
@@ -88,11 +85,12 @@ public final class EventKernel implements Timeline {
         while (!stop.getAsBoolean()) {
             int slot = inWheel == 0 ? -1 : firstSlot();
             long wheelKey = slot < 0 ? Long.MAX_VALUE : base + ((slot - base) & MASK);
-            boolean fromHeap = size > 0 && (slot < 0 || keys[0] < wheelKey || keys[0] == wheelKey && seqs[0] < nodeSeq[head[slot]]);
+            boolean fromHeap = !heap.isEmpty() && (slot < 0 || heap.firstKey() < wheelKey
+                    || heap.firstKey() == wheelKey && heap.firstSeq() < nodeSeq[head[slot]]);
             if (slot < 0 && !fromHeap) {
                 return true;
             }
-            long key = fromHeap ? keys[0] : wheelKey;
+            long key = fromHeap ? heap.firstKey() : wheelKey;
             long cycle = key >>> 1;
             if (cycle > maxCycle) {
                 now = maxCycle;
@@ -100,8 +98,8 @@ public final class EventKernel implements Timeline {
             }
             Runnable a;
             if (fromHeap) {
-                a = actions[0];
-                heapPop();
+                a = heap.first();
+                heap.removeFirst();
             } else {
                 a = takeHead(slot);
             }
@@ -124,7 +122,7 @@ public final class EventKernel implements Timeline {
         if (key >= base && key - base < WHEEL) {
             wheelAdd(key, s, action);
         } else {
-            heapPush(key, s, action);
+            heap.add(key, s, action);
         }
     }
 
@@ -186,64 +184,5 @@ public final class EventKernel implements Timeline {
         free = n;
         inWheel--;
         return a;
-    }
-
-    // ---- the heap: (key, seq) ordered, seq unique ----
-
-    private static boolean before(long ka, long sa, long kb, long sb) {
-        return ka != kb ? ka < kb : sa < sb;
-    }
-
-    private void heapPush(long key, long s, Runnable action) {
-        if (size == keys.length) {
-            int n = size * 2;
-            keys = Arrays.copyOf(keys, n);
-            seqs = Arrays.copyOf(seqs, n);
-            actions = Arrays.copyOf(actions, n);
-        }
-        int i = size++;
-        while (i > 0) {
-            int parent = (i - 1) >>> 1;
-            if (!before(key, s, keys[parent], seqs[parent])) {
-                break;
-            }
-            keys[i] = keys[parent];
-            seqs[i] = seqs[parent];
-            actions[i] = actions[parent];
-            i = parent;
-        }
-        keys[i] = key;
-        seqs[i] = s;
-        actions[i] = action;
-    }
-
-    private void heapPop() {
-        int last = --size;
-        long key = keys[last];
-        long s = seqs[last];
-        Runnable a = actions[last];
-        actions[last] = null;
-        if (last == 0) {
-            return;
-        }
-        int i = 0;
-        int half = last >>> 1;
-        while (i < half) {
-            int child = 2 * i + 1;
-            int right = child + 1;
-            if (right < last && before(keys[right], seqs[right], keys[child], seqs[child])) {
-                child = right;
-            }
-            if (!before(keys[child], seqs[child], key, s)) {
-                break;
-            }
-            keys[i] = keys[child];
-            seqs[i] = seqs[child];
-            actions[i] = actions[child];
-            i = child;
-        }
-        keys[i] = key;
-        seqs[i] = s;
-        actions[i] = a;
     }
 }

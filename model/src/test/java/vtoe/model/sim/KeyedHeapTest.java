@@ -1,4 +1,4 @@
-package vtoe.model.check;
+package vtoe.model.sim;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -10,13 +10,14 @@ import org.junit.jupiter.api.Test;
 import vtoe.model.txn.Bytes;
 
 /**
- * The sender rules' reorder queue gives frames back in the order of the {@code PriorityQueue} it
- * replaced: by cycle, the sender's frames before those to it in one cycle, then in the order handed
- * over; through growth, emptying and refilling, and with many frames in one cycle.
+ * The keyed heap, as the sender rules use it for frames waiting for cycle order, gives them back in the
+ * order of the {@code PriorityQueue} it replaced: by cycle, the sender's frames before those to it in
+ * one cycle, then in the order handed over; through growth, emptying and refilling, and with many
+ * frames in one cycle. (The event kernel's use is checked by {@link EventKernelTest}.)
  *
- * <p>Run just this: {@code mvn -B -o test -pl model -Dtest=ReorderQueueTest}
+ * <p>Run just this: {@code mvn -B -o test -pl model -Dtest=KeyedHeapTest}
  */
-class ReorderQueueTest {
+class KeyedHeapTest {
     private record Ref(long cycle, boolean fromSender, long order, Bytes frame) {}
 
     @Test
@@ -30,7 +31,7 @@ class ReorderQueueTest {
                 }
                 return c != 0 ? c : Long.compare(a.order(), b.order());
             });
-            ReorderQueue q = new ReorderQueue();
+            KeyedHeap<Bytes> q = new KeyedHeap<>();
             long order = 0;
             long now = 0;
             List<String> got = new ArrayList<>();
@@ -42,7 +43,7 @@ class ReorderQueueTest {
                     boolean fromSender = r.nextBoolean();
                     Bytes f = Bytes.wrap(new byte[] {(byte) step});
                     ref.add(new Ref(cycle, fromSender, order, f));
-                    q.add(cycle, fromSender, order, f);
+                    q.add(cycle << 1 | (fromSender ? 0 : 1), order, f);
                     order++;
                     now += r.nextInt(4);
                 } else {
@@ -50,7 +51,7 @@ class ReorderQueueTest {
                     for (int i = 0; i < n && !q.isEmpty(); i++) {
                         Ref e = ref.poll();
                         want.add(e.cycle() + "/" + e.fromSender() + "/" + e.order());
-                        got.add(q.firstCycle() + "/" + q.firstFromSender() + "/" + (q.firstFrame() == e.frame() ? e.order() : "another frame"));
+                        got.add((q.firstKey() >> 1) + "/" + ((q.firstKey() & 1) == 0) + "/" + (q.first() == e.frame() ? e.order() : "another frame"));
                         q.removeFirst();
                     }
                 }
@@ -59,7 +60,7 @@ class ReorderQueueTest {
             while (!q.isEmpty()) {
                 Ref e = ref.poll();
                 want.add(e.cycle() + "/" + e.fromSender() + "/" + e.order());
-                got.add(q.firstCycle() + "/" + q.firstFromSender() + "/" + (q.firstFrame() == e.frame() ? e.order() : "another frame"));
+                got.add((q.firstKey() >> 1) + "/" + ((q.firstKey() & 1) == 0) + "/" + (q.first() == e.frame() ? e.order() : "another frame"));
                 q.removeFirst();
             }
             assertThat(got).as("seed %d", seed).containsExactlyElementsOf(want);

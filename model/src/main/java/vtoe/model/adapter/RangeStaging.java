@@ -76,14 +76,7 @@ public final class RangeStaging implements StagingBuffer {
         Content p = prefix(tag);
         if (p != null) {
             prefix[tag] = null;
-            List<Piece> m = slots.get(tag);
-            if (m.isEmpty() || m.get(m.size() - 1).end() <= p.length()) {
-                // It covers every piece (a segment as long as the last, or longer): what putPiece would leave, without its walk.
-                m.clear();
-                m.add(new Piece(0, Bytes.of(p)));
-                return;
-            }
-            putPiece(m, 0, Bytes.of(p));
+            putPiece(slots.get(tag), 0, Bytes.of(p));
         }
     }
 
@@ -99,6 +92,12 @@ public final class RangeStaging implements StagingBuffer {
         }
         if (last == null || last.end() <= at) {
             m.add(new Piece(at, piece)); // past everything the slot holds
+            return;
+        }
+        if (at <= m.get(0).at() && end >= last.end()) {
+            // Over everything the slot holds (a prefix folded in as each new segment starts): what the walk below leaves.
+            m.clear();
+            m.add(new Piece(at, piece));
             return;
         }
         // Replace, in place, the pieces [i, j) the put overlaps.

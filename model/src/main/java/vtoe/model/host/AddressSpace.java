@@ -246,23 +246,17 @@ public final class AddressSpace {
         if (len == 0) {
             return;
         }
-        // Each page looked up once (every segment sent is unpinned): the checks in requireMapped's order, then the unpins.
-        long first = va / PAGE;
-        Page[] pages = new Page[(int) (endVpn(va, len) - first)];
-        for (int i = 0; i < pages.length; i++) {
-            pages[i] = page(first + i);
-            if (pages[i] == null) {
-                requireMapped("unpin", va, len);
-            }
-        }
-        for (Page p : pages) {
+        requireMapped("unpin", va, len);
+        long end = endVpn(va, len);
+        for (long v = va / PAGE; v < end; v++) {
+            Page p = page(v);
             if (p.pinCount <= 0) {
                 throw new IllegalStateException("unpin of VA 0x%x in space %s: page is not pinned (range [0x%x, 0x%x))"
                         .formatted(p.va(), name, va, va + len));
             }
         }
-        for (Page p : pages) {
-            pager.unpin(p);
+        for (long v = va / PAGE; v < end; v++) {
+            pager.unpin(page(v));
             pager.unpins++;
         }
     }

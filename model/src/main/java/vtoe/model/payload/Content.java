@@ -48,14 +48,10 @@ public final class Content {
     }
 
     /**
-     * Whether bytes [from, to) of {@code src} continue this content's one span in its stream, so that
-     * {@link #appendRange} would just lengthen that span (a DMA burst continuing a segment's staging).
+     * Whether bytes [from, to) of {@code src} continue this content's one span, lengthened by
+     * {@code extra} bytes (without building it), in its stream: {@link #appendRange} then just lengthens
+     * that span (a DMA burst continuing a segment's staging).
      */
-    public boolean continuedBy(Content src, int from, int to) {
-        return continuedBy(0, src, from, to);
-    }
-
-    /** {@link #continuedBy} of this content lengthened by {@code extra} bytes (without building it). */
     public boolean continuedBy(int extra, Content src, int from, int to) {
         if (spans.length != 1 || src.spans.length != 1 || from < 0 || to > src.length || from >= to) {
             return false;
@@ -70,7 +66,7 @@ public final class Content {
         return flips;
     }
 
-    /** This content's one span {@code n} bytes longer, with {@code moreFlips} more flipped weight: n bytes appended by {@link #continuedBy}. */
+    /** This content's one span {@code n} bytes longer, with {@code moreFlips} more flipped weight: n bytes appended that {@link #continuedBy} accepted. */
     public Content lengthened(int n, long moreFlips) {
         if (spans.length != 1 || n < 0) {
             throw new IllegalArgumentException("only a content of one span can be lengthened, by n >= 0 bytes: " + this + " by " + n);
@@ -135,7 +131,7 @@ public final class Content {
      * building the slice when both end in one span each (a DMA burst that continues a segment's staging).
      */
     public Content appendRange(Content src, int from, int to) {
-        return continuedBy(src, from, to) ? lengthened(to - from, src.flips) : concat(src.slice(from, to));
+        return continuedBy(0, src, from, to) ? lengthened(to - from, src.flips) : concat(src.slice(from, to));
     }
 
     /** The content with bit {@code bit} flipped (counted from its first byte's most significant bit, as on the wire). */

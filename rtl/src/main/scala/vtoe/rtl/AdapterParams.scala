@@ -62,6 +62,9 @@ case class AdapterParams(
   def rowsPerSlot: Int = slotBytes / dataBytes
   def stagingRows: Int = tags * rowsPerSlot
   def stagingBytes: Int = tags * slotBytes
+  /** RAM the staging buffer is built from: a copy of the slots per answer path (PUSH, DMA), each in two
+    * banks of half the rows (see StagingBuffer). */
+  def stagingRamBytes: Int = 2 * 2 * ((stagingRows + 1) / 2) * dataBytes
   def timerSlotBits: Int = log2Ceil(timerSlots)
 
   def toJson: String =

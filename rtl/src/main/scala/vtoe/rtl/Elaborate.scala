@@ -81,7 +81,7 @@ object Elaborate {
     val entry = new RingEntry().getWidth
     val cfg = new ConnCfg().getWidth
     s"""{"connState": $conn, "ringEntry": $entry, "retained": ${p.retained}, "connCfg": $cfg, """ +
-      s""""perConnection": ${conn + entry * p.retained + cfg}, "stagingBytes": ${p.stagingBytes}}"""
+      s""""perConnection": ${conn + entry * p.retained + cfg}, "stagingBytes": ${p.stagingBytes}, "stagingRamBytes": ${p.stagingRamBytes}}"""
   }
 
   private def table(t: Seq[(String, Int)]): String = t.map { case (k, v) => s""""$k": $v""" }.mkString("{", ", ", "}")

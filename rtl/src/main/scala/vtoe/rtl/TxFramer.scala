@@ -67,7 +67,8 @@ class TxFramer(p: AdapterParams) extends Module {
   val beat = RegInit(0.U(16.W))
 
   // The configuration memory reads a cycle late: a pick waits until it holds the picked connection's.
-  when(state === S.Idle && ready.orR && io.cfg.valid) {
+  val pickNow = state === S.Idle && ready.orR && io.cfg.valid
+  when(pickNow) {
     cur.tag := pick
     cur.view := pv
     cur.cfg := io.cfg.cfg
@@ -105,10 +106,18 @@ class TxFramer(p: AdapterParams) extends Module {
   val frameLen = Mux(v.len + HDR.U < 60.U, 60.U, v.len + HDR.U)
   val nBeats = (frameLen + (D - 1).U) >> lgD
   val base = beat << lgD
-  val rowA = Mux(base >= HDR.U, (base - HDR.U) >> lgD, 0.U)
-  val slotBase = cur.tag * p.rowsPerSlot.U
-  io.stagingRow(0) := (slotBase + rowA)(log2Ceil(p.stagingRows) - 1, 0)
-  io.stagingRow(1) := (slotBase + rowA + 1.U)(log2Ceil(p.stagingRows) - 1, 0) // past the slot only when unused
+  // Payload row of a beat's window (its first row; the window is that row and the next).
+  def rowOf(bt: UInt): UInt = {
+    val b = bt << lgD
+    Mux(b >= HDR.U, (b - HDR.U) >> lgD, 0.U)
+  }
+  val rowA = rowOf(beat)
+  // Staging reads a cycle late (block RAM): ask now for the rows of the beat and tag of the next cycle,
+  // so that their bytes are there when that beat goes out.
+  val beatNext = Mux(pickNow, 0.U, Mux(io.tx.fire, beat + 1.U, beat))
+  val slotBaseNext = Mux(pickNow, pick, cur.tag) * p.rowsPerSlot.U
+  io.stagingRow(0) := (slotBaseNext + rowOf(beatNext))(log2Ceil(p.stagingRows) - 1, 0)
+  io.stagingRow(1) := (slotBaseNext + rowOf(beatNext) + 1.U)(log2Ceil(p.stagingRows) - 1, 0) // past the slot only when unused
   val win = io.stagingData(0) ++ io.stagingData(1)
   val lanes = Wire(Vec(D, UInt(8.W)))
   for (j <- 0 until D) {

@@ -31,7 +31,7 @@ class VtoeAdapter(p: AdapterParams) extends Module {
   val fetch = Module(new SerialDescriptorFetch(p, dmaId = 0))
   val hh = Module(new HostHandshake(p))
   val dma = Module(new DmaEngine(p))
-  val staging = Module(new StagingBuffer(p, writePorts = 3))
+  val staging = Module(new StagingBuffer(p))
   val framer = Module(new TxFramer(p))
   val parser = Module(new AckParser(p))
 
@@ -84,9 +84,8 @@ class VtoeAdapter(p: AdapterParams) extends Module {
   hh.io.dmaIdle := dma.io.idle
   hh.io.dmaErr := dma.io.err
   hh.io.dmaProgress := dma.io.progress
-  staging.io.write(0) := hh.io.staging
-  staging.io.write(1) := dma.io.staging(0)
-  staging.io.write(2) := dma.io.staging(1)
+  staging.io.push := hh.io.staging
+  staging.io.dma := dma.io.staging
   val faults = Module(new StableArbiter(new TagFault(p), 2))
   faults.io.in(0) <> hh.io.fault
   faults.io.in(1) <> dma.io.fault

@@ -133,7 +133,9 @@ public final class Bench implements Callable<Integer> {
                     .append(" bits, ").append(s.get("retained").asInt()).append(" retained entries of ")
                     .append(s.get("ringEntry").asInt()).append(" bits (descriptor VA, data VA, PA, size, seq: metadata only). ")
                     .append("Besides, one store-and-forward staging buffer of ").append(s.get("stagingBytes").asInt())
-                    .append(" bytes serves all connections (a segment's bytes stay there only until its frame has left).\n\n");
+                    .append(" bytes serves all connections (a segment's bytes stay there only until its frame has left); its RAM is ")
+                    .append(s.get("stagingRamBytes").asInt()).append(" bytes, a copy per answer path (PUSH, DMA), so that ")
+                    .append("both write and the framer reads in one cycle without a stall.\n\n");
             md.append("COPY_RETAIN keeps every sent, unacknowledged byte on the adapter: the window, in bits, on top of the ")
                     .append("same metadata.\n\n");
             md.append("| window | this adapter (bits/connection) | COPY_RETAIN (bits/connection) | ratio |\n|---:|---:|---:|---:|\n");

@@ -42,7 +42,7 @@ public final class Catalogue {
             q("host_bus_bytes", "host bus traffic", "bytes",
                     "bytes that crossed the host bus into the adapter (DMA reads of host memory and pushed bytes)"),
             q("adapter_state_bytes", "on-adapter state", "bytes",
-                    "per-connection context and retained metadata (elaborated RTL) plus the staging buffer"),
+                    "per-connection context and retained metadata (elaborated RTL) plus the staging slots (the RTL builds them twice, a copy per answer path: see area_bram_bits)"),
             q("copy_bytes", "retransmission copy, peak", "bytes",
                     "COPY_RETAIN: peak bytes held in the adapter's copy (sent, not yet acknowledged); 0 for the other modes"),
             q("adapter_memory_bytes", "on-adapter memory", "bytes", "adapter_state_bytes + copy_bytes"),

@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -26,8 +27,8 @@ import vtoe.tb.synth.SynthReport;
  * parameter stops with AdapterParams' own message, and a second call reuses the report.
  *
  * <p>On {@code FetchTop} (CSRs, doorbell queue, descriptor fetch) with 2 and 8 connections, not on the
- * whole adapter: {@code synth_xilinx} alone takes 2-3 CPU minutes on the smallest adapter (its staging
- * buffer and per-connection logic), FetchTop about 20 s. The adapter's figures are in BENCHMARKS.md.
+ * whole adapter: {@code synth_xilinx} alone takes about 3 CPU minutes on the 64-connection adapter, FetchTop
+ * about 20 s. The adapter's figures are in BENCHMARKS.md.
  *
  * <p>Run just this: {@code ./scripts/test --only SynthIT}
  */
@@ -99,6 +100,13 @@ class SynthIT {
         // synth_xilinx may move a memory from flip-flops to LUTRAM as it grows (cfgMem does here), so what
         // grows is the storage of both together.
         assertThat(b.xilinx().flipFlops() + b.xilinx().lutramBits()).isGreaterThan(a.xilinx().flipFlops() + a.xilinx().lutramBits());
+        // BENCHMARKS' growth sentence: fewest to most connections whatever the order given, from these figures.
+        String growth = Synth.growth(List.of(b, a));
+        assertThat(growth).startsWith(String.format(java.util.Locale.ROOT, "From 2 to 8 connections (4x): flip-flops %,d to %,d (%.2fx)",
+                a.xilinx().flipFlops(), b.xilinx().flipFlops(), (double) b.xilinx().flipFlops() / a.xilinx().flipFlops()));
+        assertThat(growth).contains(String.format(java.util.Locale.ROOT, "generic flip-flops %,d to %,d", a.generic().flipFlops(),
+                b.generic().flipFlops()));
+        assertThat(Synth.growth(List.of(a))).as("one configuration: nothing to compare").isEmpty();
     }
 
     @Test

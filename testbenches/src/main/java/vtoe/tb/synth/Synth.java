@@ -72,8 +72,8 @@ public final class Synth implements Callable<Integer> {
                     + "push the shared machine into swap or the OOM killer (default: ${DEFAULT-VALUE})")
     int memoryLimitGiB = 12;
 
-    @Option(names = "--generic-only", description = "run only the generic flow (minutes, where synth_xilinx of a large "
-            + "configuration takes hours on a small machine); the report's xilinx figures are left out")
+    @Option(names = "--generic-only", description = "run only the generic flow (about a minute for the adapter, where synth_xilinx "
+            + "takes 3-4 on this 2-core machine, longer for configurations with more memory); the report's xilinx figures are left out")
     boolean genericOnly;
 
     @Option(names = "--force", description = "synthesise even if the cached report matches")
@@ -300,6 +300,46 @@ public final class Synth implements Callable<Integer> {
         return new Result(report, dir, false);
     }
 
+    /**
+     * How flip-flops, LUTs and block RAM grow from the fewest connections to the most among reports that differ in
+     * nothing else (issue 12's target: flip-flops under 2x from 64 to 4096, the per-connection state being in
+     * RAM); empty when there are no two such reports or a flow did not finish on either end.
+     */
+    public static String growth(List<SynthReport> reports) {
+        Map<String, Integer> rest = new LinkedHashMap<>(reports.get(0).params());
+        rest.remove("numConns");
+        List<SynthReport> same = reports.stream().filter(r -> {
+            Map<String, Integer> q = new LinkedHashMap<>(r.params());
+            q.remove("numConns");
+            return q.equals(rest) && r.top().equals(reports.get(0).top());
+        }).sorted(java.util.Comparator.comparingInt(r -> r.params().get("numConns"))).toList();
+        if (same.size() < 2) {
+            return "";
+        }
+        SynthReport lo = same.get(0);
+        SynthReport hi = same.get(same.size() - 1);
+        int a = lo.params().get("numConns");
+        int b = hi.params().get("numConns");
+        StringBuilder s = new StringBuilder();
+        if (lo.xilinx() != null && hi.xilinx() != null) {
+            s.append(String.format(java.util.Locale.ROOT,
+                    "From %d to %d connections (%.0fx): flip-flops %,d to %,d (%.2fx), LUTs %,d to %,d (%.2fx), block RAM %,d to %,d bits (%.1fx) (synth_xilinx)",
+                    a, b, (double) b / a, lo.xilinx().flipFlops(), hi.xilinx().flipFlops(),
+                    (double) hi.xilinx().flipFlops() / lo.xilinx().flipFlops(), lo.xilinx().luts(), hi.xilinx().luts(),
+                    (double) hi.xilinx().luts() / lo.xilinx().luts(), lo.xilinx().bramBits(), hi.xilinx().bramBits(),
+                    (double) hi.xilinx().bramBits() / lo.xilinx().bramBits()));
+        }
+        if (lo.generic() != null && hi.generic() != null) {
+            s.append(s.length() == 0 ? String.format(java.util.Locale.ROOT, "From %d to %d connections: ", a, b) : "; ")
+                    .append(String.format(java.util.Locale.ROOT, "generic flip-flops %,d to %,d (%.2fx)", lo.generic().flipFlops(),
+                            hi.generic().flipFlops(), (double) hi.generic().flipFlops() / lo.generic().flipFlops()));
+        }
+        if (s.length() == 0) {
+            return "";
+        }
+        return s.append(". Issue 12's target: flip-flops grow by less than 2x from 64 to 4096 connections.").toString();
+    }
+
     /** The BENCHMARKS.md section: how it was made, the summary table, what the columns mean, the memories. */
     static String benchmarksSection(List<SynthReport> reports, String command, String load) {
         SynthReport first = reports.get(0);
@@ -314,6 +354,10 @@ public final class Synth implements Callable<Integer> {
                 .append(first.loweringOptions()).append("`, Verification layers disabled). Reports with every figure: ")
                 .append("`target/synth/<config>/report.md`.\n\n");
         s.append(summaryTable(reports)).append('\n');
+        String growth = growth(reports);
+        if (!growth.isEmpty()) {
+            s.append(growth).append("\n\n");
+        }
         s.append("*LUTs*: logic LUTs (LUT1..LUT6) after `synth_xilinx -top ").append(first.top())
                 .append(" -flatten` (7-series). *FFs*: FDRE/FDSE/FDCE/FDPE. *BRAM*: RAMB18E1 + RAMB36E1 primitives and their ")
                 .append("capacity in bits. *LUTRAM*: LUTs used as distributed RAM and their capacity (64 bits each). *DSPs*: ")

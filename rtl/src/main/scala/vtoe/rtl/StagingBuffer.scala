@@ -16,10 +16,10 @@ import chisel3.util._
   *  - PUSH and DMA data have a pair of banks each: a tag is filled by one path only (a PUSH tag has no
   *    DMA), but one tag's PUSH beat and another's DMA beat may come in the same cycle, and a bank has
   *    one write port. A flag per tag says which pair holds its bytes (the last path that wrote it).
-  * The price is twice the slots' bytes in RAM (`AdapterParams.stagingStorageBytes`: 4 RAMs of
+  * The price is twice the slots' bytes in RAM (`AdapterParams.stagingRamBytes`: 4 RAMs of
   * stagingRows / 2 rows each); the alternative, one write port shared by both paths, would stall one of
-  * them and change the adapter's timing. Each RAM would become RAMB36/URAM in SDP mode with byte
-  * write enables (8 RAMB36 for the default 32 KiB of slots).
+  * them and change the adapter's timing. Each RAM becomes block RAM with byte write enables
+  * (synth_xilinx: 16 RAMB36 for the default 32 KiB of slots; URAM on parts that have it).
   *
   * Timing: `readRow` names the rows whose bytes `readData` holds in the next cycle, as a block RAM
   * reads. The read sees every write up to the cycle it is presented in, and a framed tag's slot is no

@@ -107,6 +107,11 @@ class SynthIT {
         assertThat(growth).contains(String.format(java.util.Locale.ROOT, "generic flip-flops %,d to %,d", a.generic().flipFlops(),
                 b.generic().flipFlops()));
         assertThat(Synth.growth(List.of(a))).as("one configuration: nothing to compare").isEmpty();
+        // The section names the commit it is written at, and the earlier commits of reports the cache kept.
+        assertThat(Synth.benchmarksSection(List.of(a, b), "cmd", "1.0", a.commit())).contains(", commit " + a.commit() + ", ");
+        assertThat(Synth.benchmarksSection(List.of(a, b), "cmd", "1.0", "0000000"))
+                .contains(", commit 0000000 (reports kept from syntheses of the same Verilog at " + a.commit() + ")")
+                .contains(growth);
     }
 
     @Test

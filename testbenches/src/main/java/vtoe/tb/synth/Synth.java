@@ -177,7 +177,8 @@ public final class Synth implements Callable<Integer> {
             System.out.println("report: " + res.dir().resolve("report.md"));
         }
         if (benchmarks != null) {
-            writeSection(benchmarks, benchmarksSection(results.stream().map(Result::report).toList(), command, load));
+            writeSection(benchmarks, benchmarksSection(results.stream().map(Result::report).toList(), command, load,
+                    commit(r, "rtl/src")));
             System.out.println("written: " + benchmarks.toAbsolutePath() + " (section \"" + SECTION + "\")");
         }
         boolean allDone = results.stream().allMatch(res -> (genericOnly || res.report().xilinx() != null) && res.report().generic() != null);
@@ -341,12 +342,19 @@ public final class Synth implements Callable<Integer> {
     }
 
     /** The BENCHMARKS.md section: how it was made, the summary table, what the columns mean, the memories. */
-    static String benchmarksSection(List<SynthReport> reports, String command, String load) {
+    /**
+     * {@code commitNow}: the checkout's commit as the section is written. A report kept from the cache was made
+     * from the same Verilog at an earlier commit, so the section names both rather than the first report's alone.
+     */
+    public static String benchmarksSection(List<SynthReport> reports, String command, String load, String commitNow) {
         SynthReport first = reports.get(0);
+        List<String> earlier = reports.stream().map(SynthReport::commit).filter(c -> !c.equals(commitNow)).distinct().toList();
+        String commits = commitNow + (earlier.isEmpty() ? ""
+                : " (reports kept from syntheses of the same Verilog at " + String.join(", ", earlier) + ")");
         StringBuilder s = new StringBuilder(SECTION).append("\n\n");
         Map<String, Integer> fixed = new LinkedHashMap<>(first.params());
         fixed.remove("numConns");
-        s.append("Written by `").append(command).append("` on ").append(first.date()).append(", commit ").append(first.commit())
+        s.append("Written by `").append(command).append("` on ").append(first.date()).append(", commit ").append(commits)
                 .append(", ").append(vtoe.tb.bench.Bench.machine()).append(", load average ").append(load)
                 .append(" at the start (the machine is shared: wall times move with other work, CPU times much less). ")
                 .append(first.yosysVersion()).append(". ").append(first.top()).append(" with ").append(fixed)

@@ -62,9 +62,10 @@ case class AdapterParams(
   def rowsPerSlot: Int = slotBytes / dataBytes
   def stagingRows: Int = tags * rowsPerSlot
   def stagingBytes: Int = tags * slotBytes
-  /** RAM the staging buffer is built from: a copy of the slots per answer path (PUSH, DMA), each in two
-    * banks of half the rows (see StagingBuffer). */
-  def stagingRamBytes: Int = 2 * 2 * ((stagingRows + 1) / 2) * dataBytes
+  /** Rows of each staging RAM: the rows split in two banks by parity (see StagingBuffer). */
+  def stagingBankRows: Int = (stagingRows + 1) / 2
+  /** RAM the staging buffer is built from: a copy of the slots per answer path (PUSH, DMA), each in two banks. */
+  def stagingRamBytes: Int = 2 * 2 * stagingBankRows * dataBytes
   def timerSlotBits: Int = log2Ceil(timerSlots)
 
   def toJson: String =

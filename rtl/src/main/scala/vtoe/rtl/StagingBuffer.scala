@@ -36,19 +36,18 @@ class StagingBuffer(p: AdapterParams) extends Module {
     val readRow = Input(Vec(2, UInt(rowBits.W))) // two consecutive rows, read for the next cycle
     val readData = Output(Vec(2, Vec(D, UInt(8.W))))
   })
-  val bankRows = (p.stagingRows + 1) / 2
   def bankOf(row: UInt): UInt = row(0)
   def addrOf(row: UInt): UInt = row >> 1
   def tagOf(row: UInt): UInt = row >> log2Ceil(p.rowsPerSlot)
 
-  // One RAM per path and bank; a bank's read address is the row of the two that falls in it.
-  def rams(path: String) = Seq.tabulate(2)(b => SyncReadMem(bankRows, Vec(D, UInt(8.W))).suggestName(s"${path}Bank$b"))
+  // One RAM per path and bank; a bank's read address is the row of the two that falls in it, the same
+  // for both paths' RAMs of that bank.
+  def rams(path: String) = Seq.tabulate(2)(b => SyncReadMem(p.stagingBankRows, Vec(D, UInt(8.W))).suggestName(s"${path}Bank$b"))
   val pushBanks = rams("push")
   val dmaBanks = rams("dma")
-  def readBank(bank: SyncReadMem[Vec[UInt]], b: Int): UInt =
-    bank.read(addrOf(Mux(bankOf(io.readRow(0)) === b.U, io.readRow(0), io.readRow(1))), true.B).asUInt
-  val pushData = Seq.tabulate(2)(b => readBank(pushBanks(b), b))
-  val dmaData = Seq.tabulate(2)(b => readBank(dmaBanks(b), b))
+  val readAddr = Seq.tabulate(2)(b => addrOf(Mux(bankOf(io.readRow(0)) === b.U, io.readRow(0), io.readRow(1))))
+  val pushData = Seq.tabulate(2)(b => pushBanks(b).read(readAddr(b), true.B).asUInt)
+  val dmaData = Seq.tabulate(2)(b => dmaBanks(b).read(readAddr(b), true.B).asUInt)
   assert(bankOf(io.readRow(0)) =/= bankOf(io.readRow(1)), "StagingBuffer: the two reads must be of consecutive rows")
 
   when(io.push.valid) {

@@ -115,9 +115,9 @@ class TxFramer(p: AdapterParams) extends Module {
   // Staging reads a cycle late (block RAM): ask now for the rows of the beat and tag of the next cycle,
   // so that their bytes are there when that beat goes out.
   val beatNext = Mux(pickNow, 0.U, Mux(io.tx.fire, beat + 1.U, beat))
-  val slotBaseNext = Mux(pickNow, pick, cur.tag) * p.rowsPerSlot.U
-  io.stagingRow(0) := (slotBaseNext + rowOf(beatNext))(log2Ceil(p.stagingRows) - 1, 0)
-  io.stagingRow(1) := (slotBaseNext + rowOf(beatNext) + 1.U)(log2Ceil(p.stagingRows) - 1, 0) // past the slot only when unused
+  val rowNext = Mux(pickNow, pick, cur.tag) * p.rowsPerSlot.U + rowOf(beatNext)
+  io.stagingRow(0) := rowNext(log2Ceil(p.stagingRows) - 1, 0)
+  io.stagingRow(1) := (rowNext + 1.U)(log2Ceil(p.stagingRows) - 1, 0) // past the slot only when unused
   val win = io.stagingData(0) ++ io.stagingData(1)
   val lanes = Wire(Vec(D, UInt(8.W)))
   for (j <- 0 until D) {

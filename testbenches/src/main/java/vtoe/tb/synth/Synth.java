@@ -307,13 +307,9 @@ public final class Synth implements Callable<Integer> {
      * RAM); empty when there are no two such reports or a flow did not finish on either end.
      */
     public static String growth(List<SynthReport> reports) {
-        Map<String, Integer> rest = new LinkedHashMap<>(reports.get(0).params());
-        rest.remove("numConns");
-        List<SynthReport> same = reports.stream().filter(r -> {
-            Map<String, Integer> q = new LinkedHashMap<>(r.params());
-            q.remove("numConns");
-            return q.equals(rest) && r.top().equals(reports.get(0).top());
-        }).sorted(java.util.Comparator.comparingInt(r -> r.params().get("numConns"))).toList();
+        Map<String, Integer> rest = allButConns(reports.get(0));
+        List<SynthReport> same = reports.stream().filter(r -> allButConns(r).equals(rest) && r.top().equals(reports.get(0).top()))
+                .sorted(java.util.Comparator.comparingInt(r -> r.params().get("numConns"))).toList();
         if (same.size() < 2) {
             return "";
         }
@@ -341,9 +337,16 @@ public final class Synth implements Callable<Integer> {
         return s.append(". Issue 12's target: flip-flops grow by less than 2x from 64 to 4096 connections.").toString();
     }
 
-    /** The BENCHMARKS.md section: how it was made, the summary table, what the columns mean, the memories. */
+    /** A report's parameters without numConns: what the configurations of one table share. */
+    private static Map<String, Integer> allButConns(SynthReport r) {
+        Map<String, Integer> m = new LinkedHashMap<>(r.params());
+        m.remove("numConns");
+        return m;
+    }
+
     /**
-     * {@code commitNow}: the checkout's commit as the section is written. A report kept from the cache was made
+     * The BENCHMARKS.md section: how it was made, the summary table, the growth with connections, what the columns
+     * mean, the memories. {@code commitNow}: the checkout's commit as the section is written. A report kept from the cache was made
      * from the same Verilog at an earlier commit, so the section names both rather than the first report's alone.
      */
     public static String benchmarksSection(List<SynthReport> reports, String command, String load, String commitNow) {
@@ -352,8 +355,7 @@ public final class Synth implements Callable<Integer> {
         String commits = commitNow + (earlier.isEmpty() ? ""
                 : " (reports kept from syntheses of the same Verilog at " + String.join(", ", earlier) + ")");
         StringBuilder s = new StringBuilder(SECTION).append("\n\n");
-        Map<String, Integer> fixed = new LinkedHashMap<>(first.params());
-        fixed.remove("numConns");
+        Map<String, Integer> fixed = allButConns(first);
         s.append("Written by `").append(command).append("` on ").append(first.date()).append(", commit ").append(commits)
                 .append(", ").append(vtoe.tb.bench.Bench.machine()).append(", load average ").append(load)
                 .append(" at the start (the machine is shared: wall times move with other work, CPU times much less). ")

@@ -121,7 +121,15 @@ public final class Replay {
      * rising edge without the input-combinational pass), so a checked replay proves the shortcuts change nothing.
      */
     public static Result run(Path trace, boolean check, int repeats, boolean plainEval) {
-        List<String> cmd = new ArrayList<>(List.of(executable().toString()));
+        return run(executable(), trace, check, repeats, plainEval);
+    }
+
+    /**
+     * As {@link #run(Path, boolean, int, boolean)} on another build's {@code vtoe_replay} (the plain build beside
+     * the PGO one, {@link PgoBuild}): a trace recorded on one build replays on the other only if both are the same machine.
+     */
+    public static Result run(Path executable, Path trace, boolean check, int repeats, boolean plainEval) {
+        List<String> cmd = new ArrayList<>(List.of(executable.toString()));
         if (!check) {
             cmd.add("--no-check");
         }

@@ -116,7 +116,7 @@ public final class CosimSpeedBench {
 
     /** Records, re-runs and replays one mode. */
     public static Result measure(int mode, long bytes, long seed, int cosimRuns, int replays, Path traceDir) {
-        Path trace = traceDir.resolve("cosim-speed-" + mode + ".ptrace");
+        Path trace = traceDir.resolve(traceName(mode));
         WorldSpeed rec = world(SimRun.of("Bench", "cosimSpeed" + mode, seed).withPortTrace(trace), spec(mode, bytes));
         List<WorldSpeed> runs = new ArrayList<>();
         for (int i = 0; i < cosimRuns; i++) {
@@ -137,6 +137,10 @@ public final class CosimSpeedBench {
         }
         Replay.Result timed = Replay.run(trace, false, replays);
         return new Result(rec, List.copyOf(runs), t, checked, timed);
+    }
+
+    private static String traceName(int mode) {
+        return "cosim-speed-" + mode + ".ptrace";
     }
 
     /** The Sim's native cycle loop (generic bus models, no Java work) on an idle top, for context. */
@@ -213,5 +217,61 @@ public final class CosimSpeedBench {
         }
         md.append(String.format("%nFor context: the Sim's native loop alone (generic bus models, no Java work, one step call of 2M "
                 + "cycles) runs %,.0f cycles/s on an idle VtoeAdapter and %,.0f on an idle FetchTop.%n%n", idle, idleFetch));
+        pgoTable(md, rs);
+    }
+
+    /**
+     * The PGO build against the plain one it was trained from: the same traces replayed on both builds'
+     * {@code vtoe_replay}, alternating, and each trace (recorded on the PGO build) replayed checked on the plain
+     * build, which shows that the two are the same machine on a workload the training did not see.
+     */
+    private static void pgoTable(StringBuilder md, List<Result> rs) {
+        var pgo = vtoe.cosim.PgoBuild.onClasspath().filter(vtoe.cosim.PgoBuild::loaded);
+        md.append("### The profile-guided build\n\n");
+        if (pgo.isEmpty()) {
+            md.append("This run used the plain build of the library (`-Dvtoe.pgo=off`, or no PGO build on the classpath).\n\n");
+            return;
+        }
+        vtoe.cosim.PgoBuild b = pgo.get();
+        Path idleTrace = Path.of("target", "bench", "idle.ptrace");
+        try (Dut d = Dut.open(DutOptions.of("VtoeAdapter").portTrace(idleTrace))) {
+            d.step(d.cycle() + 1_000_000);
+        }
+        List<Path> traces = new ArrayList<>();
+        for (int mode = 0; mode < rs.size(); mode++) {
+            traces.add(Path.of("target", "bench").resolve(traceName(mode)));
+        }
+        traces.add(idleTrace);
+        md.append("The tables above ran the build that `mvn install` makes by default: g++ profile-guided optimisation of the ")
+                .append("Verilated model (`cosim/src/main/native/pgo-build.sh`), trained on an idle adapter and the demo's world on ")
+                .append("other seeds (").append(training(b.info().get("training"))).append("). Here the same traces replay on it and on the plain ")
+                .append("`-O3` build it was made from, in turn, twice, ").append(PGO_REPEATS).append(" replays each time; the best by ")
+                .append("CPU time counts. *Same outputs*: the trace, recorded on the PGO build, replayed with every cycle's outputs ")
+                .append("checked on the plain build.\n\n");
+        md.append("| trace | cycles | plain cycles/CPU-s | PGO cycles/CPU-s | speed-up | same outputs |\n|---|---:|---:|---:|---:|---|\n");
+        for (Path t : traces) {
+            Replay.Result cross = Replay.run(b.plainReplay(), t, true, 1, false);
+            double plain = 0;
+            double opt = 0;
+            long cycles = 0;
+            for (int round = 0; round < 2; round++) {
+                Replay.Run p = Replay.run(b.plainReplay(), t, false, PGO_REPEATS, false).bestCpu();
+                Replay.Run o = Replay.run(b.replay(), t, false, PGO_REPEATS, false).bestCpu();
+                plain = Math.max(plain, p.cyclesPerCpuSecond());
+                opt = Math.max(opt, o.cyclesPerCpuSecond());
+                cycles = o.cycles();
+            }
+            md.append(String.format("| %s | %d | %,.0f | %,.0f | %.2fx | %s |%n", t.getFileName(), cycles, plain, opt, opt / plain,
+                    cross.match() ? "yes" : "**NO**: " + cross.mismatch()));
+        }
+        md.append('\n');
+    }
+
+    private static final int PGO_REPEATS = 3;
+
+    private static String training(com.fasterxml.jackson.databind.JsonNode t) {
+        long seed = t.get("seedBase").asLong();
+        return String.format("%,d idle cycles, then %d KiB per mode on seeds %d to %d; the benchmark's seeds are 7 to 9",
+                t.get("idleCycles").asLong(), t.get("streamBytesPerMode").asLong() >> 10, seed, seed + 2);
     }
 }

@@ -157,15 +157,28 @@ final class WorldPair {
      */
     /** {@code WorldPair <args>} in a child JVM that loads build {@code b} (a JVM loads one co-simulation library): its POINT/IDLE line split on blanks. */
     static String[] inChild(RtlBuild b, String... args) {
+        return inChild(b.libraryOption(), b.library().toString(), args);
+    }
+
+    /** As {@link #inChild(RtlBuild, String...)} on the library the classpath gives (the default build, PGO unless turned off). */
+    static String[] inChildDefault(String... args) {
+        return inChild(null, "the default build", args);
+    }
+
+    private static String[] inChild(String libraryOption, String library, String... args) {
         try {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
-                    "java").toString(), "-cp", System.getProperty("java.class.path"), b.libraryOption(), "vtoe.tb.bench.WorldPair"));
+                    "java").toString(), "-cp", System.getProperty("java.class.path")));
+            if (libraryOption != null) {
+                cmd.add(libraryOption);
+            }
+            cmd.add("vtoe.tb.bench.WorldPair");
             cmd.addAll(List.of(args));
             Process pr = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             String line = new String(pr.getInputStream().readAllBytes()).lines().filter(l -> l.startsWith("POINT ") || l.startsWith("IDLE "))
                     .findFirst().orElse(null);
             if (pr.waitFor() != 0 || line == null) {
-                throw new IllegalStateException("WorldPair " + String.join(" ", args) + " on " + b.library() + " failed (exit "
+                throw new IllegalStateException("WorldPair " + String.join(" ", args) + " on " + library + " failed (exit "
                         + pr.exitValue() + ")");
             }
             return line.split(" ");

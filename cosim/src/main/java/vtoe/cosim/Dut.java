@@ -337,31 +337,84 @@ public final class Dut implements AutoCloseable {
         return new StepStatus(bits);
     }
 
-    private record Pending(long end, int order, long start, long[] entry, int port) {}
-
-    private final List<Pending> pending = new ArrayList<>();
+    // Per port, the entries drained in this step (entryWords each), reused from step to step: the per-entry
+    // arrays and the sort of all entries that the merge below replaced took about 4% of a co-simulation.
+    private long[][] drained;
+    private int[] drainedCount;
+    private int[] drainedAt;
+    private int[] drainOrder;
+    private int[] livePorts;
+    private boolean draining;
 
     private void drain() {
-        pending.clear();
+        if (drained == null) {
+            int n = obs.length;
+            drained = new long[n][];
+            drainedCount = new int[n];
+            drainedAt = new int[n];
+            drainOrder = new int[n];
+            livePorts = new int[n];
+            for (int i = 0; i < n; i++) {
+                drained[i] = new long[0];
+                drainOrder[i] = (ports.get(i).input() ? 0 : 1 << 16) | i;
+            }
+        }
+        if (draining) {
+            throw new IllegalStateException("Dut.step was called from a port listener: listeners run while the step's "
+                    + "observations are dispatched and must not advance the simulation");
+        }
+        int live = 0;
         for (int i = 0; i < obs.length; i++) {
             RingView r = obs[i];
             int n = r.size();
-            int order = (ports.get(i).input() ? 0 : 1 << 16) | i;
+            drainedCount[i] = n;
+            drainedAt[i] = 0;
+            if (n == 0) {
+                continue;
+            }
+            int w = r.entryWords;
+            if (drained[i].length < n * w) {
+                drained[i] = new long[Math.max(n * w, 2 * drained[i].length)];
+            }
             for (int k = 0; k < n; k++) {
-                long[] e = new long[r.entryWords];
-                r.pop(e);
-                pending.add(new Pending(e[1], order, e[0], e, i));
+                r.pop(drained[i], k * w);
             }
+            livePorts[live++] = i;
         }
-        if (pending.size() > 1) {
-            // Stable: entries of one port keep their ring order.
-            pending.sort((a, b) -> a.end != b.end ? Long.compare(a.end, b.end) : Integer.compare(a.order, b.order));
-        }
-        for (Pending p : pending) {
-            lastActivity = Math.max(lastActivity, p.end);
-            for (RawListener l : listeners.get(p.port)) {
-                l.beat(p.start, p.end, p.entry, 2);
+        draining = true;
+        try {
+            // Merged by (end cycle, inputs before outputs, port index): each port's ring holds its handshakes in
+            // cycle order, so this is the order a stable sort of all entries gives (checked as it goes).
+            while (true) {
+                int best = -1;
+                long bestEnd = 0;
+                for (int j = 0; j < live; j++) {
+                    int i = livePorts[j];
+                    if (drainedAt[i] < drainedCount[i]) {
+                        long end = drained[i][drainedAt[i] * obs[i].entryWords + 1];
+                        if (best < 0 || end < bestEnd || end == bestEnd && drainOrder[i] < drainOrder[best]) {
+                            best = i;
+                            bestEnd = end;
+                        }
+                    }
+                }
+                if (best < 0) {
+                    return;
+                }
+                int w = obs[best].entryWords;
+                int at = drainedAt[best]++ * w;
+                long[] e = drained[best];
+                if (at > 0 && e[at - w + 1] > bestEnd) {
+                    throw new IllegalStateException("port " + ports.get(best).name() + " observed a handshake at cycle " + bestEnd
+                            + " after one at cycle " + e[at - w + 1] + " in the same step");
+                }
+                lastActivity = Math.max(lastActivity, bestEnd);
+                for (RawListener l : listeners.get(best)) {
+                    l.beat(e[at], bestEnd, e, at + 2);
+                }
             }
+        } finally {
+            draining = false;
         }
     }
 

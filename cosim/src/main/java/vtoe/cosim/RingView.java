@@ -62,8 +62,13 @@ final class RingView {
 
     /** Consumer side (Java monitors): copies the oldest entry into {@code entry} and removes it. */
     void pop(long[] entry) {
+        pop(entry, 0);
+    }
+
+    /** As {@link #pop(long[])}, into {@code dst} from index {@code at}. */
+    void pop(long[] dst, int at) {
         long head = hdr(HEAD);
-        b.get(slotOffset(head), entry, 0, entryWords);
+        b.get(slotOffset(head), dst, at, entryWords);
         hdr(HEAD, head + 1);
     }
 

@@ -22,7 +22,15 @@ public final class AxiReadChecker {
     private final int maxBurst;
     private final int ids;
     private final Map<Integer, Deque<int[]>> outstanding = new HashMap<>(); // id -> {beats left} per burst
-    private final List<String> recent = new ArrayList<>();
+    /** The last few requests, formatted only for a failure's report (formatting each one cost 3% of a co-simulation). */
+    private final java.util.ArrayDeque<Noted> recent = new java.util.ArrayDeque<>();
+
+    private record Noted(long cycle, DmaReadRequest ar) {
+        @Override
+        public String toString() {
+            return "cycle " + cycle + ": " + ar;
+        }
+    }
     private long requests;
     private long beats;
     private boolean strays;
@@ -42,7 +50,7 @@ public final class AxiReadChecker {
 
     public void request(DmaReadRequest ar, long cycle) {
         requests++;
-        note(cycle, ar.toString());
+        note(cycle, ar);
         long end = ar.addr() + (long) ar.beats() * dataBytes;
         if (ar.beats() < 1 || ar.beats() > maxBurst) {
             fail(cycle, ar + " has " + ar.beats() + " beats; bursts are 1.." + maxBurst);
@@ -113,15 +121,15 @@ public final class AxiReadChecker {
         return beats;
     }
 
-    private void note(long cycle, String what) {
-        recent.add("cycle " + cycle + ": " + what);
+    private void note(long cycle, DmaReadRequest ar) {
+        recent.addLast(new Noted(cycle, ar));
         if (recent.size() > 6) {
-            recent.remove(0);
+            recent.removeFirst();
         }
     }
 
     private void fail(long cycle, String why) {
         throw new ProtocolError(port + " protocol violation at cycle " + cycle + ": " + why + "\n  recent requests:\n    "
-                + String.join("\n    ", recent));
+                + String.join("\n    ", recent.stream().map(Noted::toString).toList()));
     }
 }

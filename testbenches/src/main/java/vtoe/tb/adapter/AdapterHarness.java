@@ -134,8 +134,6 @@ public final class AdapterHarness implements AutoCloseable {
                     params.dmaIdBits());
             this.txChecker = new vtoe.model.check.AxisFrameChecker("m_axis_tx", params.dataBytes());
             this.fairness = new vtoe.model.check.TxFairness(params.tags());
-            new StreamMonitor<>(dut, "s_dma_r", DmaReadBeat.class).subscribe(o -> dmaChecker.beat(o.txn(), o.endCycle()));
-            new StreamMonitor<>(dut, "s_hostresp", HostResponse.class).subscribe(o -> fairness.hostResponse(o.txn(), o.endCycle()));
             csr = new StreamSource<>(dut, "s_csr", CsrRequest.class);
             doorbell = new StreamSource<>(dut, "s_doorbell", Doorbell.class);
             hostResp = new StreamSource<>(dut, "s_hostresp", HostResponse.class);
@@ -146,8 +144,9 @@ public final class AdapterHarness implements AutoCloseable {
             // Inputs: to the model in effective order.
             input("s_csr", CsrRequest.class);
             input("s_doorbell", Doorbell.class);
-            input("s_dma_r", DmaReadBeat.class);
-            input("s_hostresp", HostResponse.class);
+            // The bus checkers hear these ports on the same monitor, first: one decode per beat, not two.
+            input("s_dma_r", DmaReadBeat.class, o -> dmaChecker.beat(o.txn(), o.endCycle()));
+            input("s_hostresp", HostResponse.class, o -> fairness.hostResponse(o.txn(), o.endCycle()));
             input("s_axis_rx", AxisBeat.class);
             // Outputs: the world reacts at once; the scoreboard and model in effective order.
             output("m_csr_resp", CsrResponse.class, timing.csrRespReady(), world::csrResponse);
@@ -257,9 +256,14 @@ public final class AdapterHarness implements AutoCloseable {
     }
 
     private <T extends Record & Txn> void input(String port, Class<T> type) {
+        input(port, type, o -> {});
+    }
+
+    /** As {@link #input(String, Class)}, with {@code first} hearing each transaction before it is queued for the model. */
+    private <T extends Record & Txn> void input(String port, Class<T> type, Consumer<Observed<T>> first) {
         int ord = order(port);
         boolean track = dut.tracks() != null && !port.equals("s_axis_rx"); // rx: one label per frame, not per beat
-        new StreamMonitor<>(dut, port, type).subscribe(o -> {
+        new StreamMonitor<>(dut, port, type).subscribe(first).subscribe(o -> {
             if (track) {
                 dut.tracks().span(port, o.startCycle(), o.endCycle(), vtoe.cosim.TxnLabel.of(o.txn()));
             }

@@ -25,6 +25,11 @@ final class EngineBench {
         double busy() {
             return busyCycles / busyWall;
         }
+
+        /** The better of two runs of one build (either may be null): the higher idle speed, the shorter busy run. */
+        static Speed best(Speed a, Speed b) {
+            return a == null ? b : b == null ? a : new Speed(Math.max(a.idle(), b.idle()), b.busyCycles(), Math.min(a.busyWall(), b.busyWall()));
+        }
     }
 
     private EngineBench() {}
@@ -43,15 +48,13 @@ final class EngineBench {
                 Speed s = measure(null);
                 System.out.printf("engine: the default (PGO) build, round %d: idle %.0f cycles/s, busy %.0f cycles/s%n", round + 1, s.idle(),
                         s.busy());
-                dflt = dflt == null ? s : new Speed(Math.max(dflt.idle(), s.idle()), s.busyCycles(), Math.min(dflt.busyWall(), s.busyWall()));
+                dflt = Speed.best(dflt, s);
             }
             for (int n : CONNS) {
                 Speed s = measure(builds.get(n));
                 System.out.printf("engine: %d connections, round %d: idle %.0f cycles/s, busy %.0f cycles/s%n", n, round + 1, s.idle(),
                         s.busy());
-                Speed b = best.get(n);
-                best.put(n, b == null ? s : new Speed(Math.max(b.idle(), s.idle()), s.busyCycles(),
-                        Math.min(b.busyWall(), s.busyWall())));
+                best.put(n, Speed.best(best.get(n), s));
             }
         }
         Speed base = best.get(CONNS[0]);

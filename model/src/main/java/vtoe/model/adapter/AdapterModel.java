@@ -204,6 +204,23 @@ public final class AdapterModel implements LockstepModel {
      * standalone TLM): the same as one s_dma_r input per beat, which is what happens unless it is a
      * DMA engine read the engine expects next.
      */
+    /**
+     * A whole burst of OKAY beats observed on s_dma_r for a DMA engine id, its last beat at {@code lastCycle}
+     * (the co-simulation, {@code DmaBurstAssembler}): taken at once, with the same effect as its beats one by one,
+     * when it is the read the engine expects next; false, with nothing done, otherwise (the caller then hands
+     * the beats over one by one, which reports what is wrong with them).
+     */
+    public boolean takeBurst(int id, Bytes data, int beats, long lastCycle) {
+        int tag = id - 1;
+        if (tag < 0 || tag >= p.tags() || mux.outstanding(id) == 0 || !dma.takesBurst(tag, beats)) {
+            return false;
+        }
+        hh.touched(tag, lastCycle);
+        dma.burst(tag, data);
+        mux.burstTaken(id);
+        return true;
+    }
+
     public void readBurst(int id, long addr, Bytes data, int beats, long firstCycle) {
         int tag = id - 1;
         if (tag >= 0 && tag < p.tags() && mux.outstanding(id) > 0 && dma.takesBurst(tag, addr, beats)) {

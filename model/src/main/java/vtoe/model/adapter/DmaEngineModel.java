@@ -117,6 +117,17 @@ public final class DmaEngineModel {
     }
 
     /**
+     * Whether the tag's next burst has {@code beats} beats and none of them has arrived yet: the read data of an
+     * id answers its oldest read, so in the co-simulation, where the RTL's requests are checked against the
+     * TLM's, the address is known to be that burst's.
+     */
+    public boolean takesBurst(int tag, int beats) {
+        Burst bd = bursts[tag].peekFirst();
+        int d = p.dataBytes();
+        return bd != null && beat[tag] == 0 && ((bd.start & (d - 1)) + bd.nb + d - 1) / d == beats;
+    }
+
+    /**
      * A whole burst of OK beats, {@code data} being all of them in order ({@link #takesBurst} holds):
      * the same as {@link #beat} for each, in one copy.
      */

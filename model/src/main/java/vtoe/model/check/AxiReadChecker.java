@@ -79,23 +79,28 @@ public final class AxiReadChecker {
     }
 
     public void beat(DmaReadBeat r, long cycle) {
+        beat(r.id(), r.last(), cycle);
+    }
+
+    /** As {@link #beat(DmaReadBeat, long)} from the beat's id and last flag (all that is checked here). */
+    public void beat(int id, boolean last, long cycle) {
         beats++;
-        Deque<int[]> q = outstanding.get(r.id());
+        Deque<int[]> q = outstanding.get(id);
         if (strays && (q == null || q.isEmpty())) {
             strayBeats++;
-            if (r.last()) {
+            if (last) {
                 strayBursts++;
             }
             return;
         }
         if (q == null || q.isEmpty()) {
-            fail(cycle, "read data for id " + r.id() + ", which has no burst outstanding" + (r.last() ? " (last)" : ""));
+            fail(cycle, "read data for id " + id + ", which has no burst outstanding" + (last ? " (last)" : ""));
         }
         int[] left = q.peekFirst();
         left[0]--;
         boolean shouldBeLast = left[0] == 0;
-        if (r.last() != shouldBeLast) {
-            fail(cycle, "read data for id " + r.id() + (r.last() ? " says last with " + left[0] + " beat(s) of the burst still due"
+        if (last != shouldBeLast) {
+            fail(cycle, "read data for id " + id + (last ? " says last with " + left[0] + " beat(s) of the burst still due"
                     : " is the burst's final beat but does not say last"));
         }
         if (shouldBeLast) {

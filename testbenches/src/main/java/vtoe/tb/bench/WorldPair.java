@@ -151,7 +151,7 @@ final class WorldPair {
      * {@code WorldPair rtl-point <connections> <bytes per connection>}: one run of {@link ScaleBench}'s
      * scenario on the RTL in this JVM's library (a larger build from the configuration cache, given with -Dvtoe.lib), printed as
      * {@code POINT <elaborated connections> <bytes> <cycles> <wall seconds>}; {@code WorldPair rtl-idle}: the
-     * library's adapter doing nothing, printed as {@code IDLE <elaborated connections> <cycles per second>}.
+     * library's adapter doing nothing, printed as {@code IDLE <elaborated connections> <cycles per second> <cycles per CPU second>}.
      * {@code WorldPair <scenario> <seconds> [connections] [bytes]}: runs a speed scenario on the TLM over
      * and over (for a profiler; -Drtl=true for the RTL).
      */
@@ -192,7 +192,8 @@ final class WorldPair {
 
     public static void main(String[] args) {
         if (args[0].equals("rtl-idle")) {
-            System.out.printf("IDLE %d %.0f%n", vtoe.tb.adapter.AdapterTb.elaboratedParams().numConns(), ScaleBench.idleCyclesPerSecond());
+            double[] idle = ScaleBench.idleSpeeds();
+            System.out.printf("IDLE %d %.0f %.0f%n", vtoe.tb.adapter.AdapterTb.elaboratedParams().numConns(), idle[0], idle[1]);
             return;
         }
         if (args[0].equals("rtl-point")) {

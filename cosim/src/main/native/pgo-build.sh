@@ -31,15 +31,22 @@ say() { printf '[pgo] %s\n' "$*"; }
 
 mkdir -p "$out" "$work"
 plain=$(cd "$plain" 2>/dev/null && pwd) || { echo "pgo-build.sh: no directory $5: build the cosim module first" >&2; exit 1; }
+FILES=(libvtoe_cosim.so vtoe_replay pgo.json)
 install() {
   local f
-  for f in libvtoe_cosim.so vtoe_replay pgo.json; do
+  for f in "${FILES[@]}"; do
     cp "$work/use-out/$f" "$out/.$f.tmp" && mv "$out/.$f.tmp" "$out/$f"
+  done
+}
+uninstall() {
+  local f
+  for f in "${FILES[@]}"; do
+    rm -f "$out/$f"
   done
 }
 if [[ $mode == off ]]; then
   # The build in target/pgo stays, so that turning PGO on again only copies it back if nothing changed.
-  rm -f "$out/libvtoe_cosim.so" "$out/vtoe_replay" "$out/pgo.json"
+  uninstall
   say "off (-Dvtoe.pgo=off): the plain library in cosim/target is used"
   exit 0
 fi
@@ -57,8 +64,8 @@ if [[ -f $work/stamp && $(cat "$work/stamp") == "$stamp" ]]; then
   exit 0
 fi
 # A stale optimised library must never stay first on the classpath while this runs or if it fails.
-rm -f "$out/libvtoe_cosim.so" "$out/vtoe_replay" "$out/pgo.json" "$work/stamp"
-rm -rf "$work/use-out"
+uninstall
+rm -rf "$work/stamp" "$work/use-out"
 t0=$SECONDS
 
 say "1/5 recording the training traces on the plain library"
@@ -67,24 +74,26 @@ rm -rf "$work/traces"
   > "$work/record.log" 2>&1 || { cat "$work/record.log" >&2; exit 1; }
 traces=("$work"/traces/*.ptrace)
 
-configure() {
-  cmake -S "$src" -B "$work/cmake" -DCMAKE_BUILD_TYPE=Release -DVTOE_PGO="$1" -DVTOE_GEN_DIR="$gen" \
-    -DVTOE_VERILOG_ROOT="$verilog" -DJNI_INCLUDE="$jni" -DJNI_HEADERS="$jnih" -DVTOE_LIB_OUT="$work/$2" \
-    -DEXPECTED_VERILATOR_VERSION="$vver" > "$work/cmake-$1.log" 2>&1 || { cat "$work/cmake-$1.log" >&2; exit 1; }
-}
-build() {
-  cmake --build "$work/cmake" -j "$jobs" "$@" >> "$work/cmake-$pgo.log" 2>&1 || { tail -40 "$work/cmake-$pgo.log" >&2; exit 1; }
+# Configures the one build directory for a flavour (GENERATE or USE: the profile lands beside its objects,
+# so both must build there), then builds into $work/<out dir>; further arguments go to the build.
+build_flavour() {
+  local flavour=$1 outdir=$2 log="$work/cmake-$1.log"
+  shift 2
+  cmake -S "$src" -B "$work/cmake" -DCMAKE_BUILD_TYPE=Release -DVTOE_PGO="$flavour" -DVTOE_GEN_DIR="$gen" \
+    -DVTOE_VERILOG_ROOT="$verilog" -DJNI_INCLUDE="$jni" -DJNI_HEADERS="$jnih" -DVTOE_LIB_OUT="$work/$outdir" \
+    -DEXPECTED_VERILATOR_VERSION="$vver" > "$log" 2>&1 || { cat "$log" >&2; exit 1; }
+  cmake --build "$work/cmake" -j "$jobs" "$@" >> "$log" 2>&1 || { tail -40 "$log" >&2; exit 1; }
 }
 
 say "2/5 instrumented build and training ($((SECONDS - t0)) s)"
-pgo=GENERATE; configure GENERATE gen-out; build --target vtoe_replay
+build_flavour GENERATE gen-out --target vtoe_replay
 find "$work/cmake" -name '*.gcda' -delete
 for t in "${traces[@]}"; do
   "$work/gen-out/vtoe_replay" --no-check "$t" > /dev/null
 done
 
 say "3/5 optimised build ($((SECONDS - t0)) s)"
-pgo=USE; configure USE use-out; build
+build_flavour USE use-out
 n=$(find "$work/cmake" -name '*.gcda' | wc -l)
 ((n > 0)) || { echo "pgo-build.sh: the training wrote no profile (.gcda) under $work/cmake" >&2; exit 1; }
 

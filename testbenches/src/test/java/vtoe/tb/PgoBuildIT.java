@@ -5,18 +5,15 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.util.HexFormat;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import vtoe.cosim.NativeLibrary;
 import vtoe.cosim.PgoBuild;
 import vtoe.cosim.Replay;
+import vtoe.model.payload.Sha256Digest;
 import vtoe.tb.bench.CosimSpeedBench;
 import vtoe.tb.junit.SimRun;
 
@@ -83,15 +80,8 @@ class PgoBuildIT {
     }
 
     private static String sha256(Path f) throws IOException {
-        try (InputStream in = Files.newInputStream(f)) {
-            MessageDigest md = MessageDigest.getInstance("SHA-256");
-            byte[] buf = new byte[1 << 16];
-            for (int n; (n = in.read(buf)) > 0; ) {
-                md.update(buf, 0, n);
-            }
-            return HexFormat.of().formatHex(md.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
+        Sha256Digest d = new Sha256Digest();
+        d.update(Files.readAllBytes(f));
+        return d.hex();
     }
 }

@@ -204,11 +204,23 @@ public final class AdapterModel implements LockstepModel {
      * standalone TLM): the same as one s_dma_r input per beat, which is what happens unless it is a
      * DMA engine read the engine expects next.
      */
+    public void readBurst(int id, long addr, Bytes data, int beats, long firstCycle) {
+        int tag = id - 1;
+        if (tag >= 0 && tag < p.tags() && dma.takesBurst(tag, addr, beats) && takeBurst(id, data, beats, firstCycle + beats - 1)) {
+            return;
+        }
+        int d = p.dataBytes();
+        for (int i = 0; i < beats; i++) {
+            mux.beat(new DmaReadBeat(id, data.slice(i * d, (i + 1) * d), i == beats - 1, 0),
+                    firstCycle + i);
+        }
+    }
+
     /**
-     * A whole burst of OKAY beats observed on s_dma_r for a DMA engine id, its last beat at {@code lastCycle}
-     * (the co-simulation, {@code DmaBurstAssembler}): taken at once, with the same effect as its beats one by one,
-     * when it is the read the engine expects next; false, with nothing done, otherwise (the caller then hands
-     * the beats over one by one, which reports what is wrong with them).
+     * A whole burst of OKAY beats for a DMA engine id, its last beat at {@code lastCycle}: taken at once, with the
+     * same effect as its beats one by one, when it is the read the engine expects next (the read data of an id
+     * answers its oldest read, so the length says which); false, with nothing done, otherwise. The co-simulation
+     * ({@code DmaBurstAssembler}) then hands the beats over one by one, which reports what is wrong with them.
      */
     public boolean takeBurst(int id, Bytes data, int beats, long lastCycle) {
         int tag = id - 1;
@@ -219,21 +231,6 @@ public final class AdapterModel implements LockstepModel {
         dma.burst(tag, data);
         mux.burstTaken(id);
         return true;
-    }
-
-    public void readBurst(int id, long addr, Bytes data, int beats, long firstCycle) {
-        int tag = id - 1;
-        if (tag >= 0 && tag < p.tags() && mux.outstanding(id) > 0 && dma.takesBurst(tag, addr, beats)) {
-            hh.touched(tag, firstCycle + beats - 1);
-            dma.burst(tag, data);
-            mux.burstTaken(id);
-            return;
-        }
-        int d = p.dataBytes();
-        for (int i = 0; i < beats; i++) {
-            mux.beat(new DmaReadBeat(id, data.slice(i * d, (i + 1) * d), i == beats - 1, 0),
-                    firstCycle + i);
-        }
     }
 
     /** A whole received frame, as the parser sees it after its last beat (the standalone TLM). */

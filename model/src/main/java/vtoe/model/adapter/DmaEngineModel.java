@@ -110,10 +110,7 @@ public final class DmaEngineModel {
      * beats has arrived yet: {@link #burst} can then take all of them at once.
      */
     public boolean takesBurst(int tag, long addr, int beats) {
-        Burst bd = bursts[tag].peekFirst();
-        int d = p.dataBytes();
-        return bd != null && beat[tag] == 0 && (bd.start & -(long) d) == addr
-                && ((bd.start & (d - 1)) + bd.nb + d - 1) / d == beats;
+        return takesBurst(tag, beats) && (bursts[tag].peekFirst().start & -(long) p.dataBytes()) == addr;
     }
 
     /**

@@ -145,7 +145,7 @@ public final class AdapterHarness implements AutoCloseable {
             // Inputs: to the model in effective order.
             input("s_csr", CsrRequest.class);
             input("s_doorbell", Doorbell.class);
-            // The bus checkers hear these ports on the same monitor, first: one decode per beat, not two.
+            // The bus checkers hear s_dma_r and s_hostresp first, from the same decode as the model.
             if (dut.tracks() == null) {
                 dmaBursts = new DmaBurstAssembler(dut, model, dispatch, dmaChecker, order("s_dma_r"), params.tags());
             } else {

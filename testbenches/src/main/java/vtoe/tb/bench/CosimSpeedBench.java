@@ -39,6 +39,10 @@ public final class CosimSpeedBench {
     static final double ISSUE12_RATIO = 0.8;
 
     private static final long WARMUP_NANOS = 8_000_000_000L;
+    /** Where the bench's port traces go. */
+    private static final Path TRACE_DIR = Path.of("target", "bench");
+    /** Replays per build and round in the PGO table. */
+    private static final int PGO_REPEATS = 3;
 
     private CosimSpeedBench() {}
 
@@ -194,7 +198,7 @@ public final class CosimSpeedBench {
         }
         List<Result> rs = new ArrayList<>();
         for (int mode = 0; mode < 3; mode++) {
-            rs.add(measure(mode, bytes, seed + mode, cosimRuns, replays, Path.of("target", "bench")));
+            rs.add(measure(mode, bytes, seed + mode, cosimRuns, replays, TRACE_DIR));
         }
         double idle = idleNativeLoop("VtoeAdapter", 2_000_000);
         double idleFetch = idleNativeLoop("FetchTop", 2_000_000);
@@ -265,13 +269,13 @@ public final class CosimSpeedBench {
             return;
         }
         vtoe.cosim.PgoBuild b = pgo.get();
-        Path idleTrace = Path.of("target", "bench", "idle.ptrace");
+        Path idleTrace = TRACE_DIR.resolve("idle.ptrace");
         try (Dut d = Dut.open(DutOptions.of("VtoeAdapter").portTrace(idleTrace))) {
             d.step(d.cycle() + 1_000_000);
         }
         List<Path> traces = new ArrayList<>();
         for (int mode = 0; mode < rs.size(); mode++) {
-            traces.add(Path.of("target", "bench").resolve(traceName(mode)));
+            traces.add(TRACE_DIR.resolve(traceName(mode)));
         }
         traces.add(idleTrace);
         md.append("The tables above ran the build that `mvn install` makes by default: g++ profile-guided optimisation of the ")
@@ -298,8 +302,6 @@ public final class CosimSpeedBench {
         }
         md.append('\n');
     }
-
-    private static final int PGO_REPEATS = 3;
 
     private static String training(com.fasterxml.jackson.databind.JsonNode t) {
         long seed = t.get("seedBase").asLong();

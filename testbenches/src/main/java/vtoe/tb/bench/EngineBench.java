@@ -96,9 +96,8 @@ final class EngineBench {
 
     /** Idle and busy speed of one build (null: the default build), each in a child JVM that loads it. */
     private static Speed measure(RtlBuild b) {
-        String[] idle = b == null ? WorldPair.inChildDefault("rtl-idle") : WorldPair.inChild(b, "rtl-idle");
-        String[] busy = b == null ? WorldPair.inChildDefault("rtl-point", "1", Long.toString(BUSY_BYTES))
-                : WorldPair.inChild(b, "rtl-point", "1", Long.toString(BUSY_BYTES));
+        String[] idle = WorldPair.inChild(b, "rtl-idle");
+        String[] busy = WorldPair.inChild(b, "rtl-point", "1", Long.toString(BUSY_BYTES));
         return new Speed(Double.parseDouble(idle[2]), Double.parseDouble(idle[3]), Long.parseLong(busy[3]), Double.parseDouble(busy[4]));
     }
 }

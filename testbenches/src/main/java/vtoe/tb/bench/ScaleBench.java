@@ -163,7 +163,8 @@ final class ScaleBench {
 
     /**
      * The idle adapter's cycles per wall second and per CPU second of the simulating thread, over at least a
-     * second: on this shared machine the CPU figure moves less with other load than the wall-clock one.
+     * second: where the two differ, other load on the shared machine took the CPU away; where they agree, it only
+     * slowed the model down.
      */
     static double[] idleSpeeds() {
         var threads = java.lang.management.ManagementFactory.getThreadMXBean();

@@ -155,22 +155,18 @@ final class WorldPair {
      * {@code WorldPair <scenario> <seconds> [connections] [bytes]}: runs a speed scenario on the TLM over
      * and over (for a profiler; -Drtl=true for the RTL).
      */
-    /** {@code WorldPair <args>} in a child JVM that loads build {@code b} (a JVM loads one co-simulation library): its POINT/IDLE line split on blanks. */
+    /**
+     * {@code WorldPair <args>} in a child JVM that loads build {@code b} (a JVM loads one co-simulation library), or with
+     * {@code b} null the library the classpath gives (the default build, PGO unless turned off): its POINT/IDLE line
+     * split on blanks.
+     */
     static String[] inChild(RtlBuild b, String... args) {
-        return inChild(b.libraryOption(), b.library().toString(), args);
-    }
-
-    /** As {@link #inChild(RtlBuild, String...)} on the library the classpath gives (the default build, PGO unless turned off). */
-    static String[] inChildDefault(String... args) {
-        return inChild(null, "the default build", args);
-    }
-
-    private static String[] inChild(String libraryOption, String library, String... args) {
+        String library = b == null ? "the default build" : b.library().toString();
         try {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
                     "java").toString(), "-cp", System.getProperty("java.class.path")));
-            if (libraryOption != null) {
-                cmd.add(libraryOption);
+            if (b != null) {
+                cmd.add(b.libraryOption());
             }
             cmd.add("vtoe.tb.bench.WorldPair");
             cmd.addAll(List.of(args));

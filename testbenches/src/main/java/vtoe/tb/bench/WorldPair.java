@@ -148,17 +148,9 @@ final class WorldPair {
     }
 
     /**
-     * {@code WorldPair rtl-point <connections> <bytes per connection>}: one run of {@link ScaleBench}'s
-     * scenario on the RTL in this JVM's library (a larger build from the configuration cache, given with -Dvtoe.lib), printed as
-     * {@code POINT <elaborated connections> <bytes> <cycles> <wall seconds>}; {@code WorldPair rtl-idle}: the
-     * library's adapter doing nothing, printed as {@code IDLE <elaborated connections> <cycles per second> <cycles per CPU second>}.
-     * {@code WorldPair <scenario> <seconds> [connections] [bytes]}: runs a speed scenario on the TLM over
-     * and over (for a profiler; -Drtl=true for the RTL).
-     */
-    /**
      * {@code WorldPair <args>} in a child JVM that loads build {@code b} (a JVM loads one co-simulation library), or with
-     * {@code b} null the library the classpath gives (the default build, PGO unless turned off): its POINT/IDLE line
-     * split on blanks.
+     * {@code b} null the library the classpath gives (the default build, PGO unless turned off): its POINT, IDLE or TLMSIDE
+     * line split on blanks.
      */
     static String[] inChild(RtlBuild b, String... args) {
         String library = b == null ? "the default build" : b.library().toString();
@@ -171,7 +163,8 @@ final class WorldPair {
             cmd.add("vtoe.tb.bench.WorldPair");
             cmd.addAll(List.of(args));
             Process pr = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String line = new String(pr.getInputStream().readAllBytes()).lines().filter(l -> l.startsWith("POINT ") || l.startsWith("IDLE "))
+            String line = new String(pr.getInputStream().readAllBytes()).lines().filter(l -> l.startsWith("POINT ") || l.startsWith("IDLE ")
+                    || l.startsWith("TLMSIDE "))
                     .findFirst().orElse(null);
             if (pr.waitFor() != 0 || line == null) {
                 throw new IllegalStateException("WorldPair " + String.join(" ", args) + " on " + library + " failed (exit "
@@ -186,6 +179,15 @@ final class WorldPair {
         }
     }
 
+    /**
+     * {@code WorldPair rtl-point <connections> <bytes per connection>}: one run of {@link ScaleBench}'s
+     * scenario on the RTL in this JVM's library (a larger build from the configuration cache, given with -Dvtoe.lib), printed as
+     * {@code POINT <elaborated connections> <bytes> <cycles> <wall seconds>}; {@code WorldPair rtl-idle}: the
+     * library's adapter doing nothing, printed as {@code IDLE <elaborated connections> <cycles per second> <cycles per CPU second>}.
+     * {@code WorldPair <scenario> <seconds> [connections] [bytes]}: runs a speed scenario on the TLM over
+     * and over (for a profiler; -Drtl=true for the RTL). {@code WorldPair tlm-side <seeds> <reps> <RTL wall seconds per
+     * row>...}: {@link TlmSpeedBench#tlmSide} in this JVM, printed as {@code TLMSIDE <JSON>}.
+     */
     public static void main(String[] args) {
         if (args[0].equals("rtl-idle")) {
             double[] idle = ScaleBench.idleSpeeds();
@@ -197,6 +199,16 @@ final class WorldPair {
             Run r = rtl(s, 1);
             System.out.printf("POINT %d %d %d %.6f%n", vtoe.tb.adapter.AdapterTb.elaboratedParams().numConns(), r.bytes(), r.cycles(),
                     r.wallSeconds());
+            return;
+        }
+        if (args[0].equals("tlm-side")) {
+            double[] rtlWalls = java.util.Arrays.stream(args, 3, args.length).mapToDouble(Double::parseDouble).toArray();
+            TlmSpeedBench.TlmSide side = TlmSpeedBench.tlmSide(Integer.parseInt(args[1]), Integer.parseInt(args[2]), rtlWalls);
+            try {
+                System.out.println("TLMSIDE " + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(side));
+            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                throw new IllegalStateException(e);
+            }
             return;
         }
         Scenario s = TlmSpeedBench.scenario(args[0]);

@@ -29,8 +29,9 @@ class FaultRandomIT {
      * read error released (drained) its blocks while segments already cut still read them (issue 17);
      * the 400-seed fault run then found a peer that vanishes behind a closed window probed for ever,
      * and a short stream delivered before its injected ACK arrived; the 10,000-seed sign-off found a receiver whose
-     * 1460-byte buffer, in window units of 16 KiB, advertised a zero window for ever; a crowd run in which a 1-byte
-     * TRANSLATE segment left long after its read burst (the fairness judge now judges PUSH segments only).
+     * 1460-byte buffer, in window units of 16 KiB, advertised a zero window for ever; a crowd run in which the fairness
+     * judge took another tag's read of the word holding a 1-byte TRANSLATE segment's byte for that segment's data (it now
+     * counts only the bursts of the segment's own DMA id).
      * A failure's context names the seed; {@code ./scripts/test --only FaultRandomIT#randomFault -Dseed=<it>}
      * replays it.
      */
@@ -40,7 +41,7 @@ class FaultRandomIT {
             "0xf716f30cd0845595", // the run ended before the injected ACK above sndNxt arrived
             "0x4f3300fa44cc8b61", // a receive buffer below one window unit advertised zero for ever (sign-off)
             "0x81c391a7e8e871f6", "0xe64e4cc9365bb5d7", // the end check judged while a late ACK was still in the dispatch (sign-off)
-            "0x108184b3f2ca7580"}) // the fairness judge, when it judged TRANSLATE, blamed a 1-byte segment the DMA engine still held
+            "0x108184b3f2ca7580"}) // the fairness judge credited a 1-byte TRANSLATE segment with another tag's burst over its word
     void knownSeeds(String seed) {
         RandomCases.Outcome o = RandomCases.faults(SimRun.of("FaultRandomIT", "randomFault", SeedExtension.parse(seed)));
         assertThat(o.compared()).as("transactions the scoreboard compared").isPositive();

@@ -1,7 +1,9 @@
 package vtoe.model.check;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -9,6 +11,7 @@ import java.util.TreeMap;
 import vtoe.model.net.ParseResult;
 import vtoe.model.net.TcpFrame;
 import vtoe.model.txn.Bytes;
+import vtoe.model.txn.DmaReadRequest;
 import vtoe.model.txn.HostRequest;
 import vtoe.model.txn.HostResponse;
 
@@ -26,17 +29,21 @@ import vtoe.model.txn.HostResponse;
  * <ul>
  * <li>A segment is an m_hostreq {tag, conn, va, len}; its sequence number comes from the blocks the
  *     owner posted ({@link #block}), never from the adapter.</li>
- * <li>Its bytes are in when the last s_hostresp beat of its tag (PUSH: the data) has gone in.</li>
+ * <li>PUSH: its bytes are in when the last s_hostresp beat of its tag (the data) has gone in.
+ *     TRANSLATE: when the host's answer is complete (its last extent beat) and the read bursts of
+ *     the tag's own DMA id (1 + tag, the design's id for the tag's payload reads) have covered every
+ *     byte of the extents the host granted it, each burst counting at its last beat.</li>
  * <li>Its frame is the connection's frame with its sequence number and length.</li>
  * <li>A segment is ready at the later of its bytes being in and its connection's previous segment's
  *     frame having ended; {@link #SLACK_CYCLES} more cycles allow for the adapter noticing either.</li>
  * </ul>
- * A segment is not judged when the ports cannot say when it became ready: TRANSLATE and PREPINNED
- * connections (the adapter reads their bytes itself, and a segment counts as complete only once its DMA
- * engine holds nothing more for its tag, which the ports do not show: in FaultRandomIT 0x108184b3f2ca7580
- * a 1-byte TRANSLATE segment left 2,900 cycles and 26 frames of others after the only read burst covering
- * it had ended, not yet explained), a host FAULT, a previous segment that was dropped rather than
- * framed, or a VA outside every posted block; their frames still count as frames of others. Events are kept
+ * A segment is not judged when the ports cannot say when it became ready: PREPINNED connections (no
+ * m_hostreq), a host FAULT, a previous segment that was dropped rather than framed, or a VA outside
+ * every posted block; their frames still count as frames of others. The id matters for TRANSLATE: an
+ * earlier version credited a segment with any burst over its bytes, and in FaultRandomIT
+ * 0x108184b3f2ca7580 blamed the adapter for a 1-byte segment whose word another tag's burst had read at
+ * cycle 13,646, while its own read, queued in the DMA engine behind other tags' bursts, ended at 15,719
+ * (its frame started at 16,553, after 6 frames of others, well within the bound). Events are kept
  * with their cycles and judged in cycle order at {@link #verdict}, so the order in which monitors report
  * them does not matter. Frames are decoded with {@link TcpFrame#parse}; one it rejects still counts.
  */
@@ -45,13 +52,14 @@ public final class TxFairness {
     public static final long SLACK_CYCLES = 64;
 
     private final int tags;
+    private final int dataBytes;
     private final Map<Integer, Conn> conns = new HashMap<>();
     private final List<Event> events = new ArrayList<>();
     private long judged;
     private long worst;
     private String worstWhere = "";
 
-    private record Conn(int conn, boolean judged, int ourPort, int peerPort, TreeMap<Long, long[]> blocks) {}
+    private record Conn(int conn, boolean push, boolean judged, int ourPort, int peerPort, TreeMap<Long, long[]> blocks) {}
 
     private record Event(long cycle, int order, Runnable apply) {}
 
@@ -62,6 +70,9 @@ public final class TxFairness {
         int len;
         int kind;
         long reqCycle;
+        long respDone = -1; // TRANSLATE: the host's last extent beat
+        long covered; // TRANSLATE: bytes of its extents its own bursts have read
+        final List<long[]> extents = new ArrayList<>(); // TRANSLATE: {pa, len}
         long dataDone = -1;
         long frameStart = -1;
         long frameEnd = -1;
@@ -72,18 +83,23 @@ public final class TxFairness {
     private final Map<Integer, Seg> byTag = new HashMap<>();
     private final Map<Integer, Seg> lastOfConn = new HashMap<>();
     private final List<Seg> segs = new ArrayList<>();
+    private final Map<Integer, Deque<long[]>> bursts = new HashMap<>(); // per DMA id: {lo, hi} of its requested bursts, oldest first
     private final List<long[]> frames = new ArrayList<>(); // {start, conn, seq}
 
-    public TxFairness(int tags) {
-        if (tags < 1) {
-            throw new IllegalArgumentException("tags must be positive: " + tags);
+    public TxFairness(int tags, int dataBytes) {
+        if (tags < 1 || dataBytes < 1) {
+            throw new IllegalArgumentException("tags and dataBytes must be positive: " + tags + ", " + dataBytes);
         }
         this.tags = tags;
+        this.dataBytes = dataBytes;
     }
 
-    /** A connection as its owner programs it: PUSH ones are judged, the others are named in reports. */
-    public void connection(int conn, boolean push, int ourPort, int peerPort) {
-        conns.put(conn, new Conn(conn, push, ourPort, peerPort, new TreeMap<>()));
+    /**
+     * A connection as its owner programs it: PUSH ({@code push}) and TRANSLATE ones are judged; PREPINNED ones
+     * ({@code hostRequests} false: no m_hostreq says when a segment was cut) are named in reports.
+     */
+    public void connection(int conn, boolean push, boolean hostRequests, int ourPort, int peerPort) {
+        conns.put(conn, new Conn(conn, push, hostRequests, ourPort, peerPort, new TreeMap<>()));
     }
 
     /** The owner posted {@code len} bytes at {@code va} with sequence number {@code seq} on the connection. */
@@ -119,19 +135,64 @@ public final class TxFairness {
         });
     }
 
-    /** A beat of s_hostresp: a FAULT drops the segment; the last beat of a PUSH answer puts its bytes in. */
+    /**
+     * A beat of s_hostresp: a FAULT drops the segment; the last beat of a PUSH answer puts its bytes in; a
+     * TRANSLATE answer's beats give the extents its reads must cover.
+     */
     public void hostResponse(HostResponse b, long cycle) {
         add(cycle, 1, () -> {
             Seg s = byTag.get(b.tag());
-            if (s == null) {
+            if (s == null || s.unjudged || s.dataDone >= 0) {
                 return;
             }
             if (b.status() != HostResponse.OK) {
                 s.unjudged = true;
-            } else if (b.last()) {
-                s.dataDone = cycle;
+            } else if (conns.get(s.conn).push()) {
+                if (b.last()) {
+                    s.dataDone = cycle;
+                }
+            } else {
+                s.extents.add(new long[] {b.pa(), Integer.toUnsignedLong(b.len())});
+                if (b.last()) {
+                    s.respDone = cycle;
+                    maybeIn(s, cycle);
+                }
             }
         });
+    }
+
+    /** A read burst requested on m_dma_ar; it counts for the tag its id names once its last beat is in. */
+    public void dmaRead(DmaReadRequest ar, long cycle) {
+        add(cycle, 2, () -> bursts.computeIfAbsent(ar.id(), k -> new ArrayDeque<>()).addLast(new long[] {ar.addr(),
+                ar.addr() + (long) ar.beats() * dataBytes}));
+    }
+
+    /** A beat on s_dma_r; the last beat of a burst of id 1 + tag adds the bytes it read to the tag's segment. */
+    public void dmaBeat(int id, boolean last, long cycle) {
+        if (!last) {
+            return;
+        }
+        add(cycle, 3, () -> {
+            Deque<long[]> q = bursts.get(id);
+            if (q == null || q.isEmpty()) {
+                return; // stray data: the bus checker reports it
+            }
+            long[] b = q.pollFirst();
+            Seg s = byTag.get(id - 1);
+            if (s == null || s.dataDone >= 0 || conns.get(s.conn).push()) {
+                return;
+            }
+            for (long[] e : s.extents) {
+                s.covered += Math.max(0, Math.min(b[1], e[0] + e[1]) - Math.max(b[0], e[0]));
+            }
+            maybeIn(s, cycle);
+        });
+    }
+
+    private void maybeIn(Seg s, long cycle) {
+        if (s.respDone >= 0 && s.covered >= s.len) {
+            s.dataDone = cycle;
+        }
     }
 
     /** A frame on m_axis_tx, its first and last beats' cycles. */

@@ -10,6 +10,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 import vtoe.model.net.TcpFrame;
 import vtoe.model.txn.Bytes;
+import vtoe.model.txn.DmaReadRequest;
 import vtoe.model.txn.HostRequest;
 import vtoe.model.txn.HostResponse;
 
@@ -28,9 +29,9 @@ class TxFairnessTest {
     private final List<java.util.function.Consumer<TxFairness>> events = new ArrayList<>();
 
     private static TxFairness judge(boolean push) {
-        TxFairness j = new TxFairness(TAGS);
+        TxFairness j = new TxFairness(TAGS, 8);
         for (int c = 0; c < 3; c++) {
-            j.connection(c, push, 1000 + c, 80);
+            j.connection(c, push, true, 1000 + c, 80);
             j.block(c, va(c, 0), 1 << 20, 0);
         }
         return j;
@@ -134,9 +135,9 @@ class TxFairnessTest {
         long t = pushedFrames(200, TAGS + 1, 30, 5);
         frame(1, 0, t);
         frame(1, 1, t + 30);
-        TxFairness j = new TxFairness(3);
+        TxFairness j = new TxFairness(3, 8);
         for (int c = 0; c < 3; c++) {
-            j.connection(c, true, 1000 + c, 80);
+            j.connection(c, true, true, 1000 + c, 80);
             j.block(c, va(c, 0), 1 << 20, 0);
         }
         events.forEach(e -> e.accept(j));
@@ -155,19 +156,72 @@ class TxFairnessTest {
     }
 
     @Test
-    void onlyPushSegmentsAreJudgedButEveryFrameCountsAsAnOthersFrame() {
+    void prepinnedSegmentsAreNotJudgedButEveryFrameCountsAsAnOthersFrame() {
         overtaken(TAGS + 1);
-        TxFairness translate = feed(false, false);
-        translate.verdict("");
-        assertThat(translate.judged()).isZero();
-        // A PUSH connection overtaken by a TRANSLATE connection's frames: those frames count.
-        TxFairness mixed = new TxFairness(TAGS);
-        mixed.connection(0, false, 1000, 80);
-        mixed.connection(1, true, 1001, 80);
+        TxFairness prepinned = new TxFairness(TAGS, 8);
+        for (int c = 0; c < 3; c++) {
+            prepinned.connection(c, false, false, 1000 + c, 80);
+            prepinned.block(c, va(c, 0), 1 << 20, 0);
+        }
+        events.forEach(e -> e.accept(prepinned));
+        prepinned.verdict("");
+        assertThat(prepinned.judged()).isZero();
+        // A PUSH connection overtaken by a PREPINNED connection's frames: those frames count.
+        TxFairness mixed = new TxFairness(TAGS, 8);
+        mixed.connection(0, false, false, 1000, 80);
+        mixed.connection(1, true, true, 1001, 80);
         for (int c = 0; c < 2; c++) {
             mixed.block(c, va(c, 0), 1 << 20, 0);
         }
         events.forEach(e -> e.accept(mixed));
         assertThatThrownBy(() -> mixed.verdict("")).hasMessageContaining("connection 1's segment seq 0").hasMessageContaining("3 other frames");
+    }
+
+    /** Connection 0 sends {@code n} TRANSLATE segments in tag 0 (DMA id 1), a frame every 30 cycles from {@code t}; returns the cycle after. */
+    private long translatedFrames(long t, int n) {
+        for (int i = 0; i < n; i++, t += 30) {
+            int seg = i;
+            long c = t;
+            request(0, 0, seg, c - 9);
+            events.add(j -> j.hostResponse(new HostResponse(0, HostResponse.OK, null, 0x8000 + seg * 0x1000L, MSS, true), c - 8));
+            events.add(j -> j.dmaRead(new DmaReadRequest(1, 0x8000 + seg * 0x1000L, 12), c - 7));
+            events.add(j -> j.dmaBeat(1, true, c - 2));
+            frame(0, seg, c);
+        }
+        return t;
+    }
+
+    @Test
+    void translateSegmentsAreReadyWhenTheirOwnBurstsHaveCoveredTheirExtents() {
+        // Connection 1's 100 bytes in tag 1 (DMA id 2): extents of 60 and 40 bytes, read in two bursts; ready at the second's last beat.
+        request(1, 1, 0, 10);
+        events.add(j -> j.hostResponse(new HostResponse(1, HostResponse.OK, null, 0x1000, 60, false), 12));
+        events.add(j -> j.hostResponse(new HostResponse(1, HostResponse.OK, null, 0x3000, 40, true), 13));
+        events.add(j -> j.dmaRead(new DmaReadRequest(2, 0x1000, 7), 20)); // 64 bytes
+        events.add(j -> j.dmaRead(new DmaReadRequest(2, 0x3000, 4), 21)); // 40 bytes
+        events.add(j -> j.dmaBeat(2, true, 30));
+        events.add(j -> j.dmaBeat(2, true, 100));
+        frame(1, 0, translatedFrames(200, TAGS + 1));
+        TxFairness j = feed(false, false);
+        assertThatThrownBy(() -> j.verdict("")).hasMessageContaining("bytes in at 100").hasMessageContaining("3 other frames");
+    }
+
+    @Test
+    void anotherTagsBurstOverTheSameBytesDoesNotMakeASegmentReady() {
+        // FaultRandomIT 0x108184b3f2ca7580: tag 0's read of the 8-byte word that also holds tag 1's one byte is not tag 1's
+        // data; tag 1's own burst ends late, and only the frames after that count against it.
+        events.add(j -> j.hostRequest(new HostRequest(1, 1, va(1, 0), 1, HostRequest.SEND), 10));
+        events.add(j -> j.hostResponse(new HostResponse(1, HostResponse.OK, null, 0x1007, 1, true), 12));
+        events.add(j -> j.dmaRead(new DmaReadRequest(1, 0x1000, 0), 15)); // id 1 = tag 0: bytes 0x1000..0x1007
+        events.add(j -> j.dmaBeat(1, true, 40));
+        long t = translatedFrames(200, TAGS + 1);
+        events.add(j -> j.dmaRead(new DmaReadRequest(2, 0x1000, 0), t - 40)); // tag 1's own read
+        events.add(j -> j.dmaBeat(2, true, t - 20));
+        Bytes f = new TcpFrame(1, 2, 3, 4, 0, 64, true, 1001, 80, 0, 0, TcpFrame.ACK, 100, Bytes.wrap(new byte[1])).encode();
+        events.add(j -> j.frame(f, t, t + 8));
+        TxFairness j = feed(false, false);
+        j.verdict("");
+        assertThat(j.judged()).isEqualTo(TAGS + 2);
+        assertThat(j.worst()).isZero();
     }
 }

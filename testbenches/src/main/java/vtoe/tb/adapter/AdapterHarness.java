@@ -93,7 +93,7 @@ public final class AdapterHarness implements AutoCloseable {
     /** Bus protocol checkers, on in every run (the ready/valid rules are checked natively). */
     public final vtoe.model.check.AxiReadChecker dmaChecker;
     public final vtoe.model.check.AxisFrameChecker txChecker;
-    private final vtoe.model.check.TxFairness fairness;
+    public final vtoe.model.check.TxFairness fairness;
     private boolean hostStrays;
     private DmaBurstAssembler dmaBursts;
     private long strayEvents;
@@ -134,7 +134,7 @@ public final class AdapterHarness implements AutoCloseable {
             this.dmaChecker = new vtoe.model.check.AxiReadChecker("m_dma_ar/s_dma_r", params.dataBytes(), params.maxBurstBeats(),
                     params.dmaIdBits());
             this.txChecker = new vtoe.model.check.AxisFrameChecker("m_axis_tx", params.dataBytes());
-            this.fairness = new vtoe.model.check.TxFairness(params.tags());
+            this.fairness = new vtoe.model.check.TxFairness(params.tags(), params.dataBytes());
             csr = new StreamSource<>(dut, "s_csr", CsrRequest.class);
             doorbell = new StreamSource<>(dut, "s_doorbell", Doorbell.class);
             hostResp = new StreamSource<>(dut, "s_hostresp", HostResponse.class);
@@ -147,10 +147,16 @@ public final class AdapterHarness implements AutoCloseable {
             input("s_doorbell", Doorbell.class);
             // The bus checkers hear s_dma_r and s_hostresp first, from the same decode as the model.
             if (dut.tracks() == null) {
-                dmaBursts = new DmaBurstAssembler(dut, model, dispatch, dmaChecker, order("s_dma_r"), params.tags());
+                dmaBursts = new DmaBurstAssembler(dut, model, dispatch, (id, last, c) -> {
+                    dmaChecker.beat(id, last, c);
+                    fairness.dmaBeat(id, last, c);
+                }, order("s_dma_r"), params.tags());
             } else {
                 // Waves: every beat gets its label on the s_dma_r track, so it goes through the model on its own.
-                input("s_dma_r", DmaReadBeat.class, o -> dmaChecker.beat(o.txn(), o.endCycle()));
+                input("s_dma_r", DmaReadBeat.class, o -> {
+                    dmaChecker.beat(o.txn(), o.endCycle());
+                    fairness.dmaBeat(o.txn().id(), o.txn().last(), o.endCycle());
+                });
             }
             input("s_hostresp", HostResponse.class, o -> fairness.hostResponse(o.txn(), o.endCycle()));
             input("s_axis_rx", AxisBeat.class);
@@ -174,6 +180,7 @@ public final class AdapterHarness implements AutoCloseable {
             int arOrder = order("m_dma_ar");
             new StreamMonitor<>(dut, "m_dma_ar", DmaReadRequest.class).subscribe(o -> {
                 dmaChecker.request(o.txn(), o.endCycle());
+                fairness.dmaRead(o.txn(), o.endCycle());
                 world.dmaRead(o);
                 dispatch.add(o.endCycle(), arOrder, () -> {
                     lockstep.observe("m_dma_ar", o);
@@ -249,7 +256,8 @@ public final class AdapterHarness implements AutoCloseable {
     /** Tells the sender rules about a connection the owner programs (its configuration, never the RTL's). */
     public void senderConnection(vtoe.model.world.ConnSetup s) {
         senderRules.connection(vtoe.model.check.TcpSenderRules.Config.of(s, params));
-        fairness.connection(s.conn(), s.mode() == vtoe.model.adapter.CsrMap.MODE_PUSH, s.ourPort(), s.peerPort());
+        fairness.connection(s.conn(), s.mode() == vtoe.model.adapter.CsrMap.MODE_PUSH, s.mode() != vtoe.model.adapter.CsrMap.MODE_PREPINNED,
+                s.ourPort(), s.peerPort());
     }
 
     /** Tells the fairness judge the sequence numbers of a block the owner posted. */

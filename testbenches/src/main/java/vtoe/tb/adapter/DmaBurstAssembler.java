@@ -5,7 +5,6 @@ import vtoe.cosim.Dut;
 import vtoe.cosim.PortInfo;
 import vtoe.cosim.TimeOrderedDispatch;
 import vtoe.model.adapter.AdapterModel;
-import vtoe.model.check.AxiReadChecker;
 import vtoe.model.txn.Bytes;
 import vtoe.model.txn.DmaReadBeat;
 
@@ -13,7 +12,8 @@ import vtoe.model.txn.DmaReadBeat;
  * Hands the s_dma_r read data to the TLM a burst at a time for the DMA engine's ids, instead of a beat
  * at a time: the read data was the co-simulation's largest Java cost (about one beat per cycle while a
  * segment is read, each decoded into a record, queued for ordering and routed through the model's read
- * mux). Each beat still goes to the bus checker at once, from the port's raw words.
+ * mux). Each beat still goes to the bus judges at once (the bus checker, the fairness judge), from the
+ * port's raw words.
  *
  * <p>A burst is queued for the TLM at its last beat's cycle, which is when the RTL may first act on it: a
  * tag is complete only once none of its bursts is outstanding, so no state the lockstep checks differs
@@ -27,7 +27,7 @@ import vtoe.model.txn.DmaReadBeat;
 final class DmaBurstAssembler {
     private final AdapterModel model;
     private final TimeOrderedDispatch dispatch;
-    private final AxiReadChecker checker;
+    private final BeatListener checker;
     private final int order;
     private final int tags;
     private final int dataBytes;
@@ -43,7 +43,13 @@ final class DmaBurstAssembler {
     private final boolean[] broken;
     private boolean perBeat;
 
-    DmaBurstAssembler(Dut dut, AdapterModel model, TimeOrderedDispatch dispatch, AxiReadChecker checker, int order, int tags) {
+    /** Hears every beat of s_dma_r as it comes, before the model: the judges of the bus (its id, whether it is a burst's last, its cycle). */
+    @FunctionalInterface
+    interface BeatListener {
+        void beat(int id, boolean last, long cycle);
+    }
+
+    DmaBurstAssembler(Dut dut, AdapterModel model, TimeOrderedDispatch dispatch, BeatListener checker, int order, int tags) {
         this.model = model;
         this.dispatch = dispatch;
         this.checker = checker;

@@ -178,6 +178,31 @@ final class TlmSpeedBench {
                 .append("the RTL and the TLM runs of a row are taken minutes apart, so a row's ratio carries that noise too.\n\n");
     }
 
+    /** One payload mode of a row: wall seconds summed over the seeds (each the median of its runs), goodput per seed, events per run. */
+    private record Measured(double wall, double[] goodput, long events) {}
+
+    private static Measured measure(WorldPair.Scenario s, AdapterParams p, PayloadMode mode, int seeds, int reps) {
+        double[] goodput = new double[seeds];
+        double wall = 0;
+        long events = 0;
+        for (int k = 0; k < seeds; k++) {
+            WorldPair.Run r = null;
+            double[] walls = new double[reps];
+            for (int j = 0; j < reps; j++) {
+                r = WorldPair.tlm(s, k + 1, p, mode);
+                if (!r.ok()) {
+                    throw new IllegalStateException("the " + (mode == PayloadMode.NONE ? "payload-free " : "") + "TLM run of " + s.name()
+                            + " seed " + (k + 1) + " failed: " + r.failures());
+                }
+                walls[j] = r.wallSeconds();
+            }
+            goodput[k] = r.goodput();
+            wall += median(walls);
+            events += r.events();
+        }
+        return new Measured(wall, goodput, events / seeds);
+    }
+
     /** A row's TLM half: wall seconds summed over the seeds (each the median of its runs), goodput per seed. */
     record TlmRow(double tlmWall, double[] tlmGoodput, double freeWall, double[] freeGoodput, long events) {}
 
@@ -201,43 +226,13 @@ final class TlmSpeedBench {
         List<TlmRow> rows = new ArrayList<>();
         long warmRuns = 0;
         for (WorldPair.Scenario s : all) {
-            double[] tg = new double[seeds];
-            double[] fg = new double[seeds];
-            double tw = 0;
-            double fw = 0;
-            long events = 0;
             warmRuns += steady(s, p, PayloadMode.FULL);
-            for (int k = 0; k < seeds; k++) {
-                WorldPair.Run t = null;
-                double[] walls = new double[reps];
-                for (int j = 0; j < reps; j++) {
-                    t = WorldPair.tlm(s, k + 1, p);
-                    if (!t.ok()) {
-                        throw new IllegalStateException("the TLM run of " + s.name() + " seed " + (k + 1) + " failed: " + t.failures());
-                    }
-                    walls[j] = t.wallSeconds();
-                }
-                tg[k] = t.goodput();
-                tw += median(walls);
-                events += t.events();
-            }
+            Measured full = measure(s, p, PayloadMode.FULL, seeds, reps);
             warmRuns += steady(s, p, PayloadMode.NONE);
-            for (int k = 0; k < seeds; k++) {
-                WorldPair.Run f = null;
-                double[] walls = new double[reps];
-                for (int j = 0; j < reps; j++) {
-                    f = WorldPair.tlm(s, k + 1, p, PayloadMode.NONE);
-                    if (!f.ok()) {
-                        throw new IllegalStateException("the payload-free TLM run of " + s.name() + " seed " + (k + 1) + " failed: "
-                                + f.failures());
-                    }
-                    walls[j] = f.wallSeconds();
-                }
-                fg[k] = f.goodput();
-                fw += median(walls);
-            }
-            rows.add(new TlmRow(tw, tg, fw, fg, events / seeds));
-            System.err.printf("tlm speed: %s %s: TLM %.3f s, payload-free TLM %.3f s%n", s.name(), modeName(s.modes()[0]), tw, fw);
+            Measured free = measure(s, p, PayloadMode.NONE, seeds, reps);
+            rows.add(new TlmRow(full.wall(), full.goodput(), free.wall(), free.goodput(), full.events()));
+            System.err.printf("tlm speed: %s %s: TLM %.3f s, payload-free TLM %.3f s%n", s.name(), modeName(s.modes()[0]), full.wall(),
+                    free.wall());
         }
         // Where the payload-free TLM's time goes on its slowest row, the one a speed-up has to lift.
         int slowest = 0;

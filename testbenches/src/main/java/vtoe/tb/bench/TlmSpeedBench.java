@@ -155,10 +155,8 @@ final class TlmSpeedBench {
         }
         TlmSide side;
         try {
-            String[] line = WorldPair.inChild(null, args);
-            // The JSON has blanks (the profile's part names); inChild split the line on them.
-            side = new com.fasterxml.jackson.databind.ObjectMapper().readValue(String.join(" ", Arrays.copyOfRange(line, 1, line.length)),
-                    TlmSide.class);
+            String line = WorldPair.inChildLine(null, args);
+            side = new com.fasterxml.jackson.databind.ObjectMapper().readValue(line.substring("TLMSIDE ".length()), TlmSide.class);
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

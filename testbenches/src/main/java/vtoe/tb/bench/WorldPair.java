@@ -149,10 +149,15 @@ final class WorldPair {
 
     /**
      * {@code WorldPair <args>} in a child JVM that loads build {@code b} (a JVM loads one co-simulation library), or with
-     * {@code b} null the library the classpath gives (the default build, PGO unless turned off): its POINT, IDLE or TLMSIDE
-     * line split on blanks.
+     * {@code b} null the library the classpath gives (the default build, PGO unless turned off): its POINT or IDLE line
+     * split on blanks.
      */
     static String[] inChild(RtlBuild b, String... args) {
+        return inChildLine(b, args).split(" ");
+    }
+
+    /** As {@link #inChild}, the whole line (a TLMSIDE line's JSON has blanks of its own). */
+    static String inChildLine(RtlBuild b, String... args) {
         String library = b == null ? "the default build" : b.library().toString();
         try {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
@@ -170,7 +175,7 @@ final class WorldPair {
                 throw new IllegalStateException("WorldPair " + String.join(" ", args) + " on " + library + " failed (exit "
                         + pr.exitValue() + ")");
             }
-            return line.split(" ");
+            return line;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {

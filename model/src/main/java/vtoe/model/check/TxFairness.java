@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import vtoe.model.adapter.CsrMap;
 import vtoe.model.net.ParseResult;
 import vtoe.model.net.TcpFrame;
 import vtoe.model.txn.Bytes;
@@ -59,7 +60,15 @@ public final class TxFairness {
     private long worst;
     private String worstWhere = "";
 
-    private record Conn(int conn, boolean push, boolean judged, int ourPort, int peerPort, TreeMap<Long, long[]> blocks) {}
+    private record Conn(int conn, int mode, int ourPort, int peerPort, TreeMap<Long, long[]> blocks) {
+        boolean push() {
+            return mode == CsrMap.MODE_PUSH;
+        }
+
+        boolean judged() {
+            return mode != CsrMap.MODE_PREPINNED;
+        }
+    }
 
     private record Event(long cycle, int order, Runnable apply) {}
 
@@ -95,11 +104,11 @@ public final class TxFairness {
     }
 
     /**
-     * A connection as its owner programs it: PUSH ({@code push}) and TRANSLATE ones are judged; PREPINNED ones
-     * ({@code hostRequests} false: no m_hostreq says when a segment was cut) are named in reports.
+     * A connection as its owner programs it, in {@code mode} ({@link CsrMap}): PUSH and TRANSLATE ones are judged;
+     * PREPINNED ones (no m_hostreq says when a segment was cut) are named in reports.
      */
-    public void connection(int conn, boolean push, boolean hostRequests, int ourPort, int peerPort) {
-        conns.put(conn, new Conn(conn, push, hostRequests, ourPort, peerPort, new TreeMap<>()));
+    public void connection(int conn, int mode, int ourPort, int peerPort) {
+        conns.put(conn, new Conn(conn, mode, ourPort, peerPort, new TreeMap<>()));
     }
 
     /** The owner posted {@code len} bytes at {@code va} with sequence number {@code seq} on the connection. */

@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import vtoe.model.adapter.CsrMap;
 import vtoe.model.net.TcpFrame;
 import vtoe.model.txn.Bytes;
 import vtoe.model.txn.DmaReadRequest;
@@ -31,7 +32,7 @@ class TxFairnessTest {
     private static TxFairness judge(boolean push) {
         TxFairness j = new TxFairness(TAGS, 8);
         for (int c = 0; c < 3; c++) {
-            j.connection(c, push, true, 1000 + c, 80);
+            j.connection(c, push ? CsrMap.MODE_PUSH : CsrMap.MODE_TRANSLATE, 1000 + c, 80);
             j.block(c, va(c, 0), 1 << 20, 0);
         }
         return j;
@@ -137,7 +138,7 @@ class TxFairnessTest {
         frame(1, 1, t + 30);
         TxFairness j = new TxFairness(3, 8);
         for (int c = 0; c < 3; c++) {
-            j.connection(c, true, true, 1000 + c, 80);
+            j.connection(c, CsrMap.MODE_PUSH, 1000 + c, 80);
             j.block(c, va(c, 0), 1 << 20, 0);
         }
         events.forEach(e -> e.accept(j));
@@ -160,7 +161,7 @@ class TxFairnessTest {
         overtaken(TAGS + 1);
         TxFairness prepinned = new TxFairness(TAGS, 8);
         for (int c = 0; c < 3; c++) {
-            prepinned.connection(c, false, false, 1000 + c, 80);
+            prepinned.connection(c, CsrMap.MODE_PREPINNED, 1000 + c, 80);
             prepinned.block(c, va(c, 0), 1 << 20, 0);
         }
         events.forEach(e -> e.accept(prepinned));
@@ -168,8 +169,8 @@ class TxFairnessTest {
         assertThat(prepinned.judged()).isZero();
         // A PUSH connection overtaken by a PREPINNED connection's frames: those frames count.
         TxFairness mixed = new TxFairness(TAGS, 8);
-        mixed.connection(0, false, false, 1000, 80);
-        mixed.connection(1, true, true, 1001, 80);
+        mixed.connection(0, CsrMap.MODE_PREPINNED, 1000, 80);
+        mixed.connection(1, CsrMap.MODE_PUSH, 1001, 80);
         for (int c = 0; c < 2; c++) {
             mixed.block(c, va(c, 0), 1 << 20, 0);
         }

@@ -146,17 +146,15 @@ public final class AdapterHarness implements AutoCloseable {
             input("s_csr", CsrRequest.class);
             input("s_doorbell", Doorbell.class);
             // The bus checkers hear s_dma_r and s_hostresp first, from the same decode as the model.
+            DmaBurstAssembler.BeatListener judges = (id, last, c) -> {
+                dmaChecker.beat(id, last, c);
+                fairness.dmaBeat(id, last, c);
+            };
             if (dut.tracks() == null) {
-                dmaBursts = new DmaBurstAssembler(dut, model, dispatch, (id, last, c) -> {
-                    dmaChecker.beat(id, last, c);
-                    fairness.dmaBeat(id, last, c);
-                }, order("s_dma_r"), params.tags());
+                dmaBursts = new DmaBurstAssembler(dut, model, dispatch, judges, order("s_dma_r"), params.tags());
             } else {
                 // Waves: every beat gets its label on the s_dma_r track, so it goes through the model on its own.
-                input("s_dma_r", DmaReadBeat.class, o -> {
-                    dmaChecker.beat(o.txn(), o.endCycle());
-                    fairness.dmaBeat(o.txn().id(), o.txn().last(), o.endCycle());
-                });
+                input("s_dma_r", DmaReadBeat.class, o -> judges.beat(o.txn().id(), o.txn().last(), o.endCycle()));
             }
             input("s_hostresp", HostResponse.class, o -> fairness.hostResponse(o.txn(), o.endCycle()));
             input("s_axis_rx", AxisBeat.class);
@@ -256,8 +254,7 @@ public final class AdapterHarness implements AutoCloseable {
     /** Tells the sender rules about a connection the owner programs (its configuration, never the RTL's). */
     public void senderConnection(vtoe.model.world.ConnSetup s) {
         senderRules.connection(vtoe.model.check.TcpSenderRules.Config.of(s, params));
-        fairness.connection(s.conn(), s.mode() == vtoe.model.adapter.CsrMap.MODE_PUSH, s.mode() != vtoe.model.adapter.CsrMap.MODE_PREPINNED,
-                s.ourPort(), s.peerPort());
+        fairness.connection(s.conn(), s.mode(), s.ourPort(), s.peerPort());
     }
 
     /** Tells the fairness judge the sequence numbers of a block the owner posted. */

@@ -27,7 +27,7 @@ import vtoe.model.txn.DmaReadBeat;
 final class DmaBurstAssembler {
     private final AdapterModel model;
     private final TimeOrderedDispatch dispatch;
-    private final BeatListener checker;
+    private final BeatListener judges;
     private final int order;
     private final int tags;
     private final int dataBytes;
@@ -49,10 +49,10 @@ final class DmaBurstAssembler {
         void beat(int id, boolean last, long cycle);
     }
 
-    DmaBurstAssembler(Dut dut, AdapterModel model, TimeOrderedDispatch dispatch, BeatListener checker, int order, int tags) {
+    DmaBurstAssembler(Dut dut, AdapterModel model, TimeOrderedDispatch dispatch, BeatListener judges, int order, int tags) {
         this.model = model;
         this.dispatch = dispatch;
-        this.checker = checker;
+        this.judges = judges;
         this.order = order;
         this.tags = tags;
         PortInfo p = dut.port("s_dma_r");
@@ -88,7 +88,7 @@ final class DmaBurstAssembler {
         int id = (int) e[off + idAt];
         boolean last = e[off + lastAt] != 0;
         int resp = (int) e[off + respAt];
-        checker.beat(id, last, end);
+        judges.beat(id, last, end);
         if (perBeat || id < 1 || id > tags) {
             DmaReadBeat b = new DmaReadBeat(id, Bytes.ofLongs(e, off + dataAt, dataBytes), last, resp);
             dispatch.add(end, order, () -> model.input("s_dma_r", b, end));

@@ -206,7 +206,8 @@ public final class AdapterModel implements LockstepModel {
      */
     public void readBurst(int id, long addr, Bytes data, int beats, long firstCycle) {
         int tag = id - 1;
-        if (tag >= 0 && tag < p.tags() && dma.takesBurst(tag, addr, beats) && takeBurst(id, data, beats, firstCycle + beats - 1)) {
+        // takeBurst checks the length; the standalone TLM's read data is not checked against requests, so the address too.
+        if (tag >= 0 && tag < p.tags() && dma.nextBurstAt(tag, addr) && takeBurst(id, data, beats, firstCycle + beats - 1)) {
             return;
         }
         int d = p.dataBytes();

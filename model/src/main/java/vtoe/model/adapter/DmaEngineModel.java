@@ -105,12 +105,10 @@ public final class DmaEngineModel {
         }
     }
 
-    /**
-     * Whether the tag's next burst is the read at {@code addr} of {@code beats} beats and none of its
-     * beats has arrived yet: {@link #burst} can then take all of them at once.
-     */
-    public boolean takesBurst(int tag, long addr, int beats) {
-        return takesBurst(tag, beats) && (bursts[tag].peekFirst().start & -(long) p.dataBytes()) == addr;
+    /** Whether the tag's next burst reads from {@code addr} (with {@link #takesBurst}: it is that read). */
+    public boolean nextBurstAt(int tag, long addr) {
+        Burst bd = bursts[tag].peekFirst();
+        return bd != null && (bd.start & -(long) p.dataBytes()) == addr;
     }
 
     /**

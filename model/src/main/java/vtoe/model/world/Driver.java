@@ -156,6 +156,10 @@ public final class Driver {
     private long kernelNext = KERNEL_BASE;
     private long cpuFreeAt;
     private int cpuQueued; // operations waiting for or on the CPU
+    // Posted bytes not yet completed, over all connections, and whether any connection ever stopped: the
+    // world's "done?" is asked after every event, and these answer "not yet" without a look per connection.
+    private long uncompleted;
+    private boolean anyStopped;
     private final Map<Integer, Conn> conns = new HashMap<>();
     private final List<long[]> regions = new ArrayList<>();
     private final Map<Integer, Grant> grants = new HashMap<>();
@@ -357,6 +361,7 @@ public final class Driver {
             throw new IllegalStateException("connection " + c.s.conn() + " has stopped; nothing was posted");
         }
         c.bytesPosted += len;
+        uncompleted += len;
         onPost.accept(c.s.conn());
         for (long off = 0; off < len;) {
             int n = (int) Math.min(cfg.blockBytes(), len - off);
@@ -391,6 +396,7 @@ public final class Driver {
                     r.error()));
             c.pinnedAhead -= b.len;
             c.stopped = true;
+            anyStopped = true;
             return;
         }
         long va = b.va;
@@ -586,6 +592,7 @@ public final class Driver {
             Descriptor d = Descriptor.decode(Bytes.wrap(mem.read(c.regionPa + 32L * slot, 32)), 0);
             c.freeSlots.set(slot);
             c.bytesCompleted += Integer.toUnsignedLong(size);
+            uncompleted -= Integer.toUnsignedLong(size);
             c.completedTo = Math.max(c.completedTo, d.va() + Integer.toUnsignedLong(d.size()));
             long to = c.completedTo;
             t.after(cfg.freeLagCycles(), () -> {
@@ -616,6 +623,7 @@ public final class Driver {
                 || e.code() == vtoe.model.txn.EventCode.HOST_BAD_RESPONSE.code()
                 || e.code() == vtoe.model.txn.EventCode.DMA_READ_ERROR.code())) {
             c.stopped = true;
+            anyStopped = true;
         }
     }
 
@@ -710,6 +718,14 @@ public final class Driver {
                 teardown(c.s.conn());
             }
         }
+    }
+
+    /**
+     * True when some connection still waits for completions and none has stopped: then the world is
+     * certainly not done (a cheap answer for the common case; false says nothing).
+     */
+    public boolean waitingForCompletions() {
+        return uncompleted != 0 && !anyStopped;
     }
 
     public boolean stopped(int conn) {

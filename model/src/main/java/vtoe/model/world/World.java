@@ -275,6 +275,9 @@ public final class World implements AdapterOutputs {
 
     /** Every open connection either delivered all its bytes or was stopped by the adapter. */
     public boolean done() {
+        if (driver.waitingForCompletions()) {
+            return false;
+        }
         for (int c = unsettled.nextSetBit(0); c >= 0; c = unsettled.nextSetBit(c + 1)) {
             if (!delivered(c) && !driver.stopped(c) || !peers.get(c).finished()) {
                 return false;

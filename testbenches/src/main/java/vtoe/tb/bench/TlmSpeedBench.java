@@ -127,122 +127,66 @@ final class TlmSpeedBench {
     }
 
     /**
-     * Runs every scenario in every mode on the RTL once per seed, here, and on the TLM {@code reps} times
-     * per seed in a JVM that runs the TLM alone ({@link #tlmSide}), and appends the section.
+     * Runs every scenario in every mode on the RTL once per seed, here, and after each RTL run the TLM on the
+     * same seed in both payload modes, each for as long as that RTL run took, in a JVM that runs only the TLM
+     * ({@link TlmServer}); then profiles the payload-free TLM's slowest row there, and appends the section.
      */
     static void section(StringBuilder md, int seeds, int reps) {
         String loadBefore = loadAverage();
         List<WorldPair.Scenario> all = scenarios();
-        // The co-simulation's Java (the world, bus monitors, lockstep, scoreboards) is JIT-compiled while it runs: warm it
-        // up on quarter-size runs of every scenario, so that no row's RTL figure carries the JIT's first seconds.
-        warmUp(all, WARM_SECONDS, w -> WorldPair.rtl(w.scenario().withBytes(w.scenario().bytesPerConn() / 4), 2000 + w.run()));
         double[][] rg = new double[all.size()][seeds];
         double[] rw = new double[all.size()];
-        for (int i = 0; i < all.size(); i++) {
-            for (int k = 0; k < seeds; k++) {
-                WorldPair.Run r = WorldPair.rtl(all.get(i), k + 1);
-                rg[i][k] = r.goodput();
-                rw[i] += r.wallSeconds();
+        double[][] fullGoodput = new double[all.size()][seeds];
+        double[][] freeGoodput = new double[all.size()][seeds];
+        double[] fullWall = new double[all.size()];
+        double[] freeWall = new double[all.size()];
+        long[] events = new long[all.size()];
+        long warmRuns = 0;
+        int fewest = Integer.MAX_VALUE;
+        TlmProfile.Shares prof;
+        int slowest = 0;
+        try (TlmServer.Client tlm = new TlmServer.Client(WARM_SECONDS)) {
+            // The co-simulation's Java (the world, bus monitors, lockstep, scoreboards) is JIT-compiled while it runs: warm it
+            // up on quarter-size runs of every scenario, so that no row's RTL figure carries the JIT's first seconds. The TLM's
+            // JVM warms up at the same time.
+            warmUp(all, WARM_SECONDS, w -> WorldPair.rtl(w.scenario().withBytes(w.scenario().bytesPerConn() / 4), 2000 + w.run()));
+            for (int i = 0; i < all.size(); i++) {
+                warmRuns += tlm.steady(i, PayloadMode.FULL) + tlm.steady(i, PayloadMode.NONE);
+                for (int k = 0; k < seeds; k++) {
+                    WorldPair.Run r = WorldPair.rtl(all.get(i), k + 1);
+                    rg[i][k] = r.goodput();
+                    rw[i] += r.wallSeconds();
+                    TlmServer.Window full = tlm.run(i, k + 1, PayloadMode.FULL, r.wallSeconds(), reps);
+                    TlmServer.Window free = tlm.run(i, k + 1, PayloadMode.NONE, r.wallSeconds(), reps);
+                    fullWall[i] += full.meanWall();
+                    freeWall[i] += free.meanWall();
+                    fullGoodput[i][k] = full.goodput();
+                    freeGoodput[i][k] = free.goodput();
+                    events[i] += full.events() / seeds;
+                    fewest = Math.min(fewest, Math.min(full.runs(), free.runs()));
+                }
+                System.out.printf("tlm speed: %s %s: RTL %.2f s, TLM %.3f s, payload-free TLM %.3f s, goodput %.3f vs %.3f vs %.3f%n",
+                        all.get(i).name(), modeName(all.get(i).modes()[0]), rw[i], fullWall[i], freeWall[i], mean(rg[i]),
+                        mean(fullGoodput[i]), mean(freeGoodput[i]));
             }
-            System.out.printf("tlm speed: %s %s: RTL %.2f s%n", all.get(i).name(), modeName(all.get(i).modes()[0]), rw[i]);
-        }
-        String[] args = new String[3 + rw.length];
-        args[0] = "tlm-side";
-        args[1] = Integer.toString(seeds);
-        args[2] = Integer.toString(reps);
-        for (int i = 0; i < rw.length; i++) {
-            args[3 + i] = Double.toString(rw[i]);
-        }
-        TlmSide side;
-        try {
-            String line = WorldPair.inChildLine(null, args);
-            side = new com.fasterxml.jackson.databind.ObjectMapper().readValue(line.substring("TLMSIDE ".length()), TlmSide.class);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
+            // Where the payload-free TLM's time goes on its slowest row, the one a speed-up has to lift.
+            for (int i = 1; i < all.size(); i++) {
+                if (rw[i] / freeWall[i] < rw[slowest] / freeWall[slowest]) {
+                    slowest = i;
+                }
+            }
+            prof = tlm.profile(slowest);
         }
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
             WorldPair.Scenario s = all.get(i);
-            TlmRow t = side.rows().get(i);
-            rows.add(new Row(s.name(), modeName(s.modes()[0]), s.totalBytes() * seeds, rw[i], t.tlmWall(), mean(rg[i]), mean(t.tlmGoodput()),
-                    sd(rg[i]), sd(t.tlmGoodput()), t.events(), t.freeWall(), mean(t.freeGoodput())));
-            System.out.printf("tlm speed: %s %s: RTL %.2f s, TLM %.3f s, payload-free TLM %.3f s, goodput %.3f vs %.3f vs %.3f%n", s.name(),
-                    modeName(s.modes()[0]), rw[i], t.tlmWall(), t.freeWall(), mean(rg[i]), mean(t.tlmGoodput()), mean(t.freeGoodput()));
+            rows.add(new Row(s.name(), modeName(s.modes()[0]), s.totalBytes() * seeds, rw[i], fullWall[i], mean(rg[i]), mean(fullGoodput[i]),
+                    sd(rg[i]), sd(fullGoodput[i]), events[i], freeWall[i], mean(freeGoodput[i])));
         }
-        String profiled = rows.get(side.profiled()).scenario() + " " + rows.get(side.profiled()).mode();
-        write(md, rows, seeds, reps, side.warmRuns(), profiled, side.profile());
+        String profiled = rows.get(slowest).scenario() + " " + rows.get(slowest).mode();
+        write(md, rows, seeds, reps, fewest, warmRuns, profiled, prof);
         md.append("The machine's load average (1 minute) was ").append(loadBefore).append(" when this section started and ")
-                .append(loadAverage()).append(" when it ended: on a shared machine, wall-clock speeds move with the other jobs; ")
-                .append("the RTL and the TLM runs of a row are taken minutes apart, so a row's ratio carries that noise too.\n\n");
-    }
-
-    /** One payload mode of a row: wall seconds summed over the seeds (each the median of its runs), goodput per seed, events per run. */
-    private record Measured(double wall, double[] goodput, long events) {}
-
-    private static Measured measure(WorldPair.Scenario s, AdapterParams p, PayloadMode mode, int seeds, int reps) {
-        double[] goodput = new double[seeds];
-        double wall = 0;
-        long events = 0;
-        for (int k = 0; k < seeds; k++) {
-            WorldPair.Run r = null;
-            double[] walls = new double[reps];
-            for (int j = 0; j < reps; j++) {
-                r = WorldPair.tlm(s, k + 1, p, mode);
-                if (!r.ok()) {
-                    throw new IllegalStateException("the " + (mode == PayloadMode.NONE ? "payload-free " : "") + "TLM run of " + s.name()
-                            + " seed " + (k + 1) + " failed: " + r.failures());
-                }
-                walls[j] = r.wallSeconds();
-            }
-            goodput[k] = r.goodput();
-            wall += median(walls);
-            events += r.events();
-        }
-        return new Measured(wall, goodput, events / seeds);
-    }
-
-    /** A row's TLM half: wall seconds summed over the seeds (each the median of its runs), goodput per seed. */
-    record TlmRow(double tlmWall, double[] tlmGoodput, double freeWall, double[] freeGoodput, long events) {}
-
-    /** The TLM's half of the section, and which row it profiled (the lowest payload-free ratio) with the profile. */
-    record TlmSide(List<TlmRow> rows, long warmRuns, int profiled, TlmProfile.Shares profile) {}
-
-    /**
-     * The TLM's half, meant for a JVM of its own ({@code WorldPair tlm-side}) that runs nothing but the TLM, as a
-     * study's does (`./scripts/whatif` confirms with the RTL only when asked). Measured in the JVM that had run the
-     * RTL, the TLM was up to 1.6x slower for hundreds of runs, and not always: lan TRANSLATE payload-free ran at a
-     * median of 22 ms per run for 600 runs after one round of RTL runs in one JVM, 14 ms in another, and 13.5-14.5 ms
-     * throughout in JVMs that ran only the TLM. The JIT recompiles what the two share (the world, the checkers, the
-     * timeline) for both, and does not always come back to the TLM-only code.
-     */
-    static TlmSide tlmSide(int seeds, int reps, double[] rtlWalls) {
-        AdapterParams p = AdapterParams.adapterDefaults();
-        List<WorldPair.Scenario> all = scenarios();
-        // The TLM's code is JIT-compiled while it runs: warm it up on every scenario first, as a study would be.
-        warmUp(all, WARM_SECONDS, w -> WorldPair.tlm(w.scenario(), 1000 + w.run(), p, w.run() % 2 == 0 ? PayloadMode.FULL
-                : PayloadMode.NONE));
-        List<TlmRow> rows = new ArrayList<>();
-        long warmRuns = 0;
-        for (WorldPair.Scenario s : all) {
-            warmRuns += steady(s, p, PayloadMode.FULL);
-            Measured full = measure(s, p, PayloadMode.FULL, seeds, reps);
-            warmRuns += steady(s, p, PayloadMode.NONE);
-            Measured free = measure(s, p, PayloadMode.NONE, seeds, reps);
-            rows.add(new TlmRow(full.wall(), full.goodput(), free.wall(), free.goodput(), full.events()));
-            System.err.printf("tlm speed: %s %s: TLM %.3f s, payload-free TLM %.3f s%n", s.name(), modeName(s.modes()[0]), full.wall(),
-                    free.wall());
-        }
-        // Where the payload-free TLM's time goes on its slowest row, the one a speed-up has to lift.
-        int slowest = 0;
-        for (int i = 1; i < rows.size(); i++) {
-            if (rtlWalls[i] / rows.get(i).freeWall() < rtlWalls[slowest] / rows.get(slowest).freeWall()) {
-                slowest = i;
-            }
-        }
-        TlmProfile.Shares prof = TlmProfile.of(all.get(slowest), p, PROFILE_SECONDS);
-        System.err.printf("tlm speed: profiled %s %s: %d samples%n", all.get(slowest).name(), modeName(all.get(slowest).modes()[0]),
-                prof.samples());
-        return new TlmSide(rows, warmRuns, slowest, prof);
+                .append(loadAverage()).append(" when it ended.\n\n");
     }
 
     /**
@@ -300,23 +244,28 @@ final class TlmSpeedBench {
         }
     }
 
-    private static void write(StringBuilder md, List<Row> rows, int seeds, int reps, long warmRuns, String profiled,
+    private static void write(StringBuilder md, List<Row> rows, int seeds, int reps, int fewest, long warmRuns, String profiled,
             TlmProfile.Shares prof) {
         md.append("## Standalone TLM speed against the RTL co-simulation (issue 7, benchmark 5; issue 16, part 2)\n\n");
         md.append("Simulated payload bytes per wall-clock second, the same scenario on the RTL co-simulation (Verilated RTL ")
                 .append("with the TLM in lockstep, `WorldTb`) and on the standalone TLM (`StandaloneWorld`): same world model, ")
                 .append("same seeds. Wall time runs from the first `send` to the end-of-run verdict (opening the connection is ")
-                .append("left out on both). RTL: one run per seed; TLM: the median of ").append(reps)
-                .append(" runs per seed, once its run time is steady: an 8-second JIT warm-up over all scenarios, then each ")
-                .append("scenario in each payload mode on other seeds until the median of its last ").append(WARM_WINDOW)
-                .append(" runs is within 5% of the ").append(WARM_WINDOW).append(" before (at least ").append(WARM_MIN)
-                .append(" runs and ").append((int) WARM_MIN_SECONDS).append(" s, at most ").append((int) WARM_MAX_SECONDS)
-                .append(" s; ").append(warmRuns).append(" warm-up runs in all), in a JVM that runs only the TLM, as a study's ")
-                .append("does: in the JVM that had run the RTL, the TLM was up to 1.6x slower for hundreds of runs, as the JIT ")
-                .append("had recompiled the code the two share for both (lan TRANSLATE payload-free: a median of 22 ms per run ")
-                .append("over 600 runs after a round of RTL runs, against 13.5-14.5 ms in TLM-only JVMs). The RTL's runs follow an ")
-                .append("8-second warm-up of the co-simulation on quarter-size runs of every scenario, which compiles its Java. ")
-                .append("That is what a study sees, which runs its ")
+                .append("left out on both). The two are measured in turn, seed by seed: one RTL run, then the TLM with payload ")
+                .append("and the payload-free TLM on the same seed, each run over and over for as long as that RTL run took ")
+                .append("(at least ").append(reps).append(" runs; the fewest any window took was ").append(fewest)
+                .append("), and a row's time is the sum over seeds of the RTL run and of the TLM's mean run. So a busy ")
+                .append("neighbour on this shared machine, which slows a run by up to half for a second or so at a time, ")
+                .append("meets both halves of a row alike. (Before, all RTL runs came first and the TLM's minutes later, ")
+                .append("each a median of 5 runs, and a row's ratio moved with whatever the machine did in between.) The TLM ")
+                .append("runs in a JVM of its own that runs only the TLM, as a study's does (`TlmServer`): in the JVM that had ")
+                .append("run the RTL, the TLM was up to 1.6x slower for hundreds of runs, as the JIT had recompiled the code ")
+                .append("the two share for both. Before its first measurement each row runs on other seeds until its run time ")
+                .append("is steady: an 8-second JIT warm-up over all scenarios, then each scenario in each payload mode until ")
+                .append("the median of its last ").append(WARM_WINDOW).append(" runs is within 5% of the ").append(WARM_WINDOW)
+                .append(" before (at least ").append(WARM_MIN).append(" runs and ").append((int) WARM_MIN_SECONDS)
+                .append(" s, at most ").append((int) WARM_MAX_SECONDS).append(" s; ").append(warmRuns)
+                .append(" warm-up runs in all). The RTL's runs follow an 8-second warm-up of the co-simulation on ")
+                .append("quarter-size runs of every scenario, which compiles its Java. That is what a study sees, which runs its ")
                 .append("points in one JVM; a cold first run is many times slower (a lan run: 0.54 s cold, 0.08 s at its third ")
                 .append("run, 0.015 s after about 200, payload-free). Goodput is payload bytes per ")
                 .append("simulated cycle, the mean over seeds 1..").append(seeds)

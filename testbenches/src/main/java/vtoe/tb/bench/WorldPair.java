@@ -153,11 +153,6 @@ final class WorldPair {
      * split on blanks.
      */
     static String[] inChild(RtlBuild b, String... args) {
-        return inChildLine(b, args).split(" ");
-    }
-
-    /** As {@link #inChild}, the whole line (a TLMSIDE line's JSON has blanks of its own). */
-    static String inChildLine(RtlBuild b, String... args) {
         String library = b == null ? "the default build" : b.library().toString();
         try {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
@@ -168,14 +163,13 @@ final class WorldPair {
             cmd.add("vtoe.tb.bench.WorldPair");
             cmd.addAll(List.of(args));
             Process pr = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-            String line = new String(pr.getInputStream().readAllBytes()).lines().filter(l -> l.startsWith("POINT ") || l.startsWith("IDLE ")
-                    || l.startsWith("TLMSIDE "))
+            String line = new String(pr.getInputStream().readAllBytes()).lines().filter(l -> l.startsWith("POINT ") || l.startsWith("IDLE "))
                     .findFirst().orElse(null);
             if (pr.waitFor() != 0 || line == null) {
                 throw new IllegalStateException("WorldPair " + String.join(" ", args) + " on " + library + " failed (exit "
                         + pr.exitValue() + ")");
             }
-            return line;
+            return line.split(" ");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (InterruptedException e) {
@@ -190,8 +184,8 @@ final class WorldPair {
      * {@code POINT <elaborated connections> <bytes> <cycles> <wall seconds>}; {@code WorldPair rtl-idle}: the
      * library's adapter doing nothing, printed as {@code IDLE <elaborated connections> <cycles per second> <cycles per CPU second>}.
      * {@code WorldPair <scenario> <seconds> [connections] [bytes]}: runs a speed scenario on the TLM over
-     * and over (for a profiler; -Drtl=true for the RTL). {@code WorldPair tlm-side <seeds> <reps> <RTL wall seconds per
-     * row>...}: {@link TlmSpeedBench#tlmSide} in this JVM, printed as {@code TLMSIDE <JSON>}.
+     * and over (for a profiler; -Drtl=true for the RTL). {@code WorldPair tlm-server <warm-up seconds>}: the TLM half of the TLM speed
+     * bench, driven over standard input and output ({@link TlmServer}).
      */
     public static void main(String[] args) {
         if (args[0].equals("rtl-idle")) {
@@ -206,15 +200,12 @@ final class WorldPair {
                     r.wallSeconds());
             return;
         }
-        if (args[0].equals("tlm-side")) {
-            double[] rtlWalls = java.util.Arrays.stream(args, 3, args.length).mapToDouble(Double::parseDouble).toArray();
-            TlmSpeedBench.TlmSide side = TlmSpeedBench.tlmSide(Integer.parseInt(args[1]), Integer.parseInt(args[2]), rtlWalls);
+        if (args[0].equals("tlm-server")) {
             try {
-                System.out.println("TLMSIDE " + new com.fasterxml.jackson.databind.ObjectMapper().writeValueAsString(side));
-            } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                throw new IllegalStateException(e);
+                System.exit(TlmServer.serve(System.in, System.out, Double.parseDouble(args[1])));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            return;
         }
         Scenario s = TlmSpeedBench.scenario(args[0]);
         if (args.length > 2) {

@@ -15,7 +15,8 @@ import vtoe.model.AdapterParams;
 import vtoe.model.payload.PayloadMode;
 
 /**
- * The TLM half of the TLM speed bench, in a JVM of its own that runs only the TLM (as a study's does), driven
+ * The TLM half of the TLM speed bench, in a JVM of its own that runs only the TLM in one payload mode (as a
+ * study's does: one payload mode for all its points), driven
  * line by line by the bench's JVM, which runs the RTL: so the two halves of a row are measured in turn, seed by
  * seed, and a busy neighbour on the shared machine slows both alike instead of whichever half it happened to
  * meet. The RTL cannot share the JVM: after RTL runs the JIT had recompiled the code the two share (the world,
@@ -25,11 +26,11 @@ import vtoe.model.payload.PayloadMode;
  * <p>Protocol, one line each way; the child answers every command with one line that starts with the command's
  * word, or {@code ERROR <message>} and exits 1:
  * <ul>
- *   <li>on start: the JIT warm-up over every scenario in both payload modes (seconds given on the command line),
- *       then {@code READY};
- *   <li>{@code STEADY <row> <FULL|NONE>}: {@link TlmSpeedBench#steady} on that row, answered {@code STEADY <runs>};
- *   <li>{@code RUN <row> <seed> <FULL|NONE> <seconds> <min runs>}: the seed over and over until both the seconds
- *       and the runs are reached, answered {@code RUN <JSON of Window>};
+ *   <li>on start: the JIT warm-up over every scenario in the JVM's payload mode (the seconds and the mode are
+ *       given on the command line), then {@code READY};
+ *   <li>{@code STEADY <row>}: {@link TlmSpeedBench#steady} on that row, answered {@code STEADY <runs>};
+ *   <li>{@code RUN <row> <seed> <seconds> <min runs>}: the seed over and over until both the seconds and the runs
+ *       are reached, answered {@code RUN <JSON of Window>};
  *   <li>{@code PROFILE <row>}: {@link TlmProfile} of the payload-free TLM on that row, answered {@code PROFILE <JSON>};
  *   <li>end of input: exit 0.
  * </ul>
@@ -41,17 +42,16 @@ final class TlmServer {
 
     /**
      * Runs of one seed over a window of wall time: their mean wall seconds (a study pays every run, a slow one
-     * too, and the RTL's one long run is a mean over its own window), how many, the goodput and kernel events of
+     * too, and the RTL's one long run is a mean over its own window) and median, how many, the goodput and kernel events of
      * a run (the same every time: the seed fixes the run).
      */
-    record Window(double meanWall, int runs, double goodput, long events) {}
+    record Window(double meanWall, double medianWall, int runs, double goodput, long events) {}
 
-    /** The child's loop ({@code WorldPair tlm-server <warm-up seconds>}); returns its exit code. */
-    static int serve(java.io.InputStream in, PrintStream out, double warmSeconds) throws IOException {
+    /** The child's loop ({@code WorldPair tlm-server <warm-up seconds> <FULL|NONE>}); returns its exit code. */
+    static int serve(java.io.InputStream in, PrintStream out, double warmSeconds, PayloadMode mode) throws IOException {
         AdapterParams p = AdapterParams.adapterDefaults();
         List<WorldPair.Scenario> all = TlmSpeedBench.scenarios();
-        TlmSpeedBench.warmUp(all, warmSeconds, w -> WorldPair.tlm(w.scenario(), 1000 + w.run(), p,
-                w.run() % 2 == 0 ? PayloadMode.FULL : PayloadMode.NONE));
+        TlmSpeedBench.warmUp(all, warmSeconds, w -> WorldPair.tlm(w.scenario(), 1000 + w.run(), p, mode));
         out.println("READY");
         out.flush();
         BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8));
@@ -59,9 +59,9 @@ final class TlmServer {
             String[] a = line.trim().split(" ");
             try {
                 switch (a[0]) {
-                    case "STEADY" -> out.println("STEADY " + TlmSpeedBench.steady(row(all, a[1]), p, PayloadMode.valueOf(a[2])));
+                    case "STEADY" -> out.println("STEADY " + TlmSpeedBench.steady(row(all, a[1]), p, mode));
                     case "RUN" -> out.println("RUN " + JSON.writeValueAsString(window(row(all, a[1]), p,
-                            Long.parseLong(a[2]), PayloadMode.valueOf(a[3]), Double.parseDouble(a[4]), Integer.parseInt(a[5]))));
+                            Long.parseLong(a[2]), mode, Double.parseDouble(a[3]), Integer.parseInt(a[4]))));
                     case "PROFILE" -> out.println("PROFILE " + JSON.writeValueAsString(TlmProfile.of(row(all, a[1]), p,
                             TlmSpeedBench.PROFILE_SECONDS)));
                     default -> throw new IllegalArgumentException("unknown command: " + line);
@@ -85,20 +85,19 @@ final class TlmServer {
     }
 
     static Window window(WorldPair.Scenario s, AdapterParams p, long seed, PayloadMode mode, double seconds, int minRuns) {
-        double sum = 0;
-        int n = 0;
+        List<Double> walls = new ArrayList<>();
         WorldPair.Run run = null;
         long end = System.nanoTime() + (long) (seconds * 1e9);
-        while (n < minRuns || System.nanoTime() < end) {
+        while (walls.size() < minRuns || System.nanoTime() < end) {
             run = WorldPair.tlm(s, seed, p, mode);
             if (!run.ok()) {
                 throw new IllegalStateException("the " + (mode == PayloadMode.NONE ? "payload-free " : "") + "TLM run of " + s.name()
                         + " " + TlmSpeedBench.modeName(s.modes()[0]) + " seed " + seed + " failed: " + run.failures());
             }
-            sum += run.wallSeconds();
-            n++;
+            walls.add(run.wallSeconds());
         }
-        return new Window(sum / n, n, run.goodput(), run.events());
+        double[] w = walls.stream().mapToDouble(x -> x).toArray();
+        return new Window(TlmSpeedBench.mean(w), TlmSpeedBench.median(w), w.length, run.goodput(), run.events());
     }
 
     /** The bench's side: starts the child, whose JIT warm-up runs while the caller warms up its own. */
@@ -108,10 +107,11 @@ final class TlmServer {
         private final BufferedReader from;
         private boolean ready;
 
-        /** Starts the child with a JIT warm-up of {@code warmSeconds} over every scenario. */
-        Client(double warmSeconds) {
+        /** Starts a child for payload mode {@code mode}, with a JIT warm-up of {@code warmSeconds} over every scenario. */
+        Client(double warmSeconds, PayloadMode mode) {
             List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    System.getProperty("java.class.path"), "vtoe.tb.bench.WorldPair", "tlm-server", Double.toString(warmSeconds)));
+                    System.getProperty("java.class.path"), "vtoe.tb.bench.WorldPair", "tlm-server", Double.toString(warmSeconds),
+                    mode.name()));
             try {
                 child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             } catch (IOException e) {
@@ -157,13 +157,13 @@ final class TlmServer {
             }
         }
 
-        int steady(int row, PayloadMode mode) {
-            return Integer.parseInt(ask("STEADY", "STEADY " + row + " " + mode));
+        int steady(int row) {
+            return Integer.parseInt(ask("STEADY", "STEADY " + row));
         }
 
-        Window run(int row, long seed, PayloadMode mode, double seconds, int minRuns) {
+        Window run(int row, long seed, double seconds, int minRuns) {
             try {
-                return JSON.readValue(ask("RUN", "RUN " + row + " " + seed + " " + mode + " " + seconds + " " + minRuns), Window.class);
+                return JSON.readValue(ask("RUN", "RUN " + row + " " + seed + " " + seconds + " " + minRuns), Window.class);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

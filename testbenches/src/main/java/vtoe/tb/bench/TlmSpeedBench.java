@@ -140,33 +140,38 @@ final class TlmSpeedBench {
         double[][] freeGoodput = new double[all.size()][seeds];
         double[] fullWall = new double[all.size()];
         double[] freeWall = new double[all.size()];
+        double[] freeMedian = new double[all.size()];
         long[] events = new long[all.size()];
         long warmRuns = 0;
         int fewest = Integer.MAX_VALUE;
         TlmProfile.Shares prof;
         int slowest = 0;
-        try (TlmServer.Client tlm = new TlmServer.Client(WARM_SECONDS)) {
+        // One TLM JVM per payload mode, as a study runs all its points in one mode (alternating the two modes in one JVM
+        // made the payload-free runs slower).
+        try (TlmServer.Client tlmFull = new TlmServer.Client(WARM_SECONDS, PayloadMode.FULL);
+                TlmServer.Client tlmFree = new TlmServer.Client(WARM_SECONDS, PayloadMode.NONE)) {
             // The co-simulation's Java (the world, bus monitors, lockstep, scoreboards) is JIT-compiled while it runs: warm it
             // up on quarter-size runs of every scenario, so that no row's RTL figure carries the JIT's first seconds. The TLM's
             // JVM warms up at the same time.
             warmUp(all, WARM_SECONDS, w -> WorldPair.rtl(w.scenario().withBytes(w.scenario().bytesPerConn() / 4), 2000 + w.run()));
             for (int i = 0; i < all.size(); i++) {
-                warmRuns += tlm.steady(i, PayloadMode.FULL) + tlm.steady(i, PayloadMode.NONE);
+                warmRuns += tlmFull.steady(i) + tlmFree.steady(i);
                 for (int k = 0; k < seeds; k++) {
                     WorldPair.Run r = WorldPair.rtl(all.get(i), k + 1);
                     rg[i][k] = r.goodput();
                     rw[i] += r.wallSeconds();
-                    TlmServer.Window full = tlm.run(i, k + 1, PayloadMode.FULL, r.wallSeconds(), reps);
-                    TlmServer.Window free = tlm.run(i, k + 1, PayloadMode.NONE, r.wallSeconds(), reps);
+                    TlmServer.Window full = tlmFull.run(i, k + 1, r.wallSeconds(), reps);
+                    TlmServer.Window free = tlmFree.run(i, k + 1, r.wallSeconds(), reps);
                     fullWall[i] += full.meanWall();
                     freeWall[i] += free.meanWall();
+                    freeMedian[i] += free.medianWall();
                     fullGoodput[i][k] = full.goodput();
                     freeGoodput[i][k] = free.goodput();
                     events[i] += full.events() / seeds;
                     fewest = Math.min(fewest, Math.min(full.runs(), free.runs()));
                 }
-                System.out.printf("tlm speed: %s %s: RTL %.2f s, TLM %.3f s, payload-free TLM %.3f s, goodput %.3f vs %.3f vs %.3f%n",
-                        all.get(i).name(), modeName(all.get(i).modes()[0]), rw[i], fullWall[i], freeWall[i], mean(rg[i]),
+                System.out.printf("tlm speed: %s %s: RTL %.2f s, TLM %.3f s, payload-free TLM %.3f s (of medians %.3f s), goodput %.3f vs %.3f vs %.3f%n",
+                        all.get(i).name(), modeName(all.get(i).modes()[0]), rw[i], fullWall[i], freeWall[i], freeMedian[i], mean(rg[i]),
                         mean(fullGoodput[i]), mean(freeGoodput[i]));
             }
             // Where the payload-free TLM's time goes on its slowest row, the one a speed-up has to lift.
@@ -175,7 +180,7 @@ final class TlmSpeedBench {
                     slowest = i;
                 }
             }
-            prof = tlm.profile(slowest);
+            prof = tlmFree.profile(slowest);
         }
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < all.size(); i++) {
@@ -257,9 +262,10 @@ final class TlmSpeedBench {
                 .append("neighbour on this shared machine, which slows a run by up to half for a second or so at a time, ")
                 .append("meets both halves of a row alike. (Before, all RTL runs came first and the TLM's minutes later, ")
                 .append("each a median of 5 runs, and a row's ratio moved with whatever the machine did in between.) The TLM ")
-                .append("runs in a JVM of its own that runs only the TLM, as a study's does (`TlmServer`): in the JVM that had ")
-                .append("run the RTL, the TLM was up to 1.6x slower for hundreds of runs, as the JIT had recompiled the code ")
-                .append("the two share for both. Before its first measurement each row runs on other seeds until its run time ")
+                .append("runs in a JVM of its own, one per payload mode, that runs only the TLM in that mode, as a study's does ")
+                .append("(`TlmServer`): in the JVM that had run the RTL, the TLM was up to 1.6x slower for hundreds of runs, as the ")
+                .append("JIT had recompiled the code the two share for both, and the payload-free TLM ran slower when it alternated ")
+                .append("with the TLM with payload in one JVM. Before its first measurement each row runs on other seeds until its run time ")
                 .append("is steady: an 8-second JIT warm-up over all scenarios, then each scenario in each payload mode until ")
                 .append("the median of its last ").append(WARM_WINDOW).append(" runs is within 5% of the ").append(WARM_WINDOW)
                 .append(" before (at least ").append(WARM_MIN).append(" runs and ").append((int) WARM_MIN_SECONDS)

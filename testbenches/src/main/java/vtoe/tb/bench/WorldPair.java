@@ -184,7 +184,7 @@ final class WorldPair {
      * {@code POINT <elaborated connections> <bytes> <cycles> <wall seconds>}; {@code WorldPair rtl-idle}: the
      * library's adapter doing nothing, printed as {@code IDLE <elaborated connections> <cycles per second> <cycles per CPU second>}.
      * {@code WorldPair <scenario> <seconds> [connections] [bytes]}: runs a speed scenario on the TLM over
-     * and over (for a profiler; -Drtl=true for the RTL). {@code WorldPair tlm-server <warm-up seconds>}: the TLM half of the TLM speed
+     * and over (for a profiler; -Drtl=true for the RTL). {@code WorldPair tlm-server <warm-up seconds> <FULL|NONE>}: the TLM half of the TLM speed
      * bench, driven over standard input and output ({@link TlmServer}).
      */
     public static void main(String[] args) {
@@ -202,7 +202,7 @@ final class WorldPair {
         }
         if (args[0].equals("tlm-server")) {
             try {
-                System.exit(TlmServer.serve(System.in, System.out, Double.parseDouble(args[1])));
+                System.exit(TlmServer.serve(System.in, System.out, Double.parseDouble(args[1]), PayloadMode.valueOf(args[2])));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

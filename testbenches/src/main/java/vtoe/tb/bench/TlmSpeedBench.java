@@ -127,9 +127,9 @@ final class TlmSpeedBench {
     }
 
     /**
-     * Runs every scenario in every mode on the RTL once per seed, here, and after each RTL run the TLM on the
-     * same seed in both payload modes, each for as long as that RTL run took, in a JVM that runs only the TLM
-     * ({@link TlmServer}); then profiles the payload-free TLM's slowest row there, and appends the section.
+     * Runs every scenario in every mode on the RTL once per seed, here, and right after each row's RTL runs the
+     * TLM on the same seeds in both payload modes, each seed for as long as its RTL run took, in JVMs that run only
+     * the TLM, one per payload mode ({@link TlmServer}); then profiles the payload-free TLM's slowest row there, and appends the section.
      */
     static void section(StringBuilder md, int seeds, int reps) {
         String loadBefore = loadAverage();
@@ -141,34 +141,44 @@ final class TlmSpeedBench {
         double[] fullWall = new double[all.size()];
         double[] freeWall = new double[all.size()];
         double[] freeMedian = new double[all.size()];
-        long[] events = new long[all.size()];
+        long[] events = new long[all.size()]; // kernel events of the TLM with payload, summed over the seeds
         long warmRuns = 0;
         int fewest = Integer.MAX_VALUE;
         TlmProfile.Shares prof;
         int slowest = 0;
-        // One TLM JVM per payload mode, as a study runs all its points in one mode (alternating the two modes in one JVM
-        // made the payload-free runs slower).
+        // One TLM JVM per payload mode, as a study runs all its points in one mode.
         try (TlmServer.Client tlmFull = new TlmServer.Client(WARM_SECONDS, PayloadMode.FULL);
                 TlmServer.Client tlmFree = new TlmServer.Client(WARM_SECONDS, PayloadMode.NONE)) {
             // The co-simulation's Java (the world, bus monitors, lockstep, scoreboards) is JIT-compiled while it runs: warm it
             // up on quarter-size runs of every scenario, so that no row's RTL figure carries the JIT's first seconds. The TLM's
-            // JVM warms up at the same time.
+            // JVMs warm up at the same time.
             warmUp(all, WARM_SECONDS, w -> WorldPair.rtl(w.scenario().withBytes(w.scenario().bytesPerConn() / 4), 2000 + w.run()));
             for (int i = 0; i < all.size(); i++) {
-                warmRuns += tlmFull.steady(i) + tlmFree.steady(i);
+                double[] rtlWall = new double[seeds];
                 for (int k = 0; k < seeds; k++) {
                     WorldPair.Run r = WorldPair.rtl(all.get(i), k + 1);
                     rg[i][k] = r.goodput();
+                    rtlWall[k] = r.wallSeconds();
                     rw[i] += r.wallSeconds();
-                    TlmServer.Window full = tlmFull.run(i, k + 1, r.wallSeconds(), reps);
-                    TlmServer.Window free = tlmFree.run(i, k + 1, r.wallSeconds(), reps);
+                }
+                // Each TLM JVM has sat idle while the RTL ran: it runs the row until its run time is steady again before
+                // it is measured (measured right after the wait, seed by seed, lan TRANSLATE payload-free ran 25% slower
+                // than back to back, in three bench runs, while the RTL's runs kept their speed).
+                warmRuns += tlmFull.steady(i);
+                for (int k = 0; k < seeds; k++) {
+                    TlmServer.Window full = tlmFull.run(i, k + 1, rtlWall[k], reps);
                     fullWall[i] += full.meanWall();
+                    fullGoodput[i][k] = full.goodput();
+                    events[i] += full.events();
+                    fewest = Math.min(fewest, full.runs());
+                }
+                warmRuns += tlmFree.steady(i);
+                for (int k = 0; k < seeds; k++) {
+                    TlmServer.Window free = tlmFree.run(i, k + 1, rtlWall[k], reps);
                     freeWall[i] += free.meanWall();
                     freeMedian[i] += free.medianWall();
-                    fullGoodput[i][k] = full.goodput();
                     freeGoodput[i][k] = free.goodput();
-                    events[i] += full.events() / seeds;
-                    fewest = Math.min(fewest, Math.min(full.runs(), free.runs()));
+                    fewest = Math.min(fewest, free.runs());
                 }
                 System.out.printf("tlm speed: %s %s: RTL %.2f s, TLM %.3f s, payload-free TLM %.3f s (of medians %.3f s), goodput %.3f vs %.3f vs %.3f%n",
                         all.get(i).name(), modeName(all.get(i).modes()[0]), rw[i], fullWall[i], freeWall[i], freeMedian[i], mean(rg[i]),
@@ -186,7 +196,7 @@ final class TlmSpeedBench {
         for (int i = 0; i < all.size(); i++) {
             WorldPair.Scenario s = all.get(i);
             rows.add(new Row(s.name(), modeName(s.modes()[0]), s.totalBytes() * seeds, rw[i], fullWall[i], mean(rg[i]), mean(fullGoodput[i]),
-                    sd(rg[i]), sd(fullGoodput[i]), events[i], freeWall[i], mean(freeGoodput[i])));
+                    sd(rg[i]), sd(fullGoodput[i]), events[i] / seeds, freeWall[i], mean(freeGoodput[i])));
         }
         String profiled = rows.get(slowest).scenario() + " " + rows.get(slowest).mode();
         write(md, rows, seeds, reps, fewest, warmRuns, profiled, prof);
@@ -255,19 +265,21 @@ final class TlmSpeedBench {
         md.append("Simulated payload bytes per wall-clock second, the same scenario on the RTL co-simulation (Verilated RTL ")
                 .append("with the TLM in lockstep, `WorldTb`) and on the standalone TLM (`StandaloneWorld`): same world model, ")
                 .append("same seeds. Wall time runs from the first `send` to the end-of-run verdict (opening the connection is ")
-                .append("left out on both). The two are measured in turn, seed by seed: one RTL run, then the TLM with payload ")
-                .append("and the payload-free TLM on the same seed, each run over and over for as long as that RTL run took ")
-                .append("(at least ").append(reps).append(" runs; the fewest any window took was ").append(fewest)
-                .append("), and a row's time is the sum over seeds of the RTL run and of the TLM's mean run. So a busy ")
-                .append("neighbour on this shared machine, which slows a run by up to half for a second or so at a time, ")
-                .append("meets both halves of a row alike. (Before, all RTL runs came first and the TLM's minutes later, ")
-                .append("each a median of 5 runs, and a row's ratio moved with whatever the machine did in between.) The TLM ")
+                .append("left out on both). The two are measured in turn, row by row: the row's RTL runs, one per seed, then ")
+                .append("the TLM with payload and the payload-free TLM on the same seeds, each seed run over and over for as long ")
+                .append("as its RTL run took (at least ").append(reps).append(" runs; the fewest any window took was ").append(fewest)
+                .append("), and a row's time is the sum over seeds of the RTL run and of the TLM's mean run. So the halves of ")
+                .append("a row are taken within a minute of each other, where the machine, shared and busy (it slows a run by ")
+                .append("up to half for a second or so at a time), is likelier to be alike for both; before, all RTL runs ")
+                .append("came first and the TLM's several minutes later, each a median of 5 runs. Turns of a single seed were ")
+                .append("tried and dropped: the TLM, measured right after sitting idle through an RTL run, ran lan ")
+                .append("TRANSLATE payload-free 25% slower than back to back in three bench runs (66-68 ms over 4 seeds, ")
+                .append("against 53 ms), while the RTL kept its speed; so each TLM JVM runs the row until its run time is ")
+                .append("steady again before it is measured. The TLM ")
                 .append("runs in a JVM of its own, one per payload mode, that runs only the TLM in that mode, as a study's does ")
                 .append("(`TlmServer`): in the JVM that had run the RTL, the TLM was up to 1.6x slower for hundreds of runs, as the ")
-                .append("JIT had recompiled the code the two share for both, and the payload-free TLM ran slower when it alternated ")
-                .append("with the TLM with payload in one JVM. Before its first measurement each row runs on other seeds until its run time ")
-                .append("is steady: an 8-second JIT warm-up over all scenarios, then each scenario in each payload mode until ")
-                .append("the median of its last ").append(WARM_WINDOW).append(" runs is within 5% of the ").append(WARM_WINDOW)
+                .append("JIT had recompiled the code the two share for both. Each TLM JVM starts with an 8-second JIT warm-up ")
+                .append("over all scenarios; before it measures a row, it runs the row on other seeds until the median of its last ").append(WARM_WINDOW).append(" runs is within 5% of the ").append(WARM_WINDOW)
                 .append(" before (at least ").append(WARM_MIN).append(" runs and ").append((int) WARM_MIN_SECONDS)
                 .append(" s, at most ").append((int) WARM_MAX_SECONDS).append(" s; ").append(warmRuns)
                 .append(" warm-up runs in all). The RTL's runs follow an 8-second warm-up of the co-simulation on ")

@@ -16,10 +16,9 @@ import vtoe.model.payload.PayloadMode;
 
 /**
  * The TLM half of the TLM speed bench, in a JVM of its own that runs only the TLM in one payload mode (as a
- * study's does: one payload mode for all its points), driven
- * line by line by the bench's JVM, which runs the RTL: so the two halves of a row are measured in turn, seed by
- * seed, and a busy neighbour on the shared machine slows both alike instead of whichever half it happened to
- * meet. The RTL cannot share the JVM: after RTL runs the JIT had recompiled the code the two share (the world,
+ * study's does: one payload mode for all its points), driven line by line by the bench's JVM, which runs the
+ * RTL: so the two halves of a row are measured within a minute of each other (the row's RTL runs, then the TLM's),
+ * not minutes apart. The RTL cannot share the JVM: after RTL runs the JIT had recompiled the code the two share (the world,
  * the checkers, the timeline) and the TLM ran up to 1.6x slower for hundreds of runs (see
  * {@link TlmSpeedBench}).
  *

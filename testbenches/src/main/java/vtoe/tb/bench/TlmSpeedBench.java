@@ -162,8 +162,9 @@ final class TlmSpeedBench {
                     rw[i] += r.wallSeconds();
                 }
                 // Each TLM JVM has sat idle while the RTL ran: it runs the row until its run time is steady again before
-                // it is measured (measured right after the wait, seed by seed, lan TRANSLATE payload-free ran 25% slower
-                // than back to back, in three bench runs, while the RTL's runs kept their speed).
+                // it is measured (measured right after the wait, seed by seed, lan TRANSLATE payload-free took 66-68 ms
+                // over 4 seeds in three bench runs, against 53 ms in the bench before, while the RTL's runs kept their
+                // speed; after the steady runs, 54-62 ms in two runs).
                 warmRuns += tlmFull.steady(i);
                 for (int k = 0; k < seeds; k++) {
                     TlmServer.Window full = tlmFull.run(i, k + 1, rtlWall[k], reps);
@@ -275,7 +276,7 @@ final class TlmSpeedBench {
                 .append("tried and dropped: the TLM, measured right after sitting idle through an RTL run, ran lan ")
                 .append("TRANSLATE payload-free 25% slower than back to back in three bench runs (66-68 ms over 4 seeds, ")
                 .append("against 53 ms), while the RTL kept its speed; so each TLM JVM runs the row until its run time is ")
-                .append("steady again before it is measured. The TLM ")
+                .append("steady again before it is measured (54-62 ms in two bench runs). The TLM ")
                 .append("runs in a JVM of its own, one per payload mode, that runs only the TLM in that mode, as a study's does ")
                 .append("(`TlmServer`): in the JVM that had run the RTL, the TLM was up to 1.6x slower for hundreds of runs, as the ")
                 .append("JIT had recompiled the code the two share for both. Each TLM JVM starts with an 8-second JIT warm-up ")

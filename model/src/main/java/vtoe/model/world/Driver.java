@@ -395,8 +395,7 @@ public final class Driver {
             errors.add("connection " + c.s.conn() + ": could not pin the PREPINNED block [0x%x, +%d): %s".formatted(b.va, b.len,
                     r.error()));
             c.pinnedAhead -= b.len;
-            c.stopped = true;
-            anyStopped = true;
+            stop(c);
             return;
         }
         long va = b.va;
@@ -622,8 +621,7 @@ public final class Driver {
         if (c != null && (e.code() == vtoe.model.txn.EventCode.HOST_FAULT.code() || e.code() == vtoe.model.txn.EventCode.RETRY_LIMIT.code()
                 || e.code() == vtoe.model.txn.EventCode.HOST_BAD_RESPONSE.code()
                 || e.code() == vtoe.model.txn.EventCode.DMA_READ_ERROR.code())) {
-            c.stopped = true;
-            anyStopped = true;
+            stop(c);
         }
     }
 
@@ -718,6 +716,12 @@ public final class Driver {
                 teardown(c.s.conn());
             }
         }
+    }
+
+    /** The connection stopped (the adapter stopped it, or its blocks could not be pinned): no more is posted on it. */
+    private void stop(Conn c) {
+        c.stopped = true;
+        anyStopped = true;
     }
 
     /**

@@ -8,8 +8,8 @@ import java.io.PrintStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import vtoe.model.AdapterParams;
 import vtoe.model.payload.PayloadMode;
@@ -45,6 +45,31 @@ final class TlmServer {
      * a run (the same every time: the seed fixes the run).
      */
     record Window(double meanWall, double medianWall, int runs, double goodput, long events) {}
+
+    /** A row in one payload mode: the warm-up runs it took to be steady, and a window per seed. */
+    record Measured(int warmRuns, Window[] windows) {
+        /** The sum over seeds of the mean run (the row's TLM time). */
+        double wall() {
+            return Arrays.stream(windows).mapToDouble(Window::meanWall).sum();
+        }
+
+        double medianWall() {
+            return Arrays.stream(windows).mapToDouble(Window::medianWall).sum();
+        }
+
+        double[] goodput() {
+            return Arrays.stream(windows).mapToDouble(Window::goodput).toArray();
+        }
+
+        /** Kernel events per run, the mean over seeds. */
+        long events() {
+            return Arrays.stream(windows).mapToLong(Window::events).sum() / windows.length;
+        }
+
+        int fewestRuns() {
+            return Arrays.stream(windows).mapToInt(Window::runs).min().orElse(0);
+        }
+    }
 
     /** The child's loop ({@code WorldPair tlm-server <warm-up seconds> <FULL|NONE>}); returns its exit code. */
     static int serve(java.io.InputStream in, PrintStream out, double warmSeconds, PayloadMode mode) throws IOException {
@@ -108,11 +133,9 @@ final class TlmServer {
 
         /** Starts a child for payload mode {@code mode}, with a JIT warm-up of {@code warmSeconds} over every scenario. */
         Client(double warmSeconds, PayloadMode mode) {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
-                    System.getProperty("java.class.path"), "vtoe.tb.bench.WorldPair", "tlm-server", Double.toString(warmSeconds),
-                    mode.name()));
             try {
-                child = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+                child = WorldPair.child(null, "tlm-server", Double.toString(warmSeconds), mode.name())
+                        .redirectError(ProcessBuilder.Redirect.INHERIT).start();
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -156,24 +179,38 @@ final class TlmServer {
             }
         }
 
+        /** As {@link #ask}, the answer being JSON of {@code type}. */
+        private <T> T askJson(String word, String command, Class<T> type) {
+            try {
+                return JSON.readValue(ask(word, command), type);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+
         int steady(int row) {
             return Integer.parseInt(ask("STEADY", "STEADY " + row));
         }
 
         Window run(int row, long seed, double seconds, int minRuns) {
-            try {
-                return JSON.readValue(ask("RUN", "RUN " + row + " " + seed + " " + seconds + " " + minRuns), Window.class);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
+            return askJson("RUN", "RUN " + row + " " + seed + " " + seconds + " " + minRuns, Window.class);
+        }
+
+        /**
+         * A row measured as the bench does it: the row until its run time is steady (this JVM has sat idle while the
+         * RTL ran), then seeds 1.. each for as long as its RTL run took ({@code rtlWalls}), at least {@code minRuns} runs.
+         */
+        Measured row(int row, double[] rtlWalls, int minRuns) {
+            int warm = steady(row);
+            Window[] w = new Window[rtlWalls.length];
+            for (int k = 0; k < w.length; k++) {
+                w[k] = run(row, k + 1, rtlWalls[k], minRuns);
             }
+            return new Measured(warm, w);
         }
 
         TlmProfile.Shares profile(int row) {
-            try {
-                return JSON.readValue(ask("PROFILE", "PROFILE " + row), TlmProfile.Shares.class);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
+            return askJson("PROFILE", "PROFILE " + row, TlmProfile.Shares.class);
         }
 
         boolean alive() {

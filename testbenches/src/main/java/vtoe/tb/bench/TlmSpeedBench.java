@@ -136,14 +136,8 @@ final class TlmSpeedBench {
         List<WorldPair.Scenario> all = scenarios();
         double[][] rg = new double[all.size()][seeds];
         double[] rw = new double[all.size()];
-        double[][] fullGoodput = new double[all.size()][seeds];
-        double[][] freeGoodput = new double[all.size()][seeds];
-        double[] fullWall = new double[all.size()];
-        double[] freeWall = new double[all.size()];
-        double[] freeMedian = new double[all.size()];
-        long[] events = new long[all.size()]; // kernel events of the TLM with payload, summed over the seeds
-        long warmRuns = 0;
-        int fewest = Integer.MAX_VALUE;
+        TlmServer.Measured[] full = new TlmServer.Measured[all.size()];
+        TlmServer.Measured[] free = new TlmServer.Measured[all.size()];
         TlmProfile.Shares prof;
         int slowest = 0;
         // One TLM JVM per payload mode, as a study runs all its points in one mode.
@@ -165,39 +159,29 @@ final class TlmSpeedBench {
                 // it is measured (measured right after the wait, seed by seed, lan TRANSLATE payload-free took 66-68 ms
                 // over 4 seeds in three bench runs, against 53 ms in the bench before, while the RTL's runs kept their
                 // speed; after the steady runs, 54-62 ms in two runs).
-                warmRuns += tlmFull.steady(i);
-                for (int k = 0; k < seeds; k++) {
-                    TlmServer.Window full = tlmFull.run(i, k + 1, rtlWall[k], reps);
-                    fullWall[i] += full.meanWall();
-                    fullGoodput[i][k] = full.goodput();
-                    events[i] += full.events();
-                    fewest = Math.min(fewest, full.runs());
-                }
-                warmRuns += tlmFree.steady(i);
-                for (int k = 0; k < seeds; k++) {
-                    TlmServer.Window free = tlmFree.run(i, k + 1, rtlWall[k], reps);
-                    freeWall[i] += free.meanWall();
-                    freeMedian[i] += free.medianWall();
-                    freeGoodput[i][k] = free.goodput();
-                    fewest = Math.min(fewest, free.runs());
-                }
+                full[i] = tlmFull.row(i, rtlWall, reps);
+                free[i] = tlmFree.row(i, rtlWall, reps);
                 System.out.printf("tlm speed: %s %s: RTL %.2f s, TLM %.3f s, payload-free TLM %.3f s (of medians %.3f s), goodput %.3f vs %.3f vs %.3f%n",
-                        all.get(i).name(), modeName(all.get(i).modes()[0]), rw[i], fullWall[i], freeWall[i], freeMedian[i], mean(rg[i]),
-                        mean(fullGoodput[i]), mean(freeGoodput[i]));
+                        all.get(i).name(), modeName(all.get(i).modes()[0]), rw[i], full[i].wall(), free[i].wall(), free[i].medianWall(),
+                        mean(rg[i]), mean(full[i].goodput()), mean(free[i].goodput()));
             }
             // Where the payload-free TLM's time goes on its slowest row, the one a speed-up has to lift.
             for (int i = 1; i < all.size(); i++) {
-                if (rw[i] / freeWall[i] < rw[slowest] / freeWall[slowest]) {
+                if (rw[i] / free[i].wall() < rw[slowest] / free[slowest].wall()) {
                     slowest = i;
                 }
             }
             prof = tlmFree.profile(slowest);
         }
         List<Row> rows = new ArrayList<>();
+        long warmRuns = 0;
+        int fewest = Integer.MAX_VALUE;
         for (int i = 0; i < all.size(); i++) {
             WorldPair.Scenario s = all.get(i);
-            rows.add(new Row(s.name(), modeName(s.modes()[0]), s.totalBytes() * seeds, rw[i], fullWall[i], mean(rg[i]), mean(fullGoodput[i]),
-                    sd(rg[i]), sd(fullGoodput[i]), events[i] / seeds, freeWall[i], mean(freeGoodput[i])));
+            rows.add(new Row(s.name(), modeName(s.modes()[0]), s.totalBytes() * seeds, rw[i], full[i].wall(), mean(rg[i]),
+                    mean(full[i].goodput()), sd(rg[i]), sd(full[i].goodput()), full[i].events(), free[i].wall(), mean(free[i].goodput())));
+            warmRuns += full[i].warmRuns() + free[i].warmRuns();
+            fewest = Math.min(fewest, Math.min(full[i].fewestRuns(), free[i].fewestRuns()));
         }
         String profiled = rows.get(slowest).scenario() + " " + rows.get(slowest).mode();
         write(md, rows, seeds, reps, fewest, warmRuns, profiled, prof);

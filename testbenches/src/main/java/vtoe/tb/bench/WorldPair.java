@@ -155,14 +155,7 @@ final class WorldPair {
     static String[] inChild(RtlBuild b, String... args) {
         String library = b == null ? "the default build" : b.library().toString();
         try {
-            List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin",
-                    "java").toString(), "-cp", System.getProperty("java.class.path")));
-            if (b != null) {
-                cmd.add(b.libraryOption());
-            }
-            cmd.add("vtoe.tb.bench.WorldPair");
-            cmd.addAll(List.of(args));
-            Process pr = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
+            Process pr = child(b, args).redirectError(ProcessBuilder.Redirect.INHERIT).start();
             String line = new String(pr.getInputStream().readAllBytes()).lines().filter(l -> l.startsWith("POINT ") || l.startsWith("IDLE "))
                     .findFirst().orElse(null);
             if (pr.waitFor() != 0 || line == null) {
@@ -176,6 +169,18 @@ final class WorldPair {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);
         }
+    }
+
+    /** {@code WorldPair <args>} in a JVM of this one's Java and classpath that loads build {@code b} (null: the default build). */
+    static ProcessBuilder child(RtlBuild b, String... args) {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-cp",
+                System.getProperty("java.class.path")));
+        if (b != null) {
+            cmd.add(b.libraryOption());
+        }
+        cmd.add("vtoe.tb.bench.WorldPair");
+        cmd.addAll(List.of(args));
+        return new ProcessBuilder(cmd);
     }
 
     /**

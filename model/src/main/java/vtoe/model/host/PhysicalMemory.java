@@ -25,6 +25,8 @@ public final class PhysicalMemory {
     /** Bytes per chunk of sparse memory: a page table's worth of small pages, so a run touches few. */
     static final int CHUNK = 1 << 16;
     private static final int CHUNK_BITS = Integer.numberOfTrailingZeros(CHUNK);
+    /** The most sparse memory holds: its chunk table (a reference per chunk) is then 128 MiB. */
+    static final long MAX_SPARSE = 1L << 40;
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final ByteBuffer mem; // null for sparse memory
@@ -70,8 +72,9 @@ public final class PhysicalMemory {
 
     /** Sparse Java memory of {@code bytes} bytes from PA {@code base} (page aligned), all zeros. */
     public static PhysicalMemory allocate(long base, long bytes) {
-        if (bytes < 0 || bytes > (long) Integer.MAX_VALUE * CHUNK) {
-            throw new IllegalArgumentException("physical memory of " + bytes + " bytes");
+        if (bytes < 0 || bytes > MAX_SPARSE) {
+            throw new IllegalArgumentException("physical memory of %d bytes: sparse Java memory holds 0 to %d (%d GiB)"
+                    .formatted(bytes, MAX_SPARSE, MAX_SPARSE >> 30));
         }
         return new PhysicalMemory(base, bytes);
     }

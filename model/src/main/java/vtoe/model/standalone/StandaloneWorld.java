@@ -75,10 +75,6 @@ public final class StandaloneWorld {
             List<? extends PortShim> shims, PayloadMode payload) {
         long host = World.POOL_BASE + (long) cfg.frames() * Driver.PAGE;
         long bytes = host + shims.stream().mapToLong(PortShim::memoryBytes).sum();
-        if (payload == PayloadMode.FULL && bytes > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(cfg.frames() + " frames and " + (bytes - host)
-                    + " bytes of adapter memory do not fit the standalone TLM's 2 GiB physical memory");
-        }
         this.params = p;
         this.streams = streams;
         this.payload = payload;
@@ -86,7 +82,7 @@ public final class StandaloneWorld {
         FrameData frames;
         StagingBuffer staging;
         if (payload == PayloadMode.FULL) {
-            this.mem = PhysicalMemory.allocate((int) bytes);
+            this.mem = PhysicalMemory.allocate(0, bytes); // sparse: a host of many GiB costs what the run writes
             frames = FrameData.of(mem);
             dmaMemory = PayloadMemory.of(mem);
             staging = StagingBuffer.bytes(p.tags(), p.slotBytes());

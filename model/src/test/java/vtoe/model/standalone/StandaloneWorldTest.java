@@ -16,7 +16,8 @@ import vtoe.model.world.World;
 /**
  * The standalone TLM in the world, no RTL: each mode over a lossy link with swapping, checked by the
  * same end-of-run verdict as the co-simulation (stream intact, no pin left, nothing evicted while
- * pinned, no read outside a grant).
+ * pinned, no read outside a grant). A host of more than 2 GiB of RAM runs with real bytes too: the
+ * standalone TLM's physical memory is sparse, and costs what the run writes.
  *
  * <p>Run just this: {@code ./scripts/test --only StandaloneWorldTest}
  */
@@ -48,5 +49,20 @@ class StandaloneWorldTest {
         assertThat(f.sha256Match()).isTrue();
         assertThat(f.retransmissions()).isPositive();
         assertThat(f.retransmitsFromSwap()).isPositive();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(ints = {0, 1, 2})
+    void aHostOfThreeGibOfRamSendsRealBytes(int mode) {
+        World.Config cfg = World.Config.defaults().withFrames((int) ((3L << 30) / Driver.PAGE));
+        StandaloneWorld w = new StandaloneWorld(AdapterParams.adapterDefaults(), cfg, StandaloneAdapter.Timing.defaults(),
+                new Streams(0x3ab + mode), () -> "3 GiB host, mode " + MODES[mode]);
+        assertThat(w.mem.size()).isGreaterThan(3L << 30);
+        w.open(ConnSetup.of(1, mode).withLinks(Link.Config.ideal(1000), Link.Config.ideal(1000)));
+        byte[] a = new byte[256 << 10];
+        new Random(mode).nextBytes(a);
+        w.world.send(1, a);
+        assertThat(w.finish(50_000_000)).isEmpty();
+        assertThat(w.world.figures().sha256Match()).isTrue();
     }
 }

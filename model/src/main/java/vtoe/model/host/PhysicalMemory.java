@@ -16,17 +16,19 @@ import java.nio.ByteOrder;
  *   <li><b>Sparse Java memory</b> ({@link #allocate}), for the standalone TLM, which has no native responder:
  *       chunks of {@value #CHUNK} bytes made on the first write of something other than zeros, and read as
  *       zeros before. A direct buffer is zeroed in full when it is made, and the standalone world's is 32 MiB
- *       and more (the frame pool starts at 32 MiB) for a run that may touch a few hundred KiB: the zeroing took
- *       3% of a payload-free LAN run's thread time and the Cleaners of the freed buffers loaded the JVM's
- *       reference handler besides. It has no {@link #buffer()}.</li>
+ *       and more (the frame pool starts at 32 MiB) for a run that may touch a few hundred KiB: making it took
+ *       about 55 ms of a lan PREPINNED run with payload (92 ms of thread time in all, 35 ms now), 3% of a
+ *       payload-free one, and the Cleaners of the freed buffers loaded the JVM's reference handler besides;
+ *       the goodput study with {@code --payload full} went from 9.1-10.2 s to 6.4-7.5 s. It has no
+ *       {@link #buffer()}.</li>
  * </ul>
  */
 public final class PhysicalMemory {
     /** Bytes per chunk of sparse memory: a page table's worth of small pages, so a run touches few. */
     static final int CHUNK = 1 << 16;
     private static final int CHUNK_BITS = Integer.numberOfTrailingZeros(CHUNK);
-    /** The most sparse memory holds: its chunk table (a reference per chunk) is then 128 MiB. */
-    static final long MAX_SPARSE = 1L << 40;
+    /** The most sparse memory holds (1 TiB): its chunk table, a reference per chunk, is then 64 to 128 MiB. */
+    public static final long MAX_SPARSE = 1L << 40;
     private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final ByteBuffer mem; // null for sparse memory

@@ -75,6 +75,10 @@ public final class StandaloneWorld {
             List<? extends PortShim> shims, PayloadMode payload) {
         long host = World.POOL_BASE + (long) cfg.frames() * Driver.PAGE;
         long bytes = host + shims.stream().mapToLong(PortShim::memoryBytes).sum();
+        if (payload == PayloadMode.FULL && bytes > PhysicalMemory.MAX_SPARSE) {
+            throw new IllegalArgumentException(cfg.frames() + " frames and " + (bytes - host) + " bytes of adapter memory do not fit the "
+                    + "standalone TLM's " + (PhysicalMemory.MAX_SPARSE >> 30) + " GiB of physical memory with payload (a payload-free run has no such limit)");
+        }
         this.params = p;
         this.streams = streams;
         this.payload = payload;

@@ -1,8 +1,10 @@
 package vtoe.model.standalone;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 import vtoe.model.AdapterParams;
@@ -64,5 +66,13 @@ class StandaloneWorldTest {
         w.world.send(1, a);
         assertThat(w.finish(50_000_000)).isEmpty();
         assertThat(w.world.figures().sha256Match()).isTrue();
+    }
+
+    @Test
+    void aHostBeyondTheSparseMemoryIsRefusedWithTheLimitAndTheWayOut() {
+        World.Config cfg = World.Config.defaults().withFrames(300_000_000); // 1.1 TiB
+        assertThatThrownBy(() -> new StandaloneWorld(AdapterParams.adapterDefaults(), cfg, StandaloneAdapter.Timing.defaults(),
+                new Streams(1), () -> "1.1 TiB host")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("300000000 frames").hasMessageContaining("1024 GiB").hasMessageContaining("payload-free run has no such limit");
     }
 }

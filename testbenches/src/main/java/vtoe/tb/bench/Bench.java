@@ -46,8 +46,13 @@ public final class Bench implements Callable<Integer> {
     @Option(names = "--seeds", description = "seeds per scenario of the TLM speed section (default: ${DEFAULT-VALUE})")
     int seeds = 4;
 
-    @Option(names = "--reps", description = "TLM runs per seed whose median is taken (default: ${DEFAULT-VALUE})")
+    @Option(names = "--reps", description = "the fewest TLM runs per seed in the TLM speed section, whose mean is taken; a seed runs "
+            + "at least as long as its RTL run took (default: ${DEFAULT-VALUE})")
     int reps = 5;
+
+    @Option(names = "--rounds", description = "times the TLM speed section measures its whole table, each row giving the median of its "
+            + "rounds (default: ${DEFAULT-VALUE})")
+    int rounds = 3;
 
     /** The report's sections, in order. */
     enum Section {
@@ -91,7 +96,7 @@ public final class Bench implements Callable<Integer> {
             switch (s) {
                 case perf -> AdapterPerfBench.section(md, bytes);
                 case state -> state(md);
-                case tlm -> TlmSpeedBench.section(md, seeds, reps);
+                case tlm -> TlmSpeedBench.section(md, seeds, reps, rounds);
                 case scale -> ScaleBench.section(md, out.toAbsolutePath().getParent().resolve("docs/figures/bench-scale.png"),
                         "docs/figures/bench-scale.png", reps, vtoe.tb.adapter.AdapterTb.elaboratedParams().numConns());
                 case cosim -> CosimSpeedBench.section(md, worldBytes, cosimRuns, replays);

@@ -69,20 +69,25 @@ final class TlmSpeedBench {
 
     /**
      * One row: a scenario in one mode over {@code seeds} seeds, on the RTL, the TLM with payload and the
-     * payload-free TLM ({@code free*}).
+     * payload-free TLM ({@code free*}), measured in each of the bench's rounds: walls per round (the sum
+     * over seeds), and a ratio per round, of which the row gives the median.
      */
-    record Row(String scenario, String mode, long bytes, double rtlWall, double tlmWall, double rtlGoodput, double tlmGoodput,
-            double rtlSd, double tlmSd, long tlmEvents, double freeWall, double freeGoodput) {
+    record Row(String scenario, String mode, long bytes, double[] rtlWall, double[] tlmWall, double rtlGoodput, double tlmGoodput,
+            double rtlSd, double tlmSd, long tlmEvents, double[] freeWall, double freeGoodput) {
         double rtlSpeed() {
-            return bytes / rtlWall;
+            return bytes / median(rtlWall);
         }
 
         double tlmSpeed() {
-            return bytes / tlmWall;
+            return bytes / median(tlmWall);
+        }
+
+        double[] ratios() {
+            return perRound(tlmWall);
         }
 
         double ratio() {
-            return rtlWall / tlmWall;
+            return median(ratios());
         }
 
         double goodputDiff() {
@@ -94,11 +99,15 @@ final class TlmSpeedBench {
         }
 
         double freeSpeed() {
-            return bytes / freeWall;
+            return bytes / median(freeWall);
+        }
+
+        double[] freeRatios() {
+            return perRound(freeWall);
         }
 
         double freeRatio() {
-            return rtlWall / freeWall;
+            return median(freeRatios());
         }
 
         /** The payload-free TLM's goodput against the TLM's with payload (issue 16: within 5%). */
@@ -108,6 +117,14 @@ final class TlmSpeedBench {
 
         boolean freeMet() {
             return freeRatio() >= TARGET_RATIO && Math.abs(freeGoodputDiff()) <= TARGET_GOODPUT;
+        }
+
+        private double[] perRound(double[] wall) {
+            double[] r = new double[wall.length];
+            for (int k = 0; k < r.length; k++) {
+                r[k] = rtlWall[k] / wall[k];
+            }
+            return r;
         }
     }
 
@@ -131,13 +148,16 @@ final class TlmSpeedBench {
      * TLM on the same seeds in both payload modes, each seed for as long as its RTL run took, in JVMs that run only
      * the TLM, one per payload mode ({@link TlmServer}); then profiles the payload-free TLM's slowest row there, and appends the section.
      */
-    static void section(StringBuilder md, int seeds, int reps) {
+    static void section(StringBuilder md, int seeds, int reps, int rounds) {
+        if (rounds < 1) {
+            throw new IllegalArgumentException("the TLM speed section needs at least one round, not " + rounds);
+        }
         String loadBefore = loadAverage();
         List<WorldPair.Scenario> all = scenarios();
         double[][] rg = new double[all.size()][seeds];
-        double[] rw = new double[all.size()];
-        TlmServer.Measured[] full = new TlmServer.Measured[all.size()];
-        TlmServer.Measured[] free = new TlmServer.Measured[all.size()];
+        double[][] rw = new double[all.size()][rounds];
+        TlmServer.Measured[][] full = new TlmServer.Measured[all.size()][rounds];
+        TlmServer.Measured[][] free = new TlmServer.Measured[all.size()][rounds];
         TlmProfile.Shares prof;
         int slowest = 0;
         // One TLM JVM per payload mode, as a study runs all its points in one mode.
@@ -147,29 +167,44 @@ final class TlmSpeedBench {
             // up on quarter-size runs of every scenario, so that no row's RTL figure carries the JIT's first seconds. The TLM's
             // JVMs warm up at the same time.
             warmUp(all, WARM_SECONDS, w -> WorldPair.rtl(w.scenario().withBytes(w.scenario().bytesPerConn() / 4), 2000 + w.run()));
-            for (int i = 0; i < all.size(); i++) {
-                double[] rtlWall = new double[seeds];
-                for (int k = 0; k < seeds; k++) {
-                    WorldPair.Run r = WorldPair.rtl(all.get(i), k + 1);
-                    rg[i][k] = r.goodput();
-                    rtlWall[k] = r.wallSeconds();
-                    rw[i] += r.wallSeconds();
+            // The whole table once per round: a row measured once was a draw from the shared machine's slow and fast phases
+            // (lan PREPINNED payload-free 102x in one bench run and 65x in the next, on the same code); its median over
+            // rounds, each taken minutes apart, is steadier, and the rounds show the spread.
+            for (int round = 0; round < rounds; round++) {
+                for (int i = 0; i < all.size(); i++) {
+                    double[] rtlWall = new double[seeds];
+                    for (int k = 0; k < seeds; k++) {
+                        WorldPair.Run r = WorldPair.rtl(all.get(i), k + 1);
+                        if (round > 0 && r.goodput() != rg[i][k]) {
+                            throw new IllegalStateException("the RTL run of " + all.get(i).name() + " " + modeName(all.get(i).modes()[0])
+                                    + " seed " + (k + 1) + " gave goodput " + r.goodput() + " in round " + (round + 1) + " and " + rg[i][k]
+                                    + " in the first: a run is no longer a function of its seed");
+                        }
+                        rg[i][k] = r.goodput();
+                        rtlWall[k] = r.wallSeconds();
+                        rw[i][round] += r.wallSeconds();
+                    }
+                    // Each TLM JVM has sat idle while the RTL ran: it runs the row until its run time is steady again before
+                    // it is measured (measured right after the wait, seed by seed, lan TRANSLATE payload-free took 66-68 ms
+                    // over 4 seeds in three bench runs, against 53 ms in the bench before, while the RTL's runs kept their
+                    // speed; after the steady runs, 54-62 ms in two runs).
+                    full[i][round] = tlmFull.row(i, rtlWall, reps);
+                    free[i][round] = tlmFree.row(i, rtlWall, reps);
+                    System.out.printf("tlm speed, round %d of %d: %s %s: RTL %.2f s, TLM %.3f s, payload-free TLM %.3f s (of medians %.3f s), "
+                            + "goodput %.3f vs %.3f vs %.3f%n", round + 1, rounds, all.get(i).name(), modeName(all.get(i).modes()[0]),
+                            rw[i][round], full[i][round].wall(), free[i][round].wall(), free[i][round].medianWall(), mean(rg[i]),
+                            mean(full[i][round].goodput()), mean(free[i][round].goodput()));
                 }
-                // Each TLM JVM has sat idle while the RTL ran: it runs the row until its run time is steady again before
-                // it is measured (measured right after the wait, seed by seed, lan TRANSLATE payload-free took 66-68 ms
-                // over 4 seeds in three bench runs, against 53 ms in the bench before, while the RTL's runs kept their
-                // speed; after the steady runs, 54-62 ms in two runs).
-                full[i] = tlmFull.row(i, rtlWall, reps);
-                free[i] = tlmFree.row(i, rtlWall, reps);
-                System.out.printf("tlm speed: %s %s: RTL %.2f s, TLM %.3f s, payload-free TLM %.3f s (of medians %.3f s), goodput %.3f vs %.3f vs %.3f%n",
-                        all.get(i).name(), modeName(all.get(i).modes()[0]), rw[i], full[i].wall(), free[i].wall(), free[i].medianWall(),
-                        mean(rg[i]), mean(full[i].goodput()), mean(free[i].goodput()));
             }
             // Where the payload-free TLM's time goes on its slowest row, the one a speed-up has to lift.
-            for (int i = 1; i < all.size(); i++) {
-                if (rw[i] / free[i].wall() < rw[slowest] / free[slowest].wall()) {
-                    slowest = i;
+            double[] freeRatio = new double[all.size()];
+            for (int i = 0; i < all.size(); i++) {
+                double[] q = new double[rounds];
+                for (int k = 0; k < rounds; k++) {
+                    q[k] = rw[i][k] / free[i][k].wall();
                 }
+                freeRatio[i] = median(q);
+                slowest = freeRatio[i] < freeRatio[slowest] ? i : slowest;
             }
             prof = tlmFree.profile(slowest);
         }
@@ -178,13 +213,21 @@ final class TlmSpeedBench {
         int fewest = Integer.MAX_VALUE;
         for (int i = 0; i < all.size(); i++) {
             WorldPair.Scenario s = all.get(i);
-            rows.add(new Row(s.name(), modeName(s.modes()[0]), s.totalBytes() * seeds, rw[i], full[i].wall(), mean(rg[i]),
-                    mean(full[i].goodput()), sd(rg[i]), sd(full[i].goodput()), full[i].events(), free[i].wall(), mean(free[i].goodput())));
-            warmRuns += full[i].warmRuns() + free[i].warmRuns();
-            fewest = Math.min(fewest, Math.min(full[i].fewestRuns(), free[i].fewestRuns()));
+            double[] fullWall = new double[rounds];
+            double[] freeWall = new double[rounds];
+            for (int k = 0; k < rounds; k++) {
+                fullWall[k] = full[i][k].wall();
+                freeWall[k] = free[i][k].wall();
+                warmRuns += full[i][k].warmRuns() + free[i][k].warmRuns();
+                fewest = Math.min(fewest, Math.min(full[i][k].fewestRuns(), free[i][k].fewestRuns()));
+            }
+            // Goodput is a property of the simulation, the same in every round; the first round's is given.
+            rows.add(new Row(s.name(), modeName(s.modes()[0]), s.totalBytes() * seeds, rw[i], fullWall, mean(rg[i]),
+                    mean(full[i][0].goodput()), sd(rg[i]), sd(full[i][0].goodput()), full[i][0].events(), freeWall,
+                    mean(free[i][0].goodput())));
         }
         String profiled = rows.get(slowest).scenario() + " " + rows.get(slowest).mode();
-        write(md, rows, seeds, reps, fewest, warmRuns, profiled, prof);
+        write(md, rows, seeds, reps, rounds, fewest, warmRuns, profiled, prof);
         md.append("The machine's load average (1 minute) was ").append(loadBefore).append(" when this section started and ")
                 .append(loadAverage()).append(" when it ended.\n\n");
     }
@@ -244,7 +287,7 @@ final class TlmSpeedBench {
         }
     }
 
-    private static void write(StringBuilder md, List<Row> rows, int seeds, int reps, int fewest, long warmRuns, String profiled,
+    private static void write(StringBuilder md, List<Row> rows, int seeds, int reps, int rounds, int fewest, long warmRuns, String profiled,
             TlmProfile.Shares prof) {
         md.append("## Standalone TLM speed against the RTL co-simulation (issue 7, benchmark 5; issue 16, part 2)\n\n");
         md.append("Simulated payload bytes per wall-clock second, the same scenario on the RTL co-simulation (Verilated RTL ")
@@ -253,7 +296,11 @@ final class TlmSpeedBench {
                 .append("left out on both). The two are measured in turn, row by row: the row's RTL runs, one per seed, then ")
                 .append("the TLM with payload and the payload-free TLM on the same seeds, each seed run over and over for as long ")
                 .append("as its RTL run took (at least ").append(reps).append(" runs; the fewest any window took was ").append(fewest)
-                .append("), and a row's time is the sum over seeds of the RTL run and of the TLM's mean run. So the halves of ")
+                .append("), and a row's time is the sum over seeds of the RTL run and of the TLM's mean run. The whole table is ")
+                .append("measured ").append(rounds).append(rounds == 1 ? " time" : " times, in rounds minutes apart; a row gives the median of its rounds ")
+                .append("(speeds from the median wall times, ratios the median of the rounds' ratios, each round's ratio in its own column), ")
+                .append("as one measurement of a row was a draw from the machine's slow and fast phases: lan PREPINNED payload-free ")
+                .append("was 102x in one bench run and 65x in the next, on the same code").append(". So the halves of ")
                 .append("a row are taken within a minute of each other, where the machine, shared and busy (it slows a run by ")
                 .append("up to half for a second or so at a time), is likelier to be alike for both; before, all RTL runs ")
                 .append("came first and the TLM's several minutes later, each a median of 5 runs. Turns of a single seed were ")
@@ -284,14 +331,15 @@ final class TlmSpeedBench {
                 .append("instead of SHA-256 (every other check of the run stays). Its goodput is compared with the TLM's with payload: ")
                 .append("the two runs are the same simulation, so it is equal unless something differs.\n\n");
         md.append("| scenario | mode | RTL bytes/s | TLM bytes/s | TLM/RTL | payload-free TLM bytes/s | payload-free/RTL | ")
-                .append("RTL goodput (B/cycle) | TLM goodput (B/cycle) | TLM vs RTL goodput | payload-free vs TLM goodput | ")
+                .append("payload-free/RTL by round | RTL goodput (B/cycle) | TLM goodput (B/cycle) | TLM vs RTL goodput | payload-free vs TLM goodput | ")
                 .append("TLM events/run | target met (TLM) | target met (payload-free) |\n");
-        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
+        md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
         for (Row r : rows) {
-            md.append(String.format("| %s | %s | %.2e | %.2e | %.0fx | %.2e | %.0fx | %.3f ± %.3f | %.3f ± %.3f | %+.1f%% | %+.1f%% | %d | %s | %s |%n",
-                    r.scenario(), r.mode(), r.rtlSpeed(), r.tlmSpeed(), r.ratio(), r.freeSpeed(), r.freeRatio(), r.rtlGoodput(), r.rtlSd(),
-                    r.tlmGoodput(), r.tlmSd(), 100 * r.goodputDiff(), 100 * r.freeGoodputDiff(), r.tlmEvents(), r.met() ? "yes" : "NO",
-                    r.freeMet() ? "yes" : "NO"));
+            String byRound = String.join(", ", java.util.Arrays.stream(r.freeRatios()).mapToObj(x -> String.format("%.0fx", x)).toList());
+            md.append(String.format("| %s | %s | %.2e | %.2e | %.0fx | %.2e | %.0fx | %s | %.3f ± %.3f | %.3f ± %.3f | %+.1f%% | %+.1f%% | %d | %s | %s |%n",
+                    r.scenario(), r.mode(), r.rtlSpeed(), r.tlmSpeed(), r.ratio(), r.freeSpeed(), r.freeRatio(), byRound, r.rtlGoodput(),
+                    r.rtlSd(), r.tlmGoodput(), r.tlmSd(), 100 * r.goodputDiff(), 100 * r.freeGoodputDiff(), r.tlmEvents(),
+                    r.met() ? "yes" : "NO", r.freeMet() ? "yes" : "NO"));
         }
         md.append("\n");
         long met = rows.stream().filter(Row::met).count();
@@ -302,11 +350,13 @@ final class TlmSpeedBench {
         List<String> freeSlow = rows.stream().filter(r -> r.freeRatio() < TARGET_RATIO).map(r -> r.scenario() + " " + r.mode()).toList();
         double minFree = rows.stream().mapToDouble(Row::freeRatio).min().orElse(Double.NaN);
         double maxFree = rows.stream().mapToDouble(Row::freeRatio).max().orElse(Double.NaN);
-        double gain = Math.exp(rows.stream().mapToDouble(r -> Math.log(r.tlmWall() / r.freeWall())).average().orElse(Double.NaN));
+        double gain = Math.exp(rows.stream().mapToDouble(r -> Math.log(r.freeRatio() / r.ratio())).average().orElse(Double.NaN));
+        long everyRound = rows.stream().filter(r -> java.util.Arrays.stream(r.freeRatios()).allMatch(x -> x >= TARGET_RATIO)).count();
         md.append("Target met on ").append(met).append(" of ").append(rows.size()).append(" rows by the TLM with payload, on ")
                 .append(freeMet).append(" of ").append(rows.size()).append(" by the payload-free TLM (")
                 .append(String.format("%.0fx to %.0fx the RTL co-simulation", minFree, maxFree))
                 .append(freeSlow.isEmpty() ? "" : "; below " + (int) TARGET_RATIO + "x on " + String.join(", ", freeSlow))
+                .append(rounds > 1 ? "; " + everyRound + " of " + rows.size() + " at " + (int) TARGET_RATIO + "x or more in every round" : "")
                 .append(String.format("; %.1fx the TLM with payload, geometric mean over the rows", gain)).append("). Goodput: ")
                 .append(off.isEmpty() ? "the TLM's within " + (int) (100 * TARGET_GOODPUT) + "% of the RTL's on every row"
                         : "the TLM's more than " + (int) (100 * TARGET_GOODPUT) + "% off the RTL's on " + String.join(", ", off))

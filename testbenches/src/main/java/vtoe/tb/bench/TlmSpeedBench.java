@@ -159,6 +159,7 @@ final class TlmSpeedBench {
         TlmServer.Measured[][] full = new TlmServer.Measured[all.size()][rounds];
         TlmServer.Measured[][] free = new TlmServer.Measured[all.size()][rounds];
         TlmProfile.Shares prof;
+        List<Row> rows;
         int slowest = 0;
         // One TLM JVM per payload mode, as a study runs all its points in one mode.
         try (TlmServer.Client tlmFull = new TlmServer.Client(WARM_SECONDS, PayloadMode.FULL);
@@ -196,40 +197,50 @@ final class TlmSpeedBench {
                             mean(full[i][round].goodput()), mean(free[i][round].goodput()));
                 }
             }
+            rows = rows(all, seeds, rg, rw, full, free);
             // Where the payload-free TLM's time goes on its slowest row, the one a speed-up has to lift.
-            double[] freeRatio = new double[all.size()];
-            for (int i = 0; i < all.size(); i++) {
-                double[] q = new double[rounds];
-                for (int k = 0; k < rounds; k++) {
-                    q[k] = rw[i][k] / free[i][k].wall();
-                }
-                freeRatio[i] = median(q);
-                slowest = freeRatio[i] < freeRatio[slowest] ? i : slowest;
+            for (int i = 1; i < rows.size(); i++) {
+                slowest = rows.get(i).freeRatio() < rows.get(slowest).freeRatio() ? i : slowest;
             }
             prof = tlmFree.profile(slowest);
         }
-        List<Row> rows = new ArrayList<>();
         long warmRuns = 0;
         int fewest = Integer.MAX_VALUE;
-        for (int i = 0; i < all.size(); i++) {
-            WorldPair.Scenario s = all.get(i);
-            double[] fullWall = new double[rounds];
-            double[] freeWall = new double[rounds];
-            for (int k = 0; k < rounds; k++) {
-                fullWall[k] = full[i][k].wall();
-                freeWall[k] = free[i][k].wall();
-                warmRuns += full[i][k].warmRuns() + free[i][k].warmRuns();
-                fewest = Math.min(fewest, Math.min(full[i][k].fewestRuns(), free[i][k].fewestRuns()));
-            }
-            // Goodput is a property of the simulation, the same in every round; the first round's is given.
-            rows.add(new Row(s.name(), modeName(s.modes()[0]), s.totalBytes() * seeds, rw[i], fullWall, mean(rg[i]),
-                    mean(full[i][0].goodput()), sd(rg[i]), sd(full[i][0].goodput()), full[i][0].events(), freeWall,
-                    mean(free[i][0].goodput())));
+        for (TlmServer.Measured m : java.util.stream.Stream.concat(Arrays.stream(full), Arrays.stream(free)).flatMap(Arrays::stream).toList()) {
+            warmRuns += m.warmRuns();
+            fewest = Math.min(fewest, m.fewestRuns());
         }
         String profiled = rows.get(slowest).scenario() + " " + rows.get(slowest).mode();
         write(md, rows, seeds, reps, rounds, fewest, warmRuns, profiled, prof);
         md.append("The machine's load average (1 minute) was ").append(loadBefore).append(" when this section started and ")
                 .append(loadAverage()).append(" when it ended.\n\n");
+    }
+
+    /**
+     * The table's rows from the rounds' measurements. Goodput is a property of the simulation, the same in every
+     * round: a round of the TLM whose goodput differs from the first's stops the bench, as a differing RTL run does.
+     */
+    private static List<Row> rows(List<WorldPair.Scenario> all, int seeds, double[][] rg, double[][] rw, TlmServer.Measured[][] full,
+            TlmServer.Measured[][] free) {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            WorldPair.Scenario s = all.get(i);
+            int rounds = rw[i].length;
+            double[] fullWall = new double[rounds];
+            double[] freeWall = new double[rounds];
+            for (int k = 0; k < rounds; k++) {
+                fullWall[k] = full[i][k].wall();
+                freeWall[k] = free[i][k].wall();
+                if (!Arrays.equals(full[i][k].goodput(), full[i][0].goodput()) || !Arrays.equals(free[i][k].goodput(), free[i][0].goodput())) {
+                    throw new IllegalStateException("the TLM's goodput on " + s.name() + " " + modeName(s.modes()[0]) + " in round " + (k + 1)
+                            + " differs from the first round's: a run is no longer a function of its seed");
+                }
+            }
+            rows.add(new Row(s.name(), modeName(s.modes()[0]), s.totalBytes() * seeds, rw[i], fullWall, mean(rg[i]),
+                    mean(full[i][0].goodput()), sd(rg[i]), sd(full[i][0].goodput()), full[i][0].events(), freeWall,
+                    mean(free[i][0].goodput())));
+        }
+        return rows;
     }
 
     /**

@@ -154,7 +154,7 @@ final class TlmSpeedBench {
         }
         String loadBefore = loadAverage();
         List<WorldPair.Scenario> all = scenarios();
-        double[][] rg = new double[all.size()][seeds];
+        double[][] rg = new double[all.size()][]; // per row, the RTL goodput per seed of the first round
         double[][] rw = new double[all.size()][rounds];
         TlmServer.Measured[][] full = new TlmServer.Measured[all.size()][rounds];
         TlmServer.Measured[][] free = new TlmServer.Measured[all.size()][rounds];
@@ -174,16 +174,15 @@ final class TlmSpeedBench {
             for (int round = 0; round < rounds; round++) {
                 for (int i = 0; i < all.size(); i++) {
                     double[] rtlWall = new double[seeds];
+                    double[] rtlGoodput = new double[seeds];
                     for (int k = 0; k < seeds; k++) {
                         WorldPair.Run r = WorldPair.rtl(all.get(i), k + 1);
-                        if (round > 0 && r.goodput() != rg[i][k]) {
-                            throw new IllegalStateException("the RTL run of " + all.get(i).name() + " " + modeName(all.get(i).modes()[0])
-                                    + " seed " + (k + 1) + " gave goodput " + r.goodput() + " in round " + (round + 1) + " and " + rg[i][k]
-                                    + " in the first: a run is no longer a function of its seed");
-                        }
-                        rg[i][k] = r.goodput();
+                        rtlGoodput[k] = r.goodput();
                         rtlWall[k] = r.wallSeconds();
                         rw[i][round] += r.wallSeconds();
+                    }
+                    if (round == 0) {
+                        rg[i] = rtlGoodput;
                     }
                     // Each TLM JVM has sat idle while the RTL ran: it runs the row until its run time is steady again before
                     // it is measured (measured right after the wait, seed by seed, lan TRANSLATE payload-free took 66-68 ms
@@ -191,6 +190,9 @@ final class TlmSpeedBench {
                     // speed; after the steady runs, 54-62 ms in two runs).
                     full[i][round] = tlmFull.row(i, rtlWall, reps);
                     free[i][round] = tlmFree.row(i, rtlWall, reps);
+                    sameAsFirstRound("RTL", all.get(i), round, rtlGoodput, rg[i]);
+                    sameAsFirstRound("TLM", all.get(i), round, full[i][round].goodput(), full[i][0].goodput());
+                    sameAsFirstRound("payload-free TLM", all.get(i), round, free[i][round].goodput(), free[i][0].goodput());
                     System.out.printf("tlm speed, round %d of %d: %s %s: RTL %.2f s, TLM %.3f s, payload-free TLM %.3f s (of medians %.3f s), "
                             + "goodput %.3f vs %.3f vs %.3f%n", round + 1, rounds, all.get(i).name(), modeName(all.get(i).modes()[0]),
                             rw[i][round], full[i][round].wall(), free[i][round].wall(), free[i][round].medianWall(), mean(rg[i]),
@@ -217,9 +219,18 @@ final class TlmSpeedBench {
     }
 
     /**
-     * The table's rows from the rounds' measurements. Goodput is a property of the simulation, the same in every
-     * round: a round of the TLM whose goodput differs from the first's stops the bench, as a differing RTL run does.
+     * Stops the bench when a round's goodput per seed differs from the first round's: goodput is a property of the
+     * simulation, and a run a function of its seed.
      */
+    private static void sameAsFirstRound(String engine, WorldPair.Scenario s, int round, double[] goodput, double[] first) {
+        if (!Arrays.equals(goodput, first)) {
+            throw new IllegalStateException("the " + engine + "'s goodput per seed on " + s.name() + " " + modeName(s.modes()[0]) + " was "
+                    + Arrays.toString(goodput) + " in round " + (round + 1) + " and " + Arrays.toString(first)
+                    + " in the first: a run is no longer a function of its seed");
+        }
+    }
+
+    /** The table's rows from the rounds' measurements (goodput from the first round: {@link #sameAsFirstRound}). */
     private static List<Row> rows(List<WorldPair.Scenario> all, int seeds, double[][] rg, double[][] rw, TlmServer.Measured[][] full,
             TlmServer.Measured[][] free) {
         List<Row> rows = new ArrayList<>();
@@ -231,10 +242,6 @@ final class TlmSpeedBench {
             for (int k = 0; k < rounds; k++) {
                 fullWall[k] = full[i][k].wall();
                 freeWall[k] = free[i][k].wall();
-                if (!Arrays.equals(full[i][k].goodput(), full[i][0].goodput()) || !Arrays.equals(free[i][k].goodput(), free[i][0].goodput())) {
-                    throw new IllegalStateException("the TLM's goodput on " + s.name() + " " + modeName(s.modes()[0]) + " in round " + (k + 1)
-                            + " differs from the first round's: a run is no longer a function of its seed");
-                }
             }
             rows.add(new Row(s.name(), modeName(s.modes()[0]), s.totalBytes() * seeds, rw[i], fullWall, mean(rg[i]),
                     mean(full[i][0].goodput()), sd(rg[i]), sd(full[i][0].goodput()), full[i][0].events(), freeWall,
@@ -346,7 +353,7 @@ final class TlmSpeedBench {
                 .append("TLM events/run | target met (TLM) | target met (payload-free) |\n");
         md.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---|\n");
         for (Row r : rows) {
-            String byRound = String.join(", ", java.util.Arrays.stream(r.freeRatios()).mapToObj(x -> String.format("%.0fx", x)).toList());
+            String byRound = String.join(", ", Arrays.stream(r.freeRatios()).mapToObj(x -> String.format("%.0fx", x)).toList());
             md.append(String.format("| %s | %s | %.2e | %.2e | %.0fx | %.2e | %.0fx | %s | %.3f ± %.3f | %.3f ± %.3f | %+.1f%% | %+.1f%% | %d | %s | %s |%n",
                     r.scenario(), r.mode(), r.rtlSpeed(), r.tlmSpeed(), r.ratio(), r.freeSpeed(), r.freeRatio(), byRound, r.rtlGoodput(),
                     r.rtlSd(), r.tlmGoodput(), r.tlmSd(), 100 * r.goodputDiff(), 100 * r.freeGoodputDiff(), r.tlmEvents(),
@@ -362,7 +369,7 @@ final class TlmSpeedBench {
         double minFree = rows.stream().mapToDouble(Row::freeRatio).min().orElse(Double.NaN);
         double maxFree = rows.stream().mapToDouble(Row::freeRatio).max().orElse(Double.NaN);
         double gain = Math.exp(rows.stream().mapToDouble(r -> Math.log(r.freeRatio() / r.ratio())).average().orElse(Double.NaN));
-        long everyRound = rows.stream().filter(r -> java.util.Arrays.stream(r.freeRatios()).allMatch(x -> x >= TARGET_RATIO)).count();
+        long everyRound = rows.stream().filter(r -> Arrays.stream(r.freeRatios()).allMatch(x -> x >= TARGET_RATIO)).count();
         md.append("Target met on ").append(met).append(" of ").append(rows.size()).append(" rows by the TLM with payload, on ")
                 .append(freeMet).append(" of ").append(rows.size()).append(" by the payload-free TLM (")
                 .append(String.format("%.0fx to %.0fx the RTL co-simulation", minFree, maxFree))

@@ -39,7 +39,7 @@ import vtoe.model.txn.HostResponse;
  *     frame having ended; {@link #SLACK_CYCLES} more cycles allow for the adapter noticing either.</li>
  * </ul>
  * A segment is not judged when the ports cannot say when it became ready: PREPINNED connections (no
- * m_hostreq), a host FAULT, a previous segment that was dropped rather than framed, or a VA outside
+ * m_hostreq), a host FAULT, a segment or a previous one that was dropped rather than framed, or a VA outside
  * every posted block; their frames still count as frames of others. The id matters for TRANSLATE: an
  * earlier version credited a segment with any burst over its bytes, and in FaultRandomIT
  * 0x108184b3f2ca7580 blamed the adapter for a 1-byte segment whose word another tag's burst had read at
@@ -170,10 +170,24 @@ public final class TxFairness {
         });
     }
 
-    /** A read burst requested on m_dma_ar; it counts for the tag its id names once its last beat is in. */
+    /**
+     * A read burst requested on m_dma_ar; it counts for the tag its id names once its last beat is in. A burst of
+     * a tag whose segment can read no more (a PUSH segment never reads; a TRANSLATE one has read all its bytes)
+     * means the tag carries a new segment, a PREPINNED one, which has no m_hostreq: the old segment is over, and
+     * if it has no frame by then, the adapter dropped it (a retransmission overtaken by a go-back or an ACK), so no
+     * later frame of the same bytes is its own. Before this, FaultRandomIT 0xada0f35ce05897be matched such a
+     * dropped retransmission (tag 3, asked for at cycle 4,545 and dropped at 5,662) with the frame of a later
+     * retransmission of the same bytes at 7,210 and blamed the adapter for 22 frames in between.
+     */
     public void dmaRead(DmaReadRequest ar, long cycle) {
-        add(cycle, 2, () -> bursts.computeIfAbsent(ar.id(), k -> new ArrayDeque<>()).addLast(new long[] {ar.addr(),
-                ar.addr() + (long) ar.beats() * dataBytes}));
+        add(cycle, 2, () -> {
+            Seg s = byTag.get(ar.id() - 1);
+            if (s != null && s.frameStart < 0 && (conns.get(s.conn).push() || s.dataDone >= 0)) {
+                byTag.remove(ar.id() - 1);
+            }
+            bursts.computeIfAbsent(ar.id(), k -> new ArrayDeque<>()).addLast(new long[] {ar.addr(),
+                    ar.addr() + (long) ar.beats() * dataBytes});
+        });
     }
 
     /** A beat on s_dma_r; the last beat of a burst of id 1 + tag adds the bytes it read to the tag's segment. */

@@ -225,4 +225,29 @@ class TxFairnessTest {
         assertThat(j.judged()).isEqualTo(TAGS + 2);
         assertThat(j.worst()).isZero();
     }
+
+    @Test
+    void aSegmentDroppedUnframedIsNotMatchedWithALaterFrameOfItsBytes() {
+        // FaultRandomIT 0xada0f35ce05897be: connection 1's retransmission in tag 1 is dropped (overtaken by a
+        // go-back), tag 1 then carries a PREPINNED segment (its burst, no m_hostreq), and a later retransmission
+        // of the same bytes in tag 0 is framed after many others' frames: it, not the dropped one, owns that frame.
+        events.add(j -> j.hostRequest(new HostRequest(1, 1, va(1, 0), MSS, HostRequest.RETRANSMIT), 10));
+        pushed(1, 20);
+        events.add(j -> j.dmaRead(new DmaReadRequest(2, 0x9000, 12), 60)); // tag 1 again: a PREPINNED segment
+        long t = pushedFrames(200, TAGS + 3, 30, 5); // connection 0's frames, in tag 0
+        events.add(j -> j.hostRequest(new HostRequest(0, 1, va(1, 0), MSS, HostRequest.RETRANSMIT), t + 1));
+        pushed(0, t + 2);
+        frame(1, 0, t + 10);
+        TxFairness j = feed(true, false);
+        j.verdict("");
+        assertThat(j.worst()).isZero();
+        // Connection 0's frames are judged; the new retransmission is not (its previous segment was dropped).
+        assertThat(j.judged()).isEqualTo(TAGS + 3);
+
+        // Without the PREPINNED burst the dropped segment's tag is still in flight, and the ports cannot tell it was
+        // dropped: the older request owns the frame, as before (and is judged late).
+        events.remove(2);
+        TxFairness k = feed(true, false);
+        assertThatThrownBy(() -> k.verdict("")).hasMessageContaining("connection 1's segment seq 0").hasMessageContaining("RETRANSMIT at cycle 10");
+    }
 }

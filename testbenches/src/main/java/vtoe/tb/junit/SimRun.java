@@ -44,9 +44,15 @@ public record SimRun(String testClass, String method, long seed, boolean waves, 
         return new SimRun(testClass, method, seed, waves, wavesFrom, file);
     }
 
-    /** A run for code outside JUnit (demo, regressions) or tests that are not seeded. */
+    /**
+     * A run for code outside JUnit (demo, regressions) or tests that are not seeded. With {@code -DportTrace=1}
+     * it records its port trace to {@code target/port-traces/<TestClass>/<method>[seed=...].ptrace}, which
+     * {@code vtoe_replay} replays on any build of the same adapter (another RTL build, another clock gate).
+     */
     public static SimRun of(String testClass, String method, long seed) {
+        Path trace = Boolean.getBoolean("portTrace") || "1".equals(System.getProperty("portTrace"))
+                ? Path.of("target", "port-traces", testClass, method + "[seed=0x" + Long.toHexString(seed) + "].ptrace") : null;
         return new SimRun(testClass, method, seed, Boolean.getBoolean("waves") || "1".equals(System.getProperty("waves")),
-                Long.getLong("wavesFrom", 0L), null);
+                Long.getLong("wavesFrom", 0L), trace);
     }
 }

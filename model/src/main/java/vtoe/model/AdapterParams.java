@@ -23,7 +23,9 @@ public record AdapterParams(
         int maxBackoff, // RTO doublings at most
         int burstsPerTag, // DMA bursts outstanding per tag
         int timerSlotCycles, // cycles per slot of ConnStateUnit's timer wheel
-        int timerSlots) { // slots of the timer wheel
+        int timerSlots, // slots of the timer wheel
+        int clockGate, // 1: the RTL's clock stops while the adapter is idle; 0: it always runs (no effect on the TLM)
+        int gateHoldCycles) { // cycles the RTL's clock keeps running after its last activity (no effect on the TLM)
 
     public AdapterParams {
         require(dataBytes == 8 || dataBytes == 16 || dataBytes == 32 || dataBytes == 64,
@@ -48,11 +50,13 @@ public record AdapterParams(
                 "timerSlotCycles must be a power of two in 1..65536, not " + timerSlotCycles);
         require(Integer.bitCount(timerSlots) == 1 && timerSlots >= 2 && timerSlots <= 65536,
                 "timerSlots must be a power of two in 2..65536, not " + timerSlots);
+        require(clockGate == 0 || clockGate == 1, "clockGate must be 0 (clock always runs) or 1 (gated while idle), not " + clockGate);
+        require(gateHoldCycles >= 2 && gateHoldCycles <= 255, "gateHoldCycles must be in 2..255, not " + gateHoldCycles);
     }
 
     /** The RTL's defaults. */
     public static AdapterParams defaults() {
-        return new AdapterParams(8, 4, 65536, 16384, 4, 5, 16, 4, 16, 2048, 16, 8, 6, 4, 16, 1024);
+        return new AdapterParams(8, 4, 65536, 16384, 4, 5, 16, 4, 16, 2048, 16, 8, 6, 4, 16, 1024, 1, 4);
     }
 
     /** The full adapter top (VtoeAdapter) as elaborated: 64 connections. */
@@ -62,17 +66,20 @@ public record AdapterParams(
 
     public AdapterParams withNumConns(int n) {
         return new AdapterParams(dataBytes, n, maxBlockBytes, maxRegionBytes, doorbellDepth, dmaIdBits, maxBurstBeats,
-                eventDepth, tags, slotBytes, retained, maxRetries, maxBackoff, burstsPerTag, timerSlotCycles, timerSlots);
+                eventDepth, tags, slotBytes, retained, maxRetries, maxBackoff, burstsPerTag, timerSlotCycles, timerSlots,
+                clockGate, gateHoldCycles);
     }
 
     public AdapterParams withDataBytes(int d) {
         return new AdapterParams(d, numConns, maxBlockBytes, maxRegionBytes, doorbellDepth, dmaIdBits, maxBurstBeats,
-                eventDepth, tags, slotBytes, retained, maxRetries, maxBackoff, burstsPerTag, timerSlotCycles, timerSlots);
+                eventDepth, tags, slotBytes, retained, maxRetries, maxBackoff, burstsPerTag, timerSlotCycles, timerSlots,
+                clockGate, gateHoldCycles);
     }
 
     public AdapterParams withTags(int t) {
         return new AdapterParams(dataBytes, numConns, maxBlockBytes, maxRegionBytes, doorbellDepth, dmaIdBits,
-                maxBurstBeats, eventDepth, t, slotBytes, retained, maxRetries, maxBackoff, burstsPerTag, timerSlotCycles, timerSlots);
+                maxBurstBeats, eventDepth, t, slotBytes, retained, maxRetries, maxBackoff, burstsPerTag, timerSlotCycles, timerSlots,
+                clockGate, gateHoldCycles);
     }
 
     public static AdapterParams fromJson(JsonNode p) {
@@ -80,7 +87,17 @@ public record AdapterParams(
                 p.get("maxRegionBytes").asInt(), p.get("doorbellDepth").asInt(), p.get("dmaIdBits").asInt(),
                 p.get("maxBurstBeats").asInt(), p.get("eventDepth").asInt(), p.get("tags").asInt(), p.get("slotBytes").asInt(),
                 p.get("retained").asInt(), p.get("maxRetries").asInt(), p.get("maxBackoff").asInt(),
-                p.get("burstsPerTag").asInt(), p.get("timerSlotCycles").asInt(), p.get("timerSlots").asInt());
+                p.get("burstsPerTag").asInt(), p.get("timerSlotCycles").asInt(), p.get("timerSlots").asInt(),
+                field(p, "clockGate"), field(p, "gateHoldCycles"));
+    }
+
+    private static int field(JsonNode p, String name) {
+        JsonNode v = p.get(name);
+        if (v == null || !v.canConvertToInt()) {
+            throw new IllegalArgumentException("the elaborated design's params.json has no integer '" + name
+                    + "': it was elaborated by an older RTL; rebuild it (mvn install)");
+        }
+        return v.asInt();
     }
 
     /** Beats that carry one 32-byte descriptor. */

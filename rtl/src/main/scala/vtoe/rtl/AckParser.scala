@@ -20,6 +20,7 @@ class AckParser(p: AdapterParams) extends Module {
     val cfg = Flipped(new CfgReadPort(p))
     val ack = Decoupled(new AckInfo(p))
     val counters = Output(Vec(RxClass.count, UInt(64.W)))
+    val busy = Output(Bool()) // the block may change state in this cycle (VtoeAdapter's clock gate)
   })
   val beatIdx = RegInit(0.U(16.W))
   val frameBytes = RegInit(0.U(32.W))
@@ -30,6 +31,8 @@ class AckParser(p: AdapterParams) extends Module {
   val tcpSum = RegInit(0.U(32.W))
   val counters = RegInit(VecInit(Seq.fill(RxClass.count)(0.U(64.W))))
   io.counters := counters
+  // Work for the clock: a frame being received, or an ACK not yet taken. Between frames nothing changes.
+  io.busy := io.rx.valid || beatIdx =/= 0.U || io.ack.valid
 
   val b = io.rx.bits
   val base = beatIdx << lgD

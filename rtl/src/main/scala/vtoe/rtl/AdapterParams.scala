@@ -23,7 +23,9 @@ case class AdapterParams(
     maxBackoff: Int = 6, // RTO doubles at most this many times
     burstsPerTag: Int = 4, // DMA bursts outstanding per tag
     timerSlotCycles: Int = 16, // G: cycles per slot of ConnStateUnit's timer wheel (the resolution of an expiry)
-    timerSlots: Int = 1024 // W: slots of the timer wheel; a timer further out than W*G cycles goes round again
+    timerSlots: Int = 1024, // W: slots of the timer wheel; a timer further out than W*G cycles goes round again
+    clockGate: Int = 1, // 1: the adapter's clock stops while it has nothing to do (VtoeAdapter); 0: it always runs
+    gateHoldCycles: Int = 4 // cycles the clock keeps running after the last activity, before it stops
 ) {
   require(Seq(8, 16, 32, 64).contains(dataBytes), s"dataBytes must be 8, 16, 32 or 64, not $dataBytes")
   require(numConns >= 1 && numConns <= 65536, s"numConns must be in 1..65536, not $numConns")
@@ -48,6 +50,10 @@ case class AdapterParams(
   require(isPow2(timerSlots) && timerSlots >= 2 && timerSlots <= 65536,
     s"timerSlots must be a power of two in 2..65536 (slot index = low bits of the slot number), not $timerSlots")
 
+  require(clockGate == 0 || clockGate == 1, s"clockGate must be 0 (clock always runs) or 1 (gated while idle), not $clockGate")
+  // Two cycles let the registers that follow a value every cycle (a synchronous read's data, a RegNext copy)
+  // catch up with the last activity before the clock stops; VtoeAdapter says why that is enough.
+  require(gateHoldCycles >= 2 && gateHoldCycles <= 255, s"gateHoldCycles must be in 2..255, not $gateHoldCycles")
   /** Width of connection numbers inside the design (top-level ports always carry 16 bits). */
   def connIdxBits: Int = log2Ceil(numConns).max(1)
 
@@ -85,7 +91,9 @@ case class AdapterParams(
       "maxBackoff" -> maxBackoff,
       "burstsPerTag" -> burstsPerTag,
       "timerSlotCycles" -> timerSlotCycles,
-      "timerSlots" -> timerSlots
+      "timerSlots" -> timerSlots,
+      "clockGate" -> clockGate,
+      "gateHoldCycles" -> gateHoldCycles
     ).map { case (k, v) => s""""$k": $v""" }.mkString("{", ", ", "}")
 }
 

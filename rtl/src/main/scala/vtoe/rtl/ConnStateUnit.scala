@@ -82,6 +82,12 @@ class ConnStateUnit(p: AdapterParams) extends Module {
     val stateRd = Flipped(new ConnStateRead(p)) // CSR read of connection state, through the pipeline
     val counters = Output(Vec(2, UInt(64.W))) // ACKs above sndMax, ACKs below sndUna
     val init = Input(Valid(UInt(p.connIdxBits.W)))
+    val now = Input(UInt(PortWidths.Time.W)) // cycles since reset (VtoeAdapter's, which counts while this unit's clock is stopped)
+    val busy = Output(Bool()) // this unit may change state in this cycle (VtoeAdapter's clock gate)
+    // The timer wheel's own clock (VtoeAdapter's): it runs with the unit's, and on its own in the cycles a
+    // slot is due to open (wheelDue), which with no timer due changes nothing but the wheel.
+    val wheelClock = Input(Clock())
+    val wheelDue = Output(Bool())
   })
   val R = p.retained
   // Every output leaves through a queue, so whether an op can run depends only on queue state.
@@ -104,8 +110,7 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   val ring = SyncReadMem(p.numConns * R, new RingEntry)
   def ringAddr(conn: UInt, idx: UInt): UInt = Cat(conn, idx(p.ringBits - 1, 0))
 
-  val now = RegInit(0.U(PortWidths.Time.W))
-  now := now + 1.U
+  val now = io.now
   // Flags other blocks and the descriptor admission look up by connection, one bit per connection in
   // its own memory: a lookup or an update costs the same whatever numConns.
   val activeM = Mem(p.numConns, Bool())
@@ -156,7 +161,8 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   val ftCount = RegInit(p.tags.U(log2Ceil(p.tags + 1).W))
   def wrapInc(x: UInt): UInt = Mux(x === (p.tags - 1).U, 0.U, x + 1.U)
 
-  val wheel = Module(new TimerWheel(p))
+  val wheel = withClock(io.wheelClock) { Module(new TimerWheel(p)) }
+  io.wheelDue := wheel.io.due
   wheel.io.now := now
 
   /** Which op stage 0 hands to stage 1 (at most one). */
@@ -652,6 +658,13 @@ class ConnStateUnit(p: AdapterParams) extends Module {
   }
   ftCount := ftCount + doTagDone.asUInt - doSeg.asUInt
 
+  // Work for the clock: an op in stage 1 (a CSR read too), one stage 0 may pick (every input and queue
+  // it picks from), the wheel, the reset sweep, or an output waiting to be taken. With none of these,
+  // no register or memory of this unit is written (stage 1's registers take stage 0's idle values).
+  io.busy := s1k.asUInt.orR || wheel.io.busy || io.init.valid || io.stateRd.req.valid || io.ctl.valid ||
+    io.desc.valid || io.ack.valid || io.fault.valid || io.tagDone.valid || sendQ.io.deq.valid ||
+    retireQ.io.deq.valid || drainQ.io.deq.valid || jobQ.io.deq.valid || completionQ.io.deq.valid ||
+    releaseQ.io.deq.valid || eventQ.io.deq.valid || traceQ.io.deq.valid
   io.stateRd.resp.valid := s1k.csr
   io.stateRd.resp.bits(0) := Cat(cur.tagsInFlight =/= 0.U || cur.draining || cur.retirePending, cur.tagsInFlight.pad(8), 0.U(6.W),
     cur.state)

@@ -38,6 +38,7 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
     val busyQ = new ConnFlagQuery(p) // connection still has work in flight: cannot be re-opened
     val state = new ConnStateRead(p) // read-only connection state, from ConnStateUnit
     val counters = Input(Vec(16, UInt(64.W))) // global registers 16..31
+    val busy = Output(Bool()) // the block may change state in this cycle (VtoeAdapter's clock gate)
   })
 
   val cfgMem = SyncReadMem(p.numConns, new ConnCfg, SyncReadMem.ReadFirst)
@@ -224,6 +225,9 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
   when(wrEn) { cfgMem.write(wrConn, wrData) }
 
   respQ.io.enq.valid := io.req.fire
+  // Work for the clock: the reset sweep, an access, an answer not yet taken. The read ports' registers
+  // follow their addresses every cycle; they settle while the clock runs on after the last activity.
+  io.busy := !initDone || io.req.valid || respQ.io.deq.valid
   respQ.io.enq.bits.data := Mux(r.write, 0.U, rdata)
   respQ.io.enq.bits.resp := resp
 }

@@ -18,4 +18,6 @@ class DescriptorFetchIO(p: AdapterParams) extends Bundle {
   // A connection whose chain was parked has room in its ring again, or stopped (ConnStateUnit, once per park).
   val wake = Input(Valid(UInt(p.connIdxBits.W)))
   val event = Decoupled(new AdapterEvent) // bad descriptors and doorbells
+  val now = Input(UInt(32.W)) // cycles since reset, modulo 2^32 (counted outside, where the clock always runs)
+  val busy = Output(Bool()) // the block may change state in this cycle (VtoeAdapter's clock gate)
 }

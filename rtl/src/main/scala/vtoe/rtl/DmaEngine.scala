@@ -34,6 +34,7 @@ class DmaEngine(p: AdapterParams) extends Module {
     val progress = Valid(new DmaProgress(p)) // payload written this cycle
     val fault = Decoupled(new TagFault(p))
     val tagConn = new TagConnQuery(p) // whose read failed
+    val busy = Output(Bool()) // the block may change state in this cycle (VtoeAdapter's clock gate)
   })
 
   class Burst extends Bundle {
@@ -59,6 +60,9 @@ class DmaEngine(p: AdapterParams) extends Module {
   q.io.enq <> io.extent
   val x = q.io.deq.bits
   val issued = RegInit(0.U(32.W))
+  // Work for the clock: an extent waiting or arriving, a burst outstanding, read data, a tag allocated.
+  io.busy := q.io.deq.valid || io.extent.valid || idle =/= ((BigInt(1) << T) - 1).U || io.r.valid || io.alloc.valid ||
+    io.fault.valid
   val start = x.pa + issued
   val aligned = start & ~((D - 1).U(64.W))
   val toBoundary = 4096.U - aligned(11, 0)

@@ -24,6 +24,7 @@ class DmaReadMux(p: AdapterParams, owners: Seq[Int]) extends Module {
     val ar = Decoupled(new DmaAr(p))
     val r = Flipped(Decoupled(new DmaR(p)))
     val event = Decoupled(new AdapterEvent)
+    val busy = Output(Bool()) // the block may change state in this cycle (VtoeAdapter's clock gate)
   })
 
   if (nClients == 1) {
@@ -39,6 +40,8 @@ class DmaReadMux(p: AdapterParams, owners: Seq[Int]) extends Module {
   val rId = io.r.bits.id
   val known = outstanding(rId) =/= 0.U
   val inStray = RegInit(false.B)
+  // Work for the clock: a read asked for, read data, the rest of a stray burst.
+  io.busy := io.r.valid || inStray || io.clients.map(_.ar.valid).reduce(_ || _)
   val owner = VecInit(owners.map(o => o.max(0).U(log2Ceil(nClients).max(1).W)))(rId)
   def ownedBy(i: Int): Bool = if (nClients == 1) true.B else owner === i.U
 

@@ -40,6 +40,9 @@ class FetchTop(p: AdapterParams) extends Module {
   fetch.io.cfg <> csr.io.cfg(0)
   fetch.io.descSeq <> csr.io.descSeq
   fetch.io.init := csr.io.init
+  val now = RegInit(0.U(32.W)) // cycles since reset: FetchTop's clock always runs
+  now := now + 1.U
+  fetch.io.now := now
   m_desc <> fetch.io.desc
 
   val dma = Module(new DmaReadMux(p, Seq.tabulate(1 << p.dmaIdBits)(id => if (id == fetchId) 0 else -1)))

@@ -39,6 +39,7 @@ class HostHandshake(p: AdapterParams) extends Module {
     val tagConn = Flipped(new TagConnQuery(p)) // the DmaEngine asks whose tag failed
     val finish = Flipped(Valid(UInt(p.tagBits.W))) // TxFramer is done with this tag
     val tags = Output(Vec(T, new TagView(p)))
+    val busy = Output(Bool()) // the block may change state in this cycle (VtoeAdapter's clock gate)
   })
 
   /** What a tag was allocated with: written once per segment, read by index. */
@@ -207,6 +208,9 @@ class HostHandshake(p: AdapterParams) extends Module {
   val filled2 = Mux(writePush, TagBits.set(filled1, t, pushLeft === 0.U), filled1)
   filled := Mux(dp.valid, TagBits.set(filled2, dp.bits.tag, dmaLeft === 0.U), filled2)
 
+  // Work for the clock: a tag allocated (its flags and the framer move), a job, an answer, DMA payload,
+  // a finish, a host request not yet taken. With no tag in use nothing here is written.
+  io.busy := inUse.orR || io.job.valid || io.resp.valid || io.dmaProgress.valid || io.finish.valid || reqQ.io.deq.valid
   val failedAny = failed | io.dmaErr
   val complete = inUse & respDone & io.dmaIdle & (failedAny | filled)
   for (i <- 0 until T) {

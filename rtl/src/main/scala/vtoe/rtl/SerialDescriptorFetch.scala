@@ -51,8 +51,7 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
     val Idle, Check, Ar, R, Validate, Emit, Event, Next = Value
   }
   val state = RegInit(S.Idle)
-  val now = RegInit(0.U(32.W)) // cycles since reset, modulo 2^32: the arrival stamps of doorbells and wakes
-  now := now + 1.U
+  val now = io.now // the arrival stamps of doorbells and wakes
 
   class StampedDoorbell extends Bundle {
     val db = new Doorbell
@@ -208,6 +207,10 @@ class SerialDescriptorFetch(p: AdapterParams, dmaId: Int) extends DescriptorFetc
     }
   }
 
+  // Work for the clock: a chain in progress, a doorbell or wake waiting or arriving, a DescSeq access
+  // or write pending, the reset sweep. Idle with none of these, the block writes nothing.
+  io.busy := state =/= S.Idle || dbQ.io.deq.valid || wakeQ.io.deq.valid || io.doorbell.valid || io.wake.valid ||
+    seqPend.valid || io.descSeq.req.valid || io.init.valid || io.r.valid
   dbHead.ready := false.B
   wakeQ.io.deq.ready := false.B
   freeQ.io.deq.ready := false.B

@@ -34,6 +34,7 @@ class StagingBuffer(p: AdapterParams) extends Module {
     val push = Flipped(Valid(new StagingWrite(p)))
     val dma = Vec(2, Flipped(Valid(new StagingWrite(p)))) // two consecutive rows of one DMA beat
     val readRow = Input(Vec(2, UInt(rowBits.W))) // two consecutive rows, read for the next cycle
+    val busy = Output(Bool()) // the block may change state in this cycle (VtoeAdapter's clock gate)
     val readData = Output(Vec(2, Vec(D, UInt(8.W))))
   })
   def bankOf(row: UInt): UInt = row(0)
@@ -75,6 +76,8 @@ class StagingBuffer(p: AdapterParams) extends Module {
   fromPush := (fromPush & ~dmaed) | pushed
 
   val rowNow = RegNext(io.readRow)
+  // Work for the clock: a write. The reads follow their rows every cycle and settle after the last activity.
+  io.busy := io.push.valid || io.dma.map(_.valid).reduce(_ || _)
   for (i <- 0 until 2) {
     val b = bankOf(rowNow(i))
     val push = fromPush(tagOf(rowNow(i)))

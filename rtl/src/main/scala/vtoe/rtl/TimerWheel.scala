@@ -28,6 +28,8 @@ class TimerWheel(p: AdapterParams) extends Module {
     val walk = Output(Valid(UInt(p.connIdxBits.W))) // the next connection of the walk
     val slotTime = Output(UInt(PortWidths.Time.W)) // first cycle of the slot being walked
     val ready = Output(Bool()) // the table is cleared after reset
+    val busy = Output(Bool()) // clearing the table or walking a list: ConnStateUnit's ops run with the wheel
+    val due = Output(Bool()) // a slot is due to open (the wheel changes state, on its own clock)
   })
   val slots = Mem(W, Valid(UInt(p.connIdxBits.W)))
   // After reset the table holds garbage: clear it one slot per cycle, as hardware clears a RAM. Slots open
@@ -46,6 +48,8 @@ class TimerWheel(p: AdapterParams) extends Module {
   io.walk := walk
   val head = slots(cursor)
   val open = !walk.valid && io.now >= cursorTime && !io.insert.valid
+  io.busy := !swept || walk.valid
+  io.due := io.now >= cursorTime
   val before = slots(io.insert.bits.slot)
   io.insertNext.valid := before.valid && swept
   io.insertNext.bits := before.bits

@@ -34,6 +34,7 @@ class TxFramer(p: AdapterParams) extends Module {
     val release = Decoupled(new Release)
     val tagDone = Decoupled(new TagDone(p))
     val finish = Valid(UInt(p.tagBits.W))
+    val busy = Output(Bool()) // the block may change state in this cycle (VtoeAdapter's clock gate)
   })
 
   object S extends ChiselEnum {
@@ -64,6 +65,8 @@ class TxFramer(p: AdapterParams) extends Module {
     val send = Bool()
   }
   val cur = Reg(new Latched)
+  // Work for the clock: a frame, release or tag hand-back in progress, or a segment ready to pick.
+  io.busy := state =/= S.Idle || ready.orR
   val beat = RegInit(0.U(16.W))
 
   // The configuration memory reads a cycle late: a pick waits until it holds the picked connection's.

@@ -175,7 +175,7 @@ public final class TopTableGenerator {
         s.append("void setClock(void* m, uint8_t v) { static_cast<M*>(m)->clock = v; }\n");
         s.append("void setReset(void* m, uint8_t v) { static_cast<M*>(m)->reset = v; }\n");
         s.append("void trace(void* m, VerilatedFstC* t, int l) { static_cast<M*>(m)->trace(t, l); }\n\n");
-        rise(s, root);
+        rise(s, root, gatedClocks(top, paramsJson));
         bitAccessor(s, buses, "getValid", "_valid", true);
         bitAccessor(s, buses, "getReady", "_ready", true);
         bitAccessor(s, buses, "setValid", "_valid", false);
@@ -196,13 +196,33 @@ public final class TopTableGenerator {
      * rising edge, when nothing changed since) already computed it from, so it would only recompute the
      * same values, and the edge's own region ('nba') updates every combinational signal the new state
      * reaches. The loop is the generated {@code _eval}'s, minus that pass.
+     *
+     * <p>When the falling edge was not evaluated (no input changed), it is processed first with the same
+     * loop, so that logic on the falling edge runs: VtoeAdapter's clock gate samples its enable there.
+     * Where nothing is on the falling edge, that costs one look at the triggers.
      */
-    private static void rise(StringBuilder s, String root) {
-        s.append("void rise(void* m) {\n")
-                .append("    ").append(root).append("* r = static_cast<M*>(m)->rootp;\n")
-                .append("    r->vlSymsp->__Vm_activity = true;\n")
-                .append("    r->clock = 1;\n")
-                .append("    r->__Vtrigrprev__TOP__clock = 0;  // a falling edge that needed no eval() was one all the same\n")
+    /**
+     * The C++ statements that set a top's gated clocks from the real one, or null if it has none. Verilator
+     * computes a clock derived from the {@code clock} input only in the input pass that {@link #rise}
+     * leaves out, so rise() computes them itself, as ClockGate.scala does: gated = clock &amp; (enable
+     * sampled on the falling edge | reset). The names are the Verilated model's for VtoeAdapter's instances
+     * {@code blockGate} and {@code wheelGate}; a rename fails the C++ compile, and GatedClockIT replays the
+     * same traces through rise() and through Verilator's own eval().
+     */
+    static String gatedClocks(String top, String paramsJson) {
+        if (!top.equals("VtoeAdapter") || !paramsJson.contains("\"clockGate\": 1")) {
+            return null;
+        }
+        StringBuilder s = new StringBuilder();
+        for (String gate : List.of("blockGate", "wheelGate")) {
+            s.append("    r->VtoeAdapter__DOT___").append(gate).append("_io_gated = r->clock & (r->VtoeAdapter__DOT__")
+                    .append(gate).append("__DOT__enFall | r->reset);\n");
+        }
+        return s.toString();
+    }
+
+    private static void rise(StringBuilder s, String root, String gatedClocks) {
+        s.append("void settle(").append(root).append("* r) {\n")
                 .append("    uint32_t nbaIter = 0;\n")
                 .append("    for (bool more = true; more;) {\n")
                 .append("        more = false;\n")
@@ -225,6 +245,18 @@ public final class TopTableGenerator {
                 .append("            ").append(root).append("___eval_nba(r);\n")
                 .append("        }\n")
                 .append("    }\n")
+                .append("}\n\n");
+        s.append("void rise(void* m) {\n")
+                .append("    ").append(root).append("* r = static_cast<M*>(m)->rootp;\n")
+                .append("    r->vlSymsp->__Vm_activity = true;\n")
+                .append("    // The model last saw the clock high: the falling edge that needed no eval() is one all the same.\n")
+                .append("    if (r->__Vtrigrprev__TOP__clock) {\n")
+                .append("        r->clock = 0;\n")
+                .append("        settle(r);\n")
+                .append("    }\n")
+                .append("    r->clock = 1;\n")
+                .append(gatedClocks == null ? "" : gatedClocks)
+                .append("    settle(r);\n")
                 .append("    Verilated::endOfThreadMTask(r->vlSymsp->__Vm_evalMsgQp);\n")
                 .append("    Verilated::endOfEval(r->vlSymsp->__Vm_evalMsgQp);\n")
                 .append("}\n\n");

@@ -80,7 +80,12 @@ class CsrFile(p: AdapterParams, cfgReaders: Int) extends Module {
   val wellFormed = r.addr(2, 0) === 0.U && r.addr(30, 24) === 0.U
   val connOk = connRaw < p.numConns.U
   val conn = connRaw(p.connIdxBits - 1, 0)
-  val (cur, curValid) = readCfg(conn)
+  // The configuration is read from the address lines in every cycle, but a read counts only if a request was
+  // there in the cycle it was issued: what the lines carry between requests is anybody's (a bus model may drive
+  // garbage), and the time an access takes must not depend on it. Nor may it depend on whether the clock ran
+  // through those cycles (VtoeAdapter's clock gate), which it would if a stale read could count.
+  val (cur, curRead) = readCfg(conn)
+  val curValid = curRead && RegNext(io.req.valid, false.B)
   // Nothing of a per-connection access happens before its configuration is read (a global one needs none).
   val cfgReady = initDone && (global || !wellFormed || !connOk || curValid)
   val d = r.data

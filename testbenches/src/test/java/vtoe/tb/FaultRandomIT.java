@@ -31,7 +31,8 @@ class FaultRandomIT {
      * and a short stream delivered before its injected ACK arrived; the 10,000-seed sign-off found a receiver whose
      * 1460-byte buffer, in window units of 16 KiB, advertised a zero window for ever; a crowd run in which the fairness
      * judge took another tag's read of the word holding a 1-byte TRANSLATE segment's byte for that segment's data (it now
-     * counts only the bursts of the segment's own DMA id).
+     * counts only the bursts of the segment's own DMA id); on the clock-gated RTL, a retransmission the adapter dropped
+     * unframed, whose tag then carried a PREPINNED segment, which the judge matched with a later frame of the same bytes.
      * A failure's context names the seed; {@code ./scripts/test --only FaultRandomIT#randomFault -Dseed=<it>}
      * replays it.
      */
@@ -41,7 +42,8 @@ class FaultRandomIT {
             "0xf716f30cd0845595", // the run ended before the injected ACK above sndNxt arrived
             "0x4f3300fa44cc8b61", // a receive buffer below one window unit advertised zero for ever (sign-off)
             "0x81c391a7e8e871f6", "0xe64e4cc9365bb5d7", // the end check judged while a late ACK was still in the dispatch (sign-off)
-            "0x108184b3f2ca7580"}) // the fairness judge credited a 1-byte TRANSLATE segment with another tag's burst over its word
+            "0x108184b3f2ca7580", // the fairness judge credited a 1-byte TRANSLATE segment with another tag's burst over its word
+            "0xada0f35ce05897be"}) // the fairness judge gave a dropped retransmission a later frame of its bytes (clock-gated RTL)
     void knownSeeds(String seed) {
         RandomCases.Outcome o = RandomCases.faults(SimRun.of("FaultRandomIT", "randomFault", SeedExtension.parse(seed)));
         assertThat(o.compared()).as("transactions the scoreboard compared").isPositive();

@@ -18,6 +18,7 @@ import vtoe.model.world.ConnSetup;
 import vtoe.tb.adapter.AdapterTb;
 import vtoe.tb.bench.CosimSpeedBench;
 import vtoe.tb.junit.SimRun;
+import vtoe.tb.regress.RandomCases;
 import vtoe.tb.rtlcfg.RtlBuild;
 import vtoe.tb.rtlcfg.RtlBuilds;
 import vtoe.tb.rtlcfg.RtlConfig;
@@ -28,7 +29,11 @@ import vtoe.tb.rtlcfg.RtlConfig;
  * on the default build, which is gated, replay on a build of the same adapter with {@code clockGate=0}, whose
  * clock never stops, with every output of every cycle equal: the lossy world of the demo in each mode
  * (retransmissions, fast and by timer), and in each mode a connection whose peer is a black hole next to one
- * that delivers, backing off to its retry limit through long idle stretches with its timer in the wheel.
+ * that delivers, backing off to its retry limit through long idle stretches with its timer in the wheel;
+ * and random cases of the regression (adapter and bad-input), whose bus models show a payload before its
+ * valid (a request's address lines, read data), which a register that copies them every cycle would hold
+ * stale across a stopped clock: CsrFile counts a configuration read only if a request was there when it
+ * was issued (FaultRandomIT 0xada0f35ce05897be took one cycle less for a CSR access on the gated build).
  * The same traces also replay equal through Verilator's own eval() on both edges of every cycle, which
  * computes the gated clocks itself, where the co-simulation's rising edge (TopTableGenerator's rise())
  * sets them. The ungated build is one more configuration in {@code target/rtl-builds/} (about two minutes
@@ -59,6 +64,17 @@ class GatedClockIT {
         for (int mode : new int[] {CsrMap.MODE_PUSH, CsrMap.MODE_TRANSLATE, CsrMap.MODE_PREPINNED}) {
             Path t = DIR.resolve("retry-limit-" + mode + ".ptrace");
             retryLimit(mode, t);
+            TRACES.add(t);
+        }
+        // The regression's random cases: paused buses whose payload shows before valid does, many connections.
+        for (long seed : new long[] {0x6a7e1, 0x6a7e2, 0x6a7e3}) {
+            Path t = DIR.resolve("adapter-" + Long.toHexString(seed) + ".ptrace");
+            assertThat(RandomCases.adapter(SimRun.of("GatedClockIT", "adapter", seed).withPortTrace(t)).compared()).isPositive();
+            TRACES.add(t);
+        }
+        for (long seed : new long[] {0x6a7f1, 0x6a7f2}) {
+            Path t = DIR.resolve("faults-" + Long.toHexString(seed) + ".ptrace");
+            assertThat(RandomCases.faults(SimRun.of("GatedClockIT", "faults", seed).withPortTrace(t)).compared()).isPositive();
             TRACES.add(t);
         }
     }

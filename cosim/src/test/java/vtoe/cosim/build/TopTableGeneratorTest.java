@@ -52,4 +52,26 @@ class TopTableGeneratorTest {
         var wrongDir = List.of(new TopTableGenerator.Port("m_x_valid", true, 1), new TopTableGenerator.Port("m_x_ready", false, 1));
         assertThatThrownBy(() -> TopTableGenerator.buses("T", wrongDir)).hasMessageContaining("wrong direction");
     }
+
+    /**
+     * rise() processes a skipped falling edge first, and for VtoeAdapter with its clock gate sets both gated
+     * clocks before the rising edge settles (Verilator computes them only in the input pass rise() skips).
+     */
+    @Test
+    void riseSetsTheGatedClocksOnlyWhereTheAdapterHasThem() {
+        var buses = TopTableGenerator.buses("T", TopTableGenerator.ports("T", SV));
+        String gated = TopTableGenerator.cpp("VtoeAdapter", buses, "{\"params\": {\"timerSlots\": 1024, \"clockGate\": 1, \"gateHoldCycles\": 4}}");
+        String rise = gated.substring(gated.indexOf("void rise("));
+        assertThat(rise).contains("if (r->__Vtrigrprev__TOP__clock) {");
+        int clockHigh = rise.indexOf("r->clock = 1;");
+        int block = rise.indexOf("r->VtoeAdapter__DOT___blockGate_io_gated = r->clock & (r->VtoeAdapter__DOT__blockGate__DOT__enFall | r->reset);");
+        int wheel = rise.indexOf("r->VtoeAdapter__DOT___wheelGate_io_gated = r->clock & (r->VtoeAdapter__DOT__wheelGate__DOT__enFall | r->reset);");
+        assertThat(block).as("the blocks' clock, after the clock rises and before the edge settles").isGreaterThan(clockHigh);
+        assertThat(wheel).isGreaterThan(clockHigh);
+        assertThat(rise.indexOf("settle(r);", clockHigh)).isGreaterThan(Math.max(block, wheel));
+
+        assertThat(TopTableGenerator.cpp("VtoeAdapter", buses, "{\"params\": {\"clockGate\": 0, \"gateHoldCycles\": 4}}"))
+                .doesNotContain("_gated");
+        assertThat(TopTableGenerator.cpp("FetchTop", buses, "{\"params\": {\"clockGate\": 1}}")).doesNotContain("_gated");
+    }
 }

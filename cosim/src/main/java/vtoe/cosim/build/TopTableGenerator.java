@@ -191,17 +191,6 @@ public final class TopTableGenerator {
     }
 
     /**
-     * The rising edge without Verilator's input-combinational pass: eval() runs that pass ('ico') first on
-     * every call, but at the rising edge the inputs are those the falling edge's eval() (or the last
-     * rising edge, when nothing changed since) already computed it from, so it would only recompute the
-     * same values, and the edge's own region ('nba') updates every combinational signal the new state
-     * reaches. The loop is the generated {@code _eval}'s, minus that pass.
-     *
-     * <p>When the falling edge was not evaluated (no input changed), it is processed first with the same
-     * loop, so that logic on the falling edge runs: VtoeAdapter's clock gate samples its enable there.
-     * Where nothing is on the falling edge, that costs one look at the triggers.
-     */
-    /**
      * The C++ statements that set a top's gated clocks from the real one, or null if it has none. Verilator
      * computes a clock derived from the {@code clock} input only in the input pass that {@link #rise}
      * leaves out, so rise() computes them itself, as ClockGate.scala does: gated = clock &amp; (enable
@@ -221,6 +210,17 @@ public final class TopTableGenerator {
         return s.toString();
     }
 
+    /**
+     * The rising edge without Verilator's input-combinational pass: eval() runs that pass ('ico') first on
+     * every call, but at the rising edge the inputs are those the falling edge's eval() (or the last
+     * rising edge, when nothing changed since) already computed it from, so it would only recompute the
+     * same values, and the edge's own region ('nba') updates every combinational signal the new state
+     * reaches. The loop is the generated {@code _eval}'s, minus that pass.
+     *
+     * <p>When the falling edge was not evaluated (no input changed), it is processed first with the same
+     * loop, so that logic on the falling edge runs: VtoeAdapter's clock gate samples its enable there.
+     * Where nothing is on the falling edge, that costs one look at the triggers.
+     */
     private static void rise(StringBuilder s, String root, String gatedClocks) {
         s.append("void settle(").append(root).append("* r) {\n")
                 .append("    uint32_t nbaIter = 0;\n")

@@ -129,7 +129,7 @@ public final class AdapterHarness implements AutoCloseable {
             if (dut.tracks() != null) {
                 lockstep.tap(new vtoe.cosim.WaveLockstepTap(dut.tracks()));
             }
-            this.pcap = new PcapWriter(Path.of("target", "pcap", run.testClass(), run.method() + "[seed=" + run.seedHex() + "].pcap"));
+            this.pcap = new PcapWriter(run.caseFile("pcap", ".pcap"));
 
             this.dmaChecker = new vtoe.model.check.AxiReadChecker("m_dma_ar/s_dma_r", params.dataBytes(), params.maxBurstBeats(),
                     params.dmaIdBits());

@@ -23,7 +23,12 @@ public record SimRun(String testClass, String method, long seed, boolean waves, 
         if (!waves) {
             return null;
         }
-        return Path.of("target", "waves", testClass, method + "[seed=" + seedHex() + "].fst");
+        return caseFile("waves", ".fst");
+    }
+
+    /** {@code target/<dir>/<TestClass>/<method>[seed=...]<ext>}: where this case's waves, port trace or frames go. */
+    public Path caseFile(String dir, String ext) {
+        return Path.of("target", dir, testClass, method + "[seed=" + seedHex() + "]" + ext);
     }
 
     /** Lines appended to every failure: seed, REPRODUCE command and the waves, if written. */
@@ -50,9 +55,12 @@ public record SimRun(String testClass, String method, long seed, boolean waves, 
      * {@code vtoe_replay} replays on any build of the same adapter (another RTL build, another clock gate).
      */
     public static SimRun of(String testClass, String method, long seed) {
-        Path trace = Boolean.getBoolean("portTrace") || "1".equals(System.getProperty("portTrace"))
-                ? Path.of("target", "port-traces", testClass, method + "[seed=0x" + Long.toHexString(seed) + "].ptrace") : null;
-        return new SimRun(testClass, method, seed, Boolean.getBoolean("waves") || "1".equals(System.getProperty("waves")),
-                Long.getLong("wavesFrom", 0L), trace);
+        SimRun run = new SimRun(testClass, method, seed, on("waves"), Long.getLong("wavesFrom", 0L), null);
+        return on("portTrace") ? run.withPortTrace(run.caseFile("port-traces", ".ptrace")) : run;
+    }
+
+    /** A switch given as {@code -Dname}, {@code -Dname=true} or {@code -Dname=1}. */
+    private static boolean on(String property) {
+        return Boolean.getBoolean(property) || "1".equals(System.getProperty(property));
     }
 }

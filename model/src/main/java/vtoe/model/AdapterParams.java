@@ -83,11 +83,11 @@ public record AdapterParams(
     }
 
     public static AdapterParams fromJson(JsonNode p) {
-        return new AdapterParams(p.get("dataBytes").asInt(), p.get("numConns").asInt(), p.get("maxBlockBytes").asInt(),
-                p.get("maxRegionBytes").asInt(), p.get("doorbellDepth").asInt(), p.get("dmaIdBits").asInt(),
-                p.get("maxBurstBeats").asInt(), p.get("eventDepth").asInt(), p.get("tags").asInt(), p.get("slotBytes").asInt(),
-                p.get("retained").asInt(), p.get("maxRetries").asInt(), p.get("maxBackoff").asInt(),
-                p.get("burstsPerTag").asInt(), p.get("timerSlotCycles").asInt(), p.get("timerSlots").asInt(),
+        return new AdapterParams(field(p, "dataBytes"), field(p, "numConns"), field(p, "maxBlockBytes"),
+                field(p, "maxRegionBytes"), field(p, "doorbellDepth"), field(p, "dmaIdBits"),
+                field(p, "maxBurstBeats"), field(p, "eventDepth"), field(p, "tags"), field(p, "slotBytes"),
+                field(p, "retained"), field(p, "maxRetries"), field(p, "maxBackoff"),
+                field(p, "burstsPerTag"), field(p, "timerSlotCycles"), field(p, "timerSlots"),
                 field(p, "clockGate"), field(p, "gateHoldCycles"));
     }
 
@@ -95,7 +95,7 @@ public record AdapterParams(
         JsonNode v = p.get(name);
         if (v == null || !v.canConvertToInt()) {
             throw new IllegalArgumentException("the elaborated design's params.json has no integer '" + name
-                    + "': it was elaborated by an older RTL; rebuild it (mvn install)");
+                    + "': it was elaborated by another RTL; rebuild it (mvn install)");
         }
         return v.asInt();
     }

@@ -387,18 +387,26 @@ class AdapterDirectedIT {
         }
     }
 
+    /**
+     * Connection 1 (RTO 500 cycles) sends into a black hole beside connection 2's delivered stream, backing off
+     * until its retry limit stops it; runs until then and tears connection 1 down (GatedClockIT records it too).
+     */
+    static void retryLimit(AdapterTb tb, int mode) {
+        tb.openConnection(ConnSetup.of(1, mode).withRto(500));
+        tb.openConnection(ConnSetup.of(2, mode));
+        tb.peer(1).toPeer().dropIf(f -> true); // a black hole
+        tb.send(1, data(30_000, 6), 8192);
+        tb.send(2, data(30_000, 7), 8192);
+        tb.finish(() -> tb.delivered(2) && tb.events.stream().anyMatch(e -> e.txn().code() == EventCode.RETRY_LIMIT.code())
+                && !tb.model.csu().busy(1), 5_000_000);
+        tb.teardown(1);
+    }
+
     @ParameterizedTest(name = "mode {0}")
     @ValueSource(ints = {CsrMap.MODE_PUSH, CsrMap.MODE_TRANSLATE, CsrMap.MODE_PREPINNED})
     void retryLimitStopsTheConnectionAndReleasesEverything(int mode, TestInfo info) {
         try (AdapterTb tb = tb(info, "[" + mode + "]")) {
-            tb.openConnection(ConnSetup.of(1, mode).withRto(500));
-            tb.openConnection(ConnSetup.of(2, mode));
-            tb.peer(1).toPeer().dropIf(f -> true); // a black hole
-            tb.send(1, data(30_000, 6), 8192);
-            tb.send(2, data(30_000, 7), 8192);
-            tb.finish(() -> tb.delivered(2) && tb.events.stream().anyMatch(e -> e.txn().code() == EventCode.RETRY_LIMIT.code())
-                    && !tb.model.csu().busy(1), 5_000_000);
-            tb.teardown(1);
+            retryLimit(tb, mode);
             assertThat(tb.events).extracting(e -> e.txn().eventCode()).containsExactly(EventCode.RETRY_LIMIT);
             assertThat(tb.events.get(0).txn().conn()).isEqualTo(1);
             assertThat(tb.events.get(0).txn().describe()).contains("no acknowledgement");

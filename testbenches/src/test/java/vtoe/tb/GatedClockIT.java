@@ -7,14 +7,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import vtoe.cosim.Replay;
-import vtoe.model.AdapterParams;
 import vtoe.model.adapter.CsrMap;
 import vtoe.model.txn.EventCode;
-import vtoe.model.world.ConnSetup;
 import vtoe.tb.adapter.AdapterTb;
 import vtoe.tb.bench.CosimSpeedBench;
 import vtoe.tb.junit.SimRun;
@@ -83,20 +80,8 @@ class GatedClockIT {
     private static void retryLimit(int mode, Path trace) {
         try (AdapterTb tb = new AdapterTb(SimRun.of("GatedClockIT", "retryLimit" + mode, 0x9a70 + mode).withPortTrace(trace),
                 AdapterTb.Timing.fast())) {
-            AdapterParams p = tb.params;
-            assertThat(p.clockGate()).as("the default build is the gated one").isEqualTo(1);
-            tb.openConnection(ConnSetup.of(1, mode).withRto(500));
-            tb.openConnection(ConnSetup.of(2, mode));
-            tb.peer(1).toPeer().dropIf(f -> true);
-            byte[] a = new byte[20_000];
-            byte[] c = new byte[20_000];
-            new Random(mode).nextBytes(a);
-            new Random(mode + 10).nextBytes(c);
-            tb.send(1, a, 8192);
-            tb.send(2, c, 8192);
-            tb.finish(() -> tb.delivered(2) && tb.events.stream().anyMatch(e -> e.txn().code() == EventCode.RETRY_LIMIT.code())
-                    && !tb.model.csu().busy(1), 5_000_000);
-            tb.teardown(1);
+            assertThat(tb.params.clockGate()).as("the default build is the gated one").isEqualTo(1);
+            AdapterDirectedIT.retryLimit(tb, mode);
             assertThat(tb.events).extracting(e -> e.txn().eventCode()).containsExactly(EventCode.RETRY_LIMIT);
         }
     }

@@ -91,6 +91,23 @@ public final class InternetChecksum {
         return s;
     }
 
+    /**
+     * Adds real bytes {@code data[from, to)}, {@code data[from]} at an even offset of the checksummed region: a
+     * header where the encoder builds it. Summing a copy of each header wrapped in {@link Bytes} instead cost 3% of
+     * a payload-free run (two headers per frame, a frame per segment and per ACK).
+     */
+    public static long add(long sum, byte[] data, int from, int to) {
+        long s = sum;
+        int i = from;
+        for (; i + 2 <= to; i += 2) {
+            s += (data[i] & 0xff) << 8 | data[i + 1] & 0xff;
+        }
+        if (i < to) {
+            s += (data[i] & 0xff) << 8;
+        }
+        return s;
+    }
+
     /** Adds all of {@code data}, its first byte at an even offset. */
     public static long add(long sum, Bytes data) {
         return add(sum, data, 0, data.length(), 0);

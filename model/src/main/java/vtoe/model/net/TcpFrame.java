@@ -1,7 +1,6 @@
 package vtoe.model.net;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 import vtoe.model.txn.Bytes;
 
 /**
@@ -106,7 +105,7 @@ public record TcpFrame(
         b.putShort((short) ipId).putShort((short) (df ? IP_DF : 0));
         b.put((byte) ttl).put((byte) PROTO_TCP).putShort((short) 0);
         b.putInt(srcIp).putInt(dstIp);
-        b.putShort(ip + 10, (short) InternetChecksum.of(copy(b.array(), ip, ip + IP_HEADER)));
+        b.putShort(ip + 10, (short) InternetChecksum.finish(InternetChecksum.add(0, b.array(), ip, ip + IP_HEADER)));
 
         int tcp = b.position();
         b.putShort((short) srcPort).putShort((short) dstPort).putInt(seq).putInt(ack);
@@ -115,7 +114,7 @@ public record TcpFrame(
         b.put(options.toArray());
         b.position(tcp + tcpHeader);
         long sum = pseudoHeader(srcIp, dstIp, tcpHeader + payload.length());
-        sum = InternetChecksum.add(sum, copy(b.array(), tcp, tcp + tcpHeader));
+        sum = InternetChecksum.add(sum, b.array(), tcp, tcp + tcpHeader);
         sum = InternetChecksum.add(sum, payload); // starts at an even offset: the TCP header is a multiple of 4 bytes
         b.putShort(tcp + 16, (short) InternetChecksum.finish(sum));
         Bytes out;
@@ -223,10 +222,6 @@ public record TcpFrame(
         sum = InternetChecksum.addInt(sum, dstIp);
         sum = InternetChecksum.addWord(sum, PROTO_TCP);
         return InternetChecksum.addWord(sum, segmentLen);
-    }
-
-    private static Bytes copy(byte[] a, int from, int to) {
-        return Bytes.wrap(Arrays.copyOfRange(a, from, to));
     }
 
     private static void putMac(ByteBuffer b, long mac) {

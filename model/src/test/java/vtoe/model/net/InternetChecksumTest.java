@@ -58,6 +58,14 @@ class InternetChecksumTest {
     }
 
     @Test
+    void aRangeOfAnArraySumsAsItsBytes() {
+        byte[] a = {0x11, 0x45, 0x00, 0x00, 0x73, (byte) 0xab, (byte) 0xcd, 0x22};
+        assertThat(InternetChecksum.add(7, a, 1, 7)).isEqualTo(InternetChecksum.add(7, hex("45000073abcd")));
+        assertThat(InternetChecksum.add(7, a, 1, 6)).isEqualTo(InternetChecksum.add(7, hex("45000073ab")));
+        assertThat(InternetChecksum.add(7, a, 3, 3)).isEqualTo(7);
+    }
+
+    @Test
     void wordsAndIntsAddAsTheirBytes() {
         long viaBytes = InternetChecksum.add(0, hex("c0a8010affff"));
         long viaValues = InternetChecksum.addWord(InternetChecksum.addInt(0, 0xc0a8010a), 0x1ffff);

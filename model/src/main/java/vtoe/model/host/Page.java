@@ -14,6 +14,10 @@ final class Page {
     int pinCount;
     /** The page-in in progress, so that a late completion of a superseded one is recognised and dropped. */
     Pager.PageIn pageIn;
+    /** Its neighbours in the pager's LRU while {@code inLru} ({@link PageLru}). */
+    Page lruPrev;
+    Page lruNext;
+    boolean inLru;
 
     Page(AddressSpace space, long vpn) {
         this.space = space;

@@ -3,11 +3,8 @@ package vtoe.model.host;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.IntConsumer;
 
@@ -53,19 +50,20 @@ public final class Pager {
     private final Page[] reservedFor;
     private final boolean[] isFree;
     private final ArrayDeque<Integer> free = new ArrayDeque<>();
-    /** Iteration order is recency: first = least recently used. */
-    private final LinkedHashSet<Page> lru = new LinkedHashSet<>();
+    /** Recency order: first = least recently used. */
+    private final PageLru lru = new PageLru();
     private final ArrayDeque<IntConsumer> frameWaiters = new ArrayDeque<>();
     private boolean serving;
     /** Open synchronous accesses; waiters are served when the last one ends (see {@link #beginAccess}). */
     private int accessDepth;
-    /**
-     * Pages evicted but not yet on the device. A page-in must see the evicted bytes even if it
-     * overtakes the write (synchronous access, or a read on another channel).
-     */
-    private final Map<Long, byte[]> inFlight = new HashMap<>();
-    /** Slots released while their write was still in flight; freed when the write lands. */
-    private final Set<Long> freeWhenWritten = new HashSet<>();
+    // Per swap slot (the storage hands them out from 0 and reuses the lowest, so they stay few), not
+    // maps and sets of boxed slots: whether a page evicted to it is not yet on the device (a page-in must
+    // see the evicted bytes even if it overtakes the write: synchronous access, or a read on another
+    // channel), those bytes (null in a payload-free run), and whether the slot was released meanwhile,
+    // to be freed when the write lands.
+    private boolean[] writing = new boolean[64];
+    private byte[][] writingData = new byte[64][];
+    private boolean[] freeWhenWritten = new boolean[64];
 
     long pageIns;
     long syncPageIns;
@@ -167,7 +165,7 @@ public final class Pager {
     /** Evictable pages, least recently used first, as "space X VA 0x..". */
     public List<String> lruOrder() {
         List<String> out = new ArrayList<>();
-        for (Page p : lru) {
+        for (Page p : lru.pages()) {
             out.add("space %s VA 0x%x".formatted(p.space.name(), p.va()));
         }
         return out;
@@ -270,7 +268,7 @@ public final class Pager {
     }
 
     private int evictVictim() {
-        Page v = lru.iterator().next();
+        Page v = lru.first();
         if (v.pinCount != 0 || v.state != Page.State.RESIDENT || v.pageIn != null) {
             evictionsOfPinnedPages++;
             throw new IllegalStateException("eviction picked %s (frame %d, pin count %d, state %s), which is pinned or in transit: the LRU must hold only unpinned resident pages"
@@ -280,7 +278,14 @@ public final class Pager {
         int f = v.frame;
         byte[] copy = data.save(framePa(f));
         long slot = storage.allocate();
-        inFlight.put(slot, copy);
+        if (slot >= writing.length) {
+            int n = Math.max(2 * writing.length, (int) slot + 1);
+            writing = Arrays.copyOf(writing, n);
+            writingData = Arrays.copyOf(writingData, n);
+            freeWhenWritten = Arrays.copyOf(freeWhenWritten, n);
+        }
+        writing[(int) slot] = true;
+        writingData[(int) slot] = copy;
         sc.write(slot, copy, () -> writeLanded(slot));
         v.slot = slot;
         v.frame = -1;
@@ -291,10 +296,18 @@ public final class Pager {
     }
 
     private void writeLanded(long slot) {
-        inFlight.remove(slot);
-        if (freeWhenWritten.remove(slot)) {
+        int i = (int) slot;
+        writing[i] = false;
+        writingData[i] = null;
+        if (freeWhenWritten[i]) {
+            freeWhenWritten[i] = false;
             storage.free(slot);
         }
+    }
+
+    /** Whether the write of a page evicted to {@code slot} has not landed yet. */
+    private boolean writing(long slot) {
+        return slot >= 0 && slot < writing.length && writing[(int) slot];
     }
 
     // ---- pages ----
@@ -312,16 +325,16 @@ public final class Pager {
     }
 
     private byte[] swapData(long slot) {
-        if (inFlight.containsKey(slot)) {
-            byte[] pending = inFlight.get(slot);
+        if (writing(slot)) {
+            byte[] pending = writingData[(int) slot];
             return pending == null ? null : pending.clone();
         }
         return storage.read(slot);
     }
 
     private void releaseSlot(long slot) {
-        if (inFlight.containsKey(slot)) {
-            freeWhenWritten.add(slot);
+        if (writing(slot)) {
+            freeWhenWritten[(int) slot] = true;
         } else {
             storage.free(slot);
         }
@@ -384,7 +397,7 @@ public final class Pager {
             return;
         }
         // The device may answer before the eviction's write landed (several channels); the in-flight copy is the truth.
-        byte[] page = inFlight.containsKey(in.slot) ? inFlight.get(in.slot) : deviceData;
+        byte[] page = writing(in.slot) ? writingData[(int) in.slot] : deviceData;
         data.restore(framePa(in.frame), page);
         releaseSlot(in.slot);
         p.slot = -1;
@@ -542,7 +555,7 @@ public final class Pager {
                     }
                 }
                 case SWAPPED -> {
-                    if (p.frame != -1 || !storage.isAllocated(p.slot) || freeWhenWritten.contains(p.slot)) {
+                    if (p.frame != -1 || !storage.isAllocated(p.slot) || writing(p.slot) && freeWhenWritten[(int) p.slot]) {
                         throw new IllegalStateException("%s is swapped but frame=%d slot=%d is not a live slot".formatted(p.describe(), p.frame, p.slot));
                     }
                 }
@@ -554,7 +567,7 @@ public final class Pager {
                 case UNMAPPED -> throw new IllegalStateException("%s is in a page table but marked unmapped".formatted(p.describe()));
             }
         }
-        if (!expectedLru.equals(new HashSet<>(lru)) || expectedLru.size() != lru.size()) {
+        if (!expectedLru.equals(new HashSet<>(lru.pages())) || expectedLru.size() != lru.size()) {
             throw new IllegalStateException("LRU %s differs from the resident unpinned pages %s".formatted(lru, expectedLru));
         }
         if (pinned != pinnedPages) {

@@ -509,7 +509,7 @@ public final class ConnStateUnitModel {
         }
         timerServed++;
         timerWorstLate = Math.max(timerWorstLate, t - traceOffset - dueFrom);
-        String before = s.toString();
+        ConnState before = s.copy(); // for the message below; printing it on every expiry was a cost of its own
         RetransmitFsm.TimerOutcome o = RetransmitFsm.onTimer(s, p.maxRetries(), p.maxBackoff());
         long aux = o.kind().ordinal() | (long) s.backoff << 4 | (long) s.retries << 8;
         if (r.aux() != aux) {

@@ -57,7 +57,7 @@ public final class RangeDigest implements StreamDigest {
 
     @Override
     public String hex() {
-        return "%016x/%d".formatted(sum, bytes);
+        return java.util.HexFormat.of().toHexDigits(sum) + "/" + bytes; // as %016x/%d, without the formatter
     }
 
     @Override

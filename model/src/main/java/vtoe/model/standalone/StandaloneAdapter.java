@@ -82,6 +82,7 @@ public final class StandaloneAdapter implements AdapterPorts {
     private AdapterOutputs out;
     private final long[] portFree = new long[PORTS.length];
     private final Deque<Done> done = new ArrayDeque<>();
+    private final vtoe.model.sim.EventKernel.Lane<DmaReadRequest> bursts; // null on a timeline without a lane: closures
     private final Deque<PendingRead> engineReads = new ArrayDeque<>(); // DMA engine reads not yet requested
     private final int[] burstsOut; // per tag: DMA engine reads requested whose last beat has not come
     private final boolean[] handled;
@@ -139,6 +140,8 @@ public final class StandaloneAdapter implements AdapterPorts {
             });
         };
         this.model = new AdapterModel(p, sink, context, staging);
+        // The bursts end in the order they are requested, so they can go in the kernel's lane (no closure, no wheel).
+        this.bursts = t instanceof vtoe.model.sim.EventKernel k ? k.lane(this::burstArrived) : null;
         this.framerLast = p.tags() - 1;
         this.handled = new boolean[p.tags()];
         this.respQueued = new int[p.tags()];
@@ -241,14 +244,11 @@ public final class StandaloneAdapter implements AdapterPorts {
             long end = first + ar.beats() - 1;
             if (!perBeat && ar.addr() >= 0 && ar.addr() + (long) ar.beats() * db <= mem.size()) {
                 inFlight++;
-                t.at(end, () -> {
-                    inFlight--;
-                    model.mux().requestAccepted(ar);
-                    out.dmaRead(ar);
-                    model.readBurst(ar.id(), ar.addr(), mem.read(ar.addr(), ar.beats() * db), ar.beats(), first);
-                    burstDone(tag);
-                    kickFor(tag); // data for a tag still waiting for more changes nothing the unit looks at
-                });
+                if (bursts != null) {
+                    bursts.at(end, ar, first);
+                } else {
+                    t.at(end, () -> burstArrived(ar, first));
+                }
             } else {
                 inFlight++;
                 t.at(c, () -> {
@@ -265,6 +265,17 @@ public final class StandaloneAdapter implements AdapterPorts {
                 });
             }
         }
+    }
+
+    /** A DMA engine read inside memory, requested and answered at its last beat (beats from {@code first}). */
+    private void burstArrived(DmaReadRequest ar, long first) {
+        inFlight--;
+        int tag = ar.id() - 1;
+        model.mux().requestAccepted(ar);
+        out.dmaRead(ar);
+        model.readBurst(ar.id(), ar.addr(), mem.read(ar.addr(), ar.beats() * p.dataBytes()), ar.beats(), first);
+        burstDone(tag);
+        kickFor(tag); // data for a tag still waiting for more changes nothing the unit looks at
     }
 
     /** A burst of the tag had its last beat: the engine may request again from the next cycle. */

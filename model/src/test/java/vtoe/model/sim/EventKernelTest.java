@@ -136,4 +136,86 @@ class EventKernelTest {
             }
         }
     }
+
+    /**
+     * Events given through the lane run exactly where the same events given with {@link EventKernel#at}
+     * run: a random mix (a lane event of every third, in cycle order, some scheduling more of both
+     * kinds from inside) logs the same sequence of (cycle, id) both ways.
+     */
+    @Test
+    void laneEventsRunWhereTheSameEventsGivenWithAtRun() {
+        for (long seed = 1; seed <= 20; seed++) {
+            assertThat(mixedRun(seed, true)).as("seed %d", seed).isEqualTo(mixedRun(seed, false));
+        }
+    }
+
+    private static List<String> mixedRun(long seed, boolean useLane) {
+        EventKernel k = new EventKernel();
+        Random r = new Random(seed);
+        List<String> log = new ArrayList<>();
+        long[] laneLast = {0};
+        int[] ids = {0};
+        EventKernel.Lane<String> lane = useLane ? k.lane((name, id) -> {
+            log.add(k.now() + " " + name + id);
+            spawn(k, r, log, ids);
+        }) : null;
+        for (int i = 0; i < 3000; i++) {
+            long c = r.nextInt(20_000);
+            int id = ids[0]++;
+            if (i % 3 == 0) {
+                long lc = laneLast[0] + r.nextInt(3);
+                laneLast[0] = lc;
+                giveLane(k, lane, log, lc, id, r, ids);
+            } else if (r.nextBoolean()) {
+                k.at(c, () -> log.add(k.now() + " at" + id));
+            } else {
+                k.atEndOf(c, () -> {
+                    log.add(k.now() + " end" + id);
+                    spawn(k, r, log, ids);
+                });
+            }
+        }
+        k.runAll();
+        return log;
+    }
+
+    private static void giveLane(EventKernel k, EventKernel.Lane<String> lane, List<String> log, long cycle, int id, Random r, int[] ids) {
+        if (lane != null) {
+            lane.at(cycle, "lane", id);
+        } else {
+            k.at(cycle, () -> {
+                log.add(k.now() + " lane" + id);
+                spawn(k, r, log, ids);
+            });
+        }
+    }
+
+    /** Now and then, one more ordinary event a little later (drawn the same way in both runs). */
+    private static void spawn(EventKernel k, Random r, List<String> log, int[] ids) {
+        if (r.nextInt(4) == 0) {
+            int id = ids[0]++;
+            k.at(k.now() + r.nextInt(5), () -> log.add(k.now() + " spawned" + id));
+        }
+    }
+
+    @Test
+    void aLaneTakesItsEventsInCycleOrderAndNeverInThePast() {
+        EventKernel k = new EventKernel();
+        List<String> log = new ArrayList<>();
+        EventKernel.Lane<String> lane = k.lane((s, n) -> log.add(k.now() + " " + s + n));
+        lane.at(10, "a", 1);
+        lane.at(10, "b", 2);
+        assertThatThrownBy(() -> lane.at(9, "c", 3)).isInstanceOf(IllegalStateException.class).hasMessageContaining("order of their cycles");
+        assertThatThrownBy(() -> k.lane((s, n) -> {})).isInstanceOf(IllegalStateException.class);
+        k.at(10, () -> log.add(k.now() + " at"));
+        assertThat(k.pending()).isEqualTo(3);
+        k.runAll();
+        assertThat(log).containsExactly("10 a1", "10 b2", "10 at");
+        assertThatThrownBy(() -> lane.at(5, "d", 4)).isInstanceOf(IllegalStateException.class).hasMessageContaining("already at 10");
+        for (int i = 0; i < 200; i++) { // through a growth of its arrays
+            lane.at(11 + i / 7, "e", i);
+        }
+        k.runAll();
+        assertThat(log).hasSize(203).last().isEqualTo("39 e199");
+    }
 }

@@ -56,7 +56,11 @@ public final class ConnState {
 
     /** A copy, to work out what an op would do without doing it (the standalone TLM's decisions). */
     public ConnState copy() {
-        ConnState c = new ConnState();
+        return copyInto(new ConnState());
+    }
+
+    /** This state written into {@code c} (a scratch state reused for each decision), which is returned. */
+    public ConnState copyInto(ConnState c) {
         c.state = state;
         c.mode = mode;
         c.sndUna = sndUna;

@@ -52,6 +52,7 @@ public final class ConnStateUnitModel {
     private final Downstream out;
     private final Supplier<String> context;
     private final ConnState[] st;
+    private final ConnState scratch = new ConnState(); // what decide works an op out on: a copy of one connection's state
     private final RingEntry[][] ring;
     private final int ringMask;
     private final Deque<Integer> freeTags = new ArrayDeque<>();
@@ -653,7 +654,7 @@ public final class ConnStateUnitModel {
         }
         AckInfo a = acks.peekFirst();
         if (a != null) {
-            ConnState s = st[a.conn()].copy();
+            ConnState s = st[a.conn()].copyInto(scratch);
             RingEntry head = ring[a.conn()][s.head & (p.retained() - 1)];
             RetransmitFsm.AckOutcome o = RetransmitFsm.onAck(s, head == null ? new RingEntry(0, 0, 0, 0, 0) : head, a.ack(), a.wnd(),
                     a.hasPayload());
@@ -669,7 +670,7 @@ public final class ConnStateUnitModel {
         wheel.catchUp(rt - 1);
         if (wheel.stepReady(rt)) {
             int tc = wheel.walkHead();
-            ConnState s = st[tc].copy();
+            ConnState s = st[tc].copyInto(scratch);
             if (!RetransmitFsm.due(s, t)) {
                 return rec(Op.WHEEL, tc, s.timerOn ? 1 : 0, 0, 0, s.timerOn ? wheelKey(s, rt) : 0, t);
             }

@@ -18,6 +18,8 @@ import java.util.function.BooleanSupplier;
  * the rare action given for the current cycle from its end phase go to the heap; the next event is
  * the smaller of the wheel's first and the heap's, by key and then by scheduling order, so the order
  * is exactly the heap-only kernel's.
+ *
+ * <p>Beside both, one {@link #lane} of events whose cycles come in order, kept by value in arrays.
  */
 public final class EventKernel implements Timeline {
     /** Keys (cycle * 2 + phase) the wheel covers from the current one: 4096 cycles. */
@@ -88,12 +90,17 @@ public final class EventKernel implements Timeline {
      * the burst's own work.
      */
     public <T> Lane<T> lane(java.util.function.ObjLongConsumer<T> handler) {
-        if (lane != null) {
+        if (hasLane()) {
             throw new IllegalStateException("this kernel already has its lane");
         }
         Lane<T> l = new Lane<>(handler);
         lane = l;
         return l;
+    }
+
+    /** Whether someone has the lane already (a second owner gives its events with {@link #at}). */
+    public boolean hasLane() {
+        return lane != null;
     }
 
     /** See {@link #lane}. */

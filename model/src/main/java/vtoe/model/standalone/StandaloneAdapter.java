@@ -82,7 +82,7 @@ public final class StandaloneAdapter implements AdapterPorts {
     private AdapterOutputs out;
     private final long[] portFree = new long[PORTS.length];
     private final Deque<Done> done = new ArrayDeque<>();
-    private final vtoe.model.sim.EventKernel.Lane<DmaReadRequest> bursts; // null on a timeline without a lane: closures
+    private final vtoe.model.sim.EventKernel.Lane<DmaReadRequest> bursts; // null: no lane to have, so closures
     private final Deque<PendingRead> engineReads = new ArrayDeque<>(); // DMA engine reads not yet requested
     private final int[] burstsOut; // per tag: DMA engine reads requested whose last beat has not come
     private final boolean[] handled;
@@ -140,8 +140,9 @@ public final class StandaloneAdapter implements AdapterPorts {
             });
         };
         this.model = new AdapterModel(p, sink, context, staging);
-        // The bursts end in the order they are requested, so they can go in the kernel's lane (no closure, no wheel).
-        this.bursts = t instanceof vtoe.model.sim.EventKernel k ? k.lane(this::burstArrived) : null;
+        // The bursts end in the order they are requested, so they can go in the kernel's lane (no closure, no wheel);
+        // the same events as closures on any other timeline, or on a kernel whose lane another adapter has.
+        this.bursts = t instanceof vtoe.model.sim.EventKernel k && !k.hasLane() ? k.lane(this::burstArrived) : null;
         this.framerLast = p.tags() - 1;
         this.handled = new boolean[p.tags()];
         this.respQueued = new int[p.tags()];

@@ -60,19 +60,21 @@ public final class EventKernel implements Timeline {
 
     @Override
     public void at(long cycle, Runnable action) {
-        if (cycle < now) {
-            throw new IllegalStateException("event scheduled for cycle " + cycle + ", already at " + now);
-        }
+        requireNotPast(cycle);
         push(cycle << 1, action);
     }
 
     /** Runs {@code action} in {@code cycle} after every action given for that cycle with {@link #at}. */
     @Override
     public void atEndOf(long cycle, Runnable action) {
+        requireNotPast(cycle);
+        push(cycle << 1 | 1, action);
+    }
+
+    private void requireNotPast(long cycle) {
         if (cycle < now) {
             throw new IllegalStateException("event scheduled for cycle " + cycle + ", already at " + now);
         }
-        push(cycle << 1 | 1, action);
     }
 
     public int pending() {
@@ -112,7 +114,6 @@ public final class EventKernel implements Timeline {
         private Object[] items = new Object[64];
         private int first;
         private int size;
-        private long lastKey = Long.MIN_VALUE;
 
         private Lane(java.util.function.ObjLongConsumer<T> handler) {
             this.handler = handler;
@@ -120,12 +121,11 @@ public final class EventKernel implements Timeline {
 
         /** Runs {@code handler(item, arg)} at {@code cycle}, which is no earlier than the cycle of any event already in the lane. */
         public void at(long cycle, T item, long arg) {
-            if (cycle < now) {
-                throw new IllegalStateException("event scheduled for cycle " + cycle + ", already at " + now);
-            }
+            requireNotPast(cycle);
             long key = cycle << 1;
-            if (key < lastKey) {
-                throw new IllegalStateException("lane event for cycle " + cycle + " after one for cycle " + (lastKey >>> 1)
+            int last = (first + size - 1) & (keys.length - 1);
+            if (size > 0 && key < keys[last]) {
+                throw new IllegalStateException("lane event for cycle " + cycle + " after one for cycle " + (keys[last] >>> 1)
                         + ": a lane's events must come in the order of their cycles");
             }
             if (size == keys.length) {
@@ -137,11 +137,6 @@ public final class EventKernel implements Timeline {
             args[i] = arg;
             items[i] = item;
             size++;
-            lastKey = key;
-        }
-
-        public int size() {
-            return size;
         }
 
         long headKey() {

@@ -67,8 +67,10 @@ final class TlmProfile {
             new Part("TCP sender rules (judging every frame and ACK)", any(type("TcpSenderRules", "SenderState", "WireSegment", "SentBytes"))),
             // Scheduling calls anywhere, and the kernel's own loop (taking the next event) at the leaf.
             new Part("event kernel (its queue)", any(method("EventKernel", "at", "atEndOf", "push", "pop", "wheelAdd", "firstSlot", "takeHead",
-                    "heapPush", "heapPop")).or(frames -> !frames.isEmpty() && type("EventKernel").test(frames.get(0)))),
-            new Part("DMA engine reads (memory, staging)", any(method("StandaloneAdapter", "issueEngineReads", "read", "burstDone"))),
+                    "heapPush", "heapPop").or(method("EventKernel$Lane", "at", "grow")))
+                    .or(frames -> !frames.isEmpty() && type("EventKernel").test(frames.get(0)))),
+            // A burst inside memory arrives through the kernel's lane (burstArrived), not in a closure of issueEngineReads.
+            new Part("DMA engine reads (memory, staging)", any(method("StandaloneAdapter", "issueEngineReads", "burstArrived", "read", "burstDone"))),
             new Part("ConnStateUnit ops and the framer", any(method("StandaloneAdapter", "step", "schedule"))),
             new Part("receiver", any(type("TcpReceiver"))),
             new Part("host: driver, pins, pager, storage", any(type("Driver", "AddressSpace", "Pager", "StorageController", "VirtualMemory"))),
